@@ -6,7 +6,9 @@ import re
 from typing import Final
 
 #: ``InstanceArn`` in the sso-admin service model (2020-07-20): pattern and length bounds.
-INSTANCE_ARN_PATTERN: Final = r"arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}"
+INSTANCE_ARN_PATTERN: Final = (
+    r"arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}"
+)
 INSTANCE_ARN_MIN_LENGTH: Final = 10
 INSTANCE_ARN_MAX_LENGTH: Final = 1224
 

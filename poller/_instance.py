@@ -1,0 +1,173 @@
+"""What DescribeInstance says about an instance, as typed, immutable values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
+
+__all__ = [
+    "EncryptionDetails",
+    "EncryptionStatus",
+    "InstanceDescription",
+    "InstanceStatus",
+    "RegionDetails",
+]
+
+
+class InstanceStatus(StrEnum):
+    """The lifecycle ``Status`` of an Identity Center instance."""
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    CREATE_FAILED = "CREATE_FAILED"
+    DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+    ACTIVE = "ACTIVE"
+
+
+class EncryptionStatus(StrEnum):
+    """The ``EncryptionStatus`` of an instance's encryption configuration."""
+
+    UPDATING = "UPDATING"
+    ENABLED = "ENABLED"
+    UPDATE_FAILED = "UPDATE_FAILED"
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _enum_or_str(enum: type[_E], value: object) -> _E | str | None:
+    """Parse *value* as a member of *enum*, keeping values from a newer API as plain strings."""
+    if value is None:
+        return None
+    try:
+        return enum(str(value))
+    except ValueError:
+        return str(value)
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _bool_or_none(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _date_or_none(value: object) -> dt.datetime | None:
+    """Accept what botocore parses (a datetime) and what a raw answer holds (epoch seconds)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    return dt.datetime.fromisoformat(str(value))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EncryptionDetails:
+    """``EncryptionConfigurationDetails``: the key that encrypts the instance and its state."""
+
+    key_type: str | None
+    kms_key_arn: str | None
+    encryption_status: EncryptionStatus | str | None
+    encryption_status_reason: str | None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> EncryptionDetails:
+        """Build from the API's ``EncryptionConfigurationDetails`` structure."""
+        return cls(
+            key_type=_str_or_none(data.get("KeyType")),
+            kms_key_arn=_str_or_none(data.get("KmsKeyArn")),
+            encryption_status=_enum_or_str(EncryptionStatus, data.get("EncryptionStatus")),
+            encryption_status_reason=_str_or_none(data.get("EncryptionStatusReason")),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RegionDetails:
+    """One entry of ``Regions``: a Region the instance is replicated to."""
+
+    region_name: str | None
+    status: str | None
+    added_date: dt.datetime | None
+    is_primary_region: bool | None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> RegionDetails:
+        """Build from one ``RegionMetadata`` structure."""
+        return cls(
+            region_name=_str_or_none(data.get("RegionName")),
+            status=_str_or_none(data.get("Status")),
+            added_date=_date_or_none(data.get("AddedDate")),
+            is_primary_region=_bool_or_none(data.get("IsPrimaryRegion")),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InstanceDescription:
+    """Every field of a DescribeInstance answer, in snake case.
+
+    Unknown enum values (from an API newer than this library) are kept as plain strings.
+    ``raw`` is the answer itself, without botocore's ``ResponseMetadata``.
+    """
+
+    instance_arn: str
+    identity_store_id: str | None
+    identity_store_arn: str | None
+    owner_account_id: str | None
+    name: str | None
+    created_date: dt.datetime | None
+    status: InstanceStatus | str | None
+    status_reason: str | None
+    primary_region: str | None
+    regions: tuple[RegionDetails, ...]
+    permission_sets_enabled: bool | None
+    encryption: EncryptionDetails | None
+    raw: Mapping[str, Any] = dataclasses.field(repr=False, compare=False, hash=False)
+
+    @classmethod
+    def from_api(cls, response: Mapping[str, Any]) -> InstanceDescription:
+        """Build from a DescribeInstance answer as botocore returns it."""
+        raw = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        encryption = raw.get("EncryptionConfigurationDetails")
+        return cls(
+            instance_arn=str(raw.get("InstanceArn", "")),
+            identity_store_id=_str_or_none(raw.get("IdentityStoreId")),
+            identity_store_arn=_str_or_none(raw.get("IdentityStoreArn")),
+            owner_account_id=_str_or_none(raw.get("OwnerAccountId")),
+            name=_str_or_none(raw.get("Name")),
+            created_date=_date_or_none(raw.get("CreatedDate")),
+            status=_enum_or_str(InstanceStatus, raw.get("Status")),
+            status_reason=_str_or_none(raw.get("StatusReason")),
+            primary_region=_str_or_none(raw.get("PrimaryRegion")),
+            regions=tuple(RegionDetails.from_api(r) for r in raw.get("Regions") or ()),
+            permission_sets_enabled=_bool_or_none(raw.get("PermissionSetsEnabled")),
+            encryption=None if encryption is None else EncryptionDetails.from_api(encryption),
+            raw=raw,
+        )
+
+    @property
+    def encryption_status(self) -> EncryptionStatus | str | None:
+        """The encryption status, or None when the answer carried no encryption details."""
+        return None if self.encryption is None else self.encryption.encryption_status
+
+    @property
+    def encryption_status_reason(self) -> str | None:
+        """Why an encryption update failed, when the service said."""
+        return None if self.encryption is None else self.encryption.encryption_status_reason
+
+    def to_api_json(self) -> dict[str, Any]:
+        """The answer with the API's own key names and ISO 8601 dates, ready for ``json.dumps``."""
+        result: dict[str, Any] = _jsonable(self.raw)
+        return result
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

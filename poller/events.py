@@ -1,0 +1,212 @@
+"""What happens during a wait, as typed events.
+
+Each event is a frozen dataclass with a stable dotted ``name``. poller hands every event to the
+``on_event`` hook of the wait, and logs it through ``structlog.get_logger("poller")`` with the
+name as the event and its fields as keys. poller never configures structlog: while the
+application has not configured it, events go to the standard-library logger ``poller``
+instead, so that an unconfigured structlog does not print into a script's stdout. No event
+carries credentials, signatures or request headers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import ClassVar, Final, Literal
+
+import structlog
+
+__all__ = [
+    "Event",
+    "EventHook",
+    "InstanceStatusChanged",
+    "PollCompleted",
+    "PollRetrying",
+    "UnknownStatusSeen",
+    "WaitCancelled",
+    "WaitFailed",
+    "WaitStarted",
+    "WaitSucceeded",
+    "WaitTimedOut",
+]
+
+Level = Literal["debug", "info", "warning", "error"]
+
+_LOGGER_NAME: Final = "poller"
+_STDLIB_LEVELS: Final[dict[str, int]] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+_structlog_logger = structlog.get_logger(_LOGGER_NAME)
+_stdlib_logger = logging.getLogger(_LOGGER_NAME)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Base of all events: which instance, waited on for which target."""
+
+    name: ClassVar[str]
+    level: ClassVar[Level]
+
+    instance_arn: str
+    until: str
+
+    def fields(self) -> dict[str, object]:
+        """The event's keys and values, as they are logged."""
+        return {name: getattr(self, name) for name in _field_names(type(self))}
+
+
+_FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+EventHook = Callable[[Event], object]
+"""The type of ``on_event``: called synchronously with each event, in order."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitStarted(Event):
+    """A wait begins, before the first poll."""
+
+    name: ClassVar[str] = "wait.started"
+    level: ClassVar[Level] = "info"
+
+    timeout: float
+    min_delay: float
+    max_delay: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PollCompleted(Event):
+    """DescribeInstance answered."""
+
+    name: ClassVar[str] = "poll.completed"
+    level: ClassVar[Level] = "debug"
+
+    attempt: int
+    elapsed: float
+    status: str | None
+    encryption_status: str | None
+    latency: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceStatusChanged(Event):
+    """The first observation, and each change of (Status, EncryptionStatus).
+
+    A status of None after a deletion means the instance is gone.
+    """
+
+    name: ClassVar[str] = "instance.status_changed"
+    level: ClassVar[Level] = "info"
+
+    previous_status: str | None
+    status: str | None
+    previous_encryption_status: str | None
+    encryption_status: str | None
+    status_reason: str | None
+    encryption_status_reason: str | None
+    attempt: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PollRetrying(Event):
+    """A transient error (throttling, a 5xx, a dropped connection): the wait goes on."""
+
+    name: ClassVar[str] = "poll.retrying"
+    level: ClassVar[Level] = "warning"
+
+    error_code: str
+    error_message: str
+    attempt: int
+    delay: float
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitSucceeded(Event):
+    """The instance reached the target."""
+
+    name: ClassVar[str] = "wait.succeeded"
+    level: ClassVar[Level] = "info"
+
+    status: str | None
+    attempts: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitFailed(Event):
+    """The wait ended on an error: ``error`` is its class name, ``reason`` AWS's words."""
+
+    name: ClassVar[str] = "wait.failed"
+    level: ClassVar[Level] = "error"
+
+    error: str
+    reason: str | None
+    status: str | None
+    attempts: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitTimedOut(Event):
+    """The deadline passed before the target was reached."""
+
+    name: ClassVar[str] = "wait.timed_out"
+    level: ClassVar[Level] = "error"
+
+    status: str | None
+    attempts: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitCancelled(Event):
+    """The wait was cancelled from outside."""
+
+    name: ClassVar[str] = "wait.cancelled"
+    level: ClassVar[Level] = "warning"
+
+    status: str | None
+    attempts: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownStatusSeen(Event):
+    """A Status value this version of poller does not know (from a newer API): it waits on.
+
+    Emitted once per value and wait.
+    """
+
+    name: ClassVar[str] = "instance.unknown_status"
+    level: ClassVar[Level] = "warning"
+
+    status: str
+    attempt: int
+    elapsed: float
+
+
+def emit(event: Event, on_event: EventHook | None) -> None:
+    """Log *event* (structlog if the application configured it, else stdlib) and hand it on."""
+    if structlog.is_configured():
+        getattr(_structlog_logger, event.level)(event.name, **event.fields())
+    else:
+        level = _STDLIB_LEVELS[event.level]
+        if _stdlib_logger.isEnabledFor(level):
+            fields = event.fields()
+            text = " ".join(f"{key}={value!r}" for key, value in fields.items())
+            _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
+    if on_event is not None:
+        on_event(event)
