@@ -1,0 +1,137 @@
+"""One simulated instance: its settings and its lifecycle, computed from timestamps on read.
+
+Nothing runs in the background: an instance stores when each transition started and ends, and
+its state at any simulated time is a pure function of those. Tens of thousands of instances
+therefore cost memory only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+AWS_OWNED_KMS_KEY: Final = "AWS_OWNED_KMS_KEY"
+CUSTOMER_MANAGED_KEY: Final = "CUSTOMER_MANAGED_KEY"
+
+CREATE_IN_PROGRESS: Final = "CREATE_IN_PROGRESS"
+CREATE_FAILED: Final = "CREATE_FAILED"
+DELETE_IN_PROGRESS: Final = "DELETE_IN_PROGRESS"
+ACTIVE: Final = "ACTIVE"
+
+UPDATING: Final = "UPDATING"
+ENABLED: Final = "ENABLED"
+UPDATE_FAILED: Final = "UPDATE_FAILED"
+
+
+@dataclass(slots=True)
+class Instance:
+    """A simulated Identity Center instance; times are simulated seconds."""
+
+    arn: str
+    name: str | None
+    identity_store_id: str
+    identity_store_arn: str
+    owner_account_id: str
+    region: str
+    created_at: float
+    ready_at: float
+    create_fail_reason: str | None = None
+    tags: list[dict[str, str]] = field(default_factory=list)
+    key_type: str = AWS_OWNED_KMS_KEY
+    kms_key_arn: str | None = None
+    encryption_ready_at: float = 0.0
+    encryption_fail_reason: str | None = None
+    delete_started_at: float | None = None
+    deleted_at: float | None = None
+    permission_sets_enabled: bool | None = None
+    forced_status: str | None = None
+    forced_status_reason: str | None = None
+    forced_encryption_status: str | None = None
+    forced_encryption_reason: str | None = None
+
+    def is_gone(self, now: float) -> bool:
+        """Tell whether the deletion has finished at *now*."""
+        return self.deleted_at is not None and now >= self.deleted_at
+
+    def status(self, now: float) -> str:
+        """Return ``Status`` at *now* (meaningless once :meth:`is_gone`)."""
+        if self.forced_status is not None:
+            return self.forced_status
+        if self.delete_started_at is not None:
+            return DELETE_IN_PROGRESS
+        if now < self.ready_at:
+            return CREATE_IN_PROGRESS
+        return CREATE_FAILED if self.create_fail_reason is not None else ACTIVE
+
+    def status_reason(self, now: float) -> str | None:
+        """Return ``StatusReason`` at *now*: why creation failed, or a forced reason."""
+        if self.forced_status is not None:
+            return self.forced_status_reason
+        if self.status(now) == CREATE_FAILED:
+            return self.create_fail_reason
+        return None
+
+    def encryption_status(self, now: float) -> str:
+        """Return ``EncryptionStatus`` at *now*."""
+        if self.forced_encryption_status is not None:
+            return self.forced_encryption_status
+        if now < self.encryption_ready_at:
+            return UPDATING
+        return UPDATE_FAILED if self.encryption_fail_reason is not None else ENABLED
+
+    def encryption_status_reason(self, now: float) -> str | None:
+        """Return ``EncryptionStatusReason`` at *now*."""
+        if self.forced_encryption_status is not None:
+            return self.forced_encryption_reason
+        if self.encryption_status(now) == UPDATE_FAILED:
+            return self.encryption_fail_reason
+        return None
+
+    def summary(self, now: float, epoch: float) -> dict[str, Any]:
+        """Return the ``InstanceMetadata`` that ListInstances shows (no encryption details).
+
+        Args:
+            now: The simulated time.
+            epoch: Epoch seconds at simulated time zero, to date ``CreatedDate``.
+        """
+        created = round(epoch + self.created_at, 3)
+        item: dict[str, Any] = {
+            "InstanceArn": self.arn,
+            "IdentityStoreId": self.identity_store_id,
+            "IdentityStoreArn": self.identity_store_arn,
+            "OwnerAccountId": self.owner_account_id,
+            "CreatedDate": created,
+            "Status": self.status(now),
+            "PrimaryRegion": self.region,
+            "Regions": [
+                {
+                    "RegionName": self.region,
+                    "Status": "ACTIVE",
+                    "AddedDate": created,
+                    "IsPrimaryRegion": True,
+                }
+            ],
+        }
+        if self.name is not None:
+            item["Name"] = self.name
+        reason = self.status_reason(now)
+        if reason is not None:
+            item["StatusReason"] = reason
+        return item
+
+    def describe(self, now: float, epoch: float) -> dict[str, Any]:
+        """Return the DescribeInstance output at *now*."""
+        output = self.summary(now, epoch)
+        encryption: dict[str, Any] = {
+            "KeyType": self.key_type,
+            "EncryptionStatus": self.encryption_status(now),
+        }
+        if self.kms_key_arn is not None:
+            encryption["KmsKeyArn"] = self.kms_key_arn
+        encryption_reason = self.encryption_status_reason(now)
+        if encryption_reason is not None:
+            encryption["EncryptionStatusReason"] = encryption_reason
+        output["EncryptionConfigurationDetails"] = encryption
+        if self.permission_sets_enabled is not None:
+            output["PermissionSetsEnabled"] = self.permission_sets_enabled
+        return output

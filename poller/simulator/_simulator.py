@@ -1,0 +1,313 @@
+"""The simulated service's state: instances, their clock, armed faults and the request log."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from poller._arn import is_valid_instance_arn
+from poller.simulator._clock import SimulatedClock
+from poller.simulator._errors import ServiceError, access_denied
+from poller.simulator._faults import Fault, FaultPlan
+from poller.simulator._instances import AWS_OWNED_KMS_KEY, Instance
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One answered (or dropped) request.
+
+    Attributes:
+        time: :func:`time.monotonic` when the request arrived (real seconds).
+        operation: The operation named by ``X-Amz-Target`` (``""`` when there was none).
+        instance_arn: The ``InstanceArn`` of the input, if any.
+        status: The HTTP status answered; 0 when the connection was dropped.
+        error_code: The AWS error code answered, if any.
+    """
+
+    time: float
+    operation: str
+    instance_arn: str | None
+    status: int
+    error_code: str | None
+
+
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class Simulator:
+    """A local IAM Identity Center: instances whose lifecycles run on a simulated clock.
+
+    All durations are simulated seconds; *time_scale* simulated seconds pass per real second.
+    The methods here script the service directly (no HTTP, none of the service's conflict
+    checks); :func:`poller.simulator.serve` puts it on the wire. Safe to use from any thread.
+
+    Args:
+        time_scale: Simulated seconds per real second.
+        account_id: The ``OwnerAccountId`` of created instances.
+        region: The region reported in ``PrimaryRegion``; it also picks the ARN partition.
+        create_seconds: How long an instance stays ``CREATE_IN_PROGRESS``.
+        delete_seconds: How long an instance stays ``DELETE_IN_PROGRESS`` before it is gone.
+        update_seconds: How long an encryption update stays ``UPDATING``.
+        create_fail_reason: When set, instances created over the wire end ``CREATE_FAILED``
+            with this ``StatusReason``.
+        request_log_size: How many recent requests :attr:`requests` keeps (0: none).
+        seed: Seed for the generated identifiers, for reproducible ARNs.
+    """
+
+    def __init__(
+        self,
+        *,
+        time_scale: float = 1.0,
+        account_id: str = "123456789012",
+        region: str = "us-east-1",
+        create_seconds: float = 60.0,
+        delete_seconds: float = 30.0,
+        update_seconds: float = 30.0,
+        create_fail_reason: str | None = None,
+        request_log_size: int = 10_000,
+        seed: int | None = None,
+    ) -> None:
+        self.clock = SimulatedClock(time_scale)
+        self.account_id = account_id
+        self.region = region
+        self.partition = _partition(region)
+        self.create_seconds = create_seconds
+        self.delete_seconds = delete_seconds
+        self.update_seconds = update_seconds
+        self.create_fail_reason = create_fail_reason
+        self.faults = FaultPlan()
+        #: The most recent requests, oldest first (bounded by *request_log_size*).
+        self.requests: deque[RequestRecord] = deque(maxlen=request_log_size)
+        #: How many requests were received in all, including those the log forgot.
+        self.request_count = 0
+        self._request_log_size = request_log_size
+        self._lock = threading.RLock()
+        self._rng = random.Random(seed)
+        self._instances: dict[str, Instance] = {}
+        self._order: list[str] = []  # every ARN ever created, append-only: list positions
+        self._client_tokens: dict[str, tuple[str, Any]] = {}
+        self._rejected_keys: dict[str, str] = {}
+
+    # -- time -------------------------------------------------------------------------------
+
+    @property
+    def time_scale(self) -> float:
+        """Simulated seconds per real second (settable while running)."""
+        return self.clock.time_scale
+
+    @time_scale.setter
+    def time_scale(self, value: float) -> None:
+        self.clock.time_scale = value
+
+    def now(self) -> float:
+        """Return the current simulated time in seconds."""
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> None:
+        """Jump simulated time forward by *seconds*, finishing due transitions at once."""
+        self.clock.advance(seconds)
+
+    # -- instances --------------------------------------------------------------------------
+
+    def create_instance(
+        self,
+        name: str | None = None,
+        *,
+        create_seconds: float | None = None,
+        fail_reason: str | None = None,
+        tags: list[dict[str, str]] | None = None,
+    ) -> str:
+        """Create an instance that is ``CREATE_IN_PROGRESS`` for *create_seconds*.
+
+        Args:
+            name: The instance name.
+            create_seconds: Overrides the simulator's ``create_seconds``.
+            fail_reason: End ``CREATE_FAILED`` with this ``StatusReason`` instead of ``ACTIVE``.
+            tags: ``[{"Key": ..., "Value": ...}]``.
+
+        Returns:
+            The new instance's ARN.
+        """
+        seconds = self.create_seconds if create_seconds is None else create_seconds
+        with self._lock:
+            now = self.clock.now()
+            arn = self._new_arn()
+            store_id = f"d-{self._rng.getrandbits(40):010x}"
+            self._instances[arn] = Instance(
+                arn=arn,
+                name=name,
+                identity_store_id=store_id,
+                identity_store_arn=(
+                    f"arn:{self.partition}:identitystore::{self.account_id}:identitystore/{store_id}"
+                ),
+                owner_account_id=self.account_id,
+                region=self.region,
+                created_at=now,
+                ready_at=now + seconds,
+                create_fail_reason=fail_reason,
+                tags=list(tags or []),
+            )
+            self._order.append(arn)
+        return arn
+
+    def create_instance_idempotent(
+        self, client_token: str, name: str | None, tags: list[dict[str, str]] | None
+    ) -> str:
+        """Create an instance once per *client_token*, as CreateInstance does.
+
+        Raises:
+            ServiceError: ConflictException when the token was used with other parameters.
+        """
+        with self._lock:
+            previous = self._client_tokens.get(client_token)
+            if previous is not None:
+                arn, parameters = previous
+                if parameters != (name, tags):
+                    raise ServiceError(
+                        "ConflictException",
+                        "The ClientToken was already used with different request parameters.",
+                    )
+                return arn
+            arn = self.create_instance(name, fail_reason=self.create_fail_reason, tags=tags)
+            self._client_tokens[client_token] = (arn, (name, tags))
+            return arn
+
+    def get(self, arn: str) -> Instance | None:
+        """Return the instance *arn*, or ``None`` if it never existed or is deleted."""
+        instance = self._instances.get(arn)
+        if instance is not None and instance.is_gone(self.clock.now()):
+            with self._lock:
+                self._instances.pop(arn, None)
+            return None
+        return instance
+
+    def require(self, arn: str, operation: str = "DescribeInstance") -> Instance:
+        """Return the live instance *arn*, or raise what the service answers for it.
+
+        Raises:
+            ServiceError: ValidationException for a malformed ARN, AccessDeniedException for
+                an instance that does not exist (or no longer does), as the service does.
+        """
+        if not is_valid_instance_arn(arn):
+            raise ServiceError("ValidationException", f"Invalid instance ARN: {arn!r}")
+        instance = self.get(arn)
+        if instance is None:
+            raise access_denied(operation, arn)
+        return instance
+
+    def delete_instance(self, arn: str, *, delete_seconds: float | None = None) -> None:
+        """Start deleting *arn*: ``DELETE_IN_PROGRESS`` for *delete_seconds*, then gone."""
+        seconds = self.delete_seconds if delete_seconds is None else delete_seconds
+        with self._lock:
+            instance = self.require(arn, "DeleteInstance")
+            if instance.delete_started_at is None:
+                now = self.clock.now()
+                instance.delete_started_at = now
+                instance.deleted_at = now + seconds
+
+    def update_encryption(
+        self,
+        arn: str,
+        *,
+        key_type: str = AWS_OWNED_KMS_KEY,
+        kms_key_arn: str | None = None,
+        update_seconds: float | None = None,
+        fail_reason: str | None = None,
+    ) -> None:
+        """Start an encryption update: ``UPDATING``, then ``ENABLED`` or ``UPDATE_FAILED``.
+
+        Args:
+            arn: The instance.
+            key_type: ``AWS_OWNED_KMS_KEY`` or ``CUSTOMER_MANAGED_KEY``.
+            kms_key_arn: The customer managed key.
+            update_seconds: Overrides the simulator's ``update_seconds``.
+            fail_reason: End ``UPDATE_FAILED`` with this ``EncryptionStatusReason``; defaults
+                to the reason given to :meth:`reject_kms_key` for *kms_key_arn*, if any.
+        """
+        seconds = self.update_seconds if update_seconds is None else update_seconds
+        with self._lock:
+            instance = self.require(arn, "UpdateInstance")
+            if fail_reason is None and kms_key_arn is not None:
+                fail_reason = self._rejected_keys.get(kms_key_arn)
+            instance.key_type = key_type
+            instance.kms_key_arn = kms_key_arn
+            instance.encryption_ready_at = self.clock.now() + seconds
+            instance.encryption_fail_reason = fail_reason
+
+    def reject_kms_key(self, kms_key_arn: str, reason: str) -> None:
+        """Make every later encryption update to *kms_key_arn* end ``UPDATE_FAILED``."""
+        self._rejected_keys[kms_key_arn] = reason
+
+    def set_status(self, arn: str, status: str | None, *, reason: str | None = None) -> None:
+        """Force the raw ``Status`` (any string, e.g. ``"MIGRATING"``); ``None`` lifts it."""
+        instance = self.require(arn)
+        instance.forced_status = status
+        instance.forced_status_reason = reason
+
+    def set_encryption_status(
+        self, arn: str, status: str | None, *, reason: str | None = None
+    ) -> None:
+        """Force the raw ``EncryptionStatus``; ``None`` lifts it."""
+        instance = self.require(arn)
+        instance.forced_encryption_status = status
+        instance.forced_encryption_reason = reason
+
+    def page(self, start: int, limit: int) -> tuple[list[Instance], int | None]:
+        """Return up to *limit* live instances from position *start*, and the next position."""
+        found: list[Instance] = []
+        position = start
+        order = self._order
+        while position < len(order) and len(found) < limit:
+            instance = self.get(order[position])
+            position += 1
+            if instance is not None:
+                found.append(instance)
+        # Skip what has been deleted meanwhile, so that a token never leads to an empty page.
+        while position < len(order) and self.get(order[position]) is None:
+            position += 1
+        return found, (position if position < len(order) else None)
+
+    def __len__(self) -> int:
+        """Return how many instances exist (not yet fully deleted)."""
+        now = self.clock.now()
+        return sum(not instance.is_gone(now) for instance in list(self._instances.values()))
+
+    # -- faults and the request log ---------------------------------------------------------
+
+    def add_fault(
+        self, fault: Fault, *, operation: str | None = None, instance_arn: str | None = None
+    ) -> None:
+        """Arm *fault* for requests to *operation* about *instance_arn* (``None``: any)."""
+        self.faults.add(fault, operation=operation, instance_arn=instance_arn)
+
+    def clear_faults(self) -> None:
+        """Disarm every fault."""
+        self.faults.clear()
+
+    def record(self, record: RequestRecord) -> None:
+        """Count a request and keep it in the bounded log."""
+        self.request_count += 1
+        if self._request_log_size:
+            self.requests.append(record)
+
+    def calls(self, operation: str | None = None, instance_arn: str | None = None) -> int:
+        """Count the logged requests to *operation* about *instance_arn* (``None``: any)."""
+        return sum(
+            (operation is None or r.operation == operation)
+            and (instance_arn is None or r.instance_arn == instance_arn)
+            for r in list(self.requests)
+        )
+
+    def _new_arn(self) -> str:
+        while True:
+            arn = f"arn:{self.partition}:sso:::instance/ssoins-{self._rng.getrandbits(64):016x}"
+            if arn not in self._instances:
+                return arn
