@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from botocore.exceptions import (
-    ClientError,
-    HTTPClientError,
-    ResponseParserError,
-)
-from botocore.exceptions import (
-    ConnectionError as BotocoreConnectionError,
-)
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
+from botocore.parsers import ResponseParserError
 
 from poller._instance import InstanceDescription
 from poller._targets import Observation
@@ -26,7 +21,19 @@ TRANSPORT_ERRORS: Final = (HTTPClientError, BotocoreConnectionError, ResponsePar
 
 
 def from_response(response: Mapping[str, Any], *, deletion_seen: bool) -> Observation:
-    """An answered DescribeInstance."""
+    """An answered DescribeInstance.
+
+    An answer without a Status is garbled (botocore turns a body that is not JSON into
+    ``{"message": ...}``): it tells nothing about the instance, and is retried like a
+    dropped connection.
+    """
+    if "Status" not in response:
+        return Observation(
+            error_code="MalformedResponse",
+            error_message=f"DescribeInstance answered without a Status: {str(response)[:200]}",
+            transport_error=True,
+            deletion_seen=deletion_seen,
+        )
     return Observation(
         description=InstanceDescription.from_api(response), deletion_seen=deletion_seen
     )

@@ -141,6 +141,8 @@ class _Wait:
                     )
                 if observation.description is not None and self._observe(observation.description):
                     yield observation.description
+                elif observation.access_denied and observation.deletion_seen:
+                    self._observe_gone()
                 if decision.verdict is Verdict.RESOLVE:
                     decision, observation = await self._resolve(observation)
                 if decision.verdict is Verdict.SUCCESS:
