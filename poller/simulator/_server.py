@@ -59,7 +59,8 @@ class _Endpoint:
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
 
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one request."""
         arrived = time.monotonic()
         request_id = new_request_id()
         operation = ""
@@ -106,7 +107,7 @@ class _Endpoint:
 def make_app(simulator: Simulator) -> web.Application:
     """Build the aiohttp application that serves *simulator* on every path and method."""
     app = web.Application()
-    app.router.add_route("*", "/{path:.*}", _Endpoint(simulator))
+    app.router.add_route("*", "/{path:.*}", _Endpoint(simulator).handle)
     return app
 
 
@@ -129,7 +130,7 @@ async def serve(
     runner = web.AppRunner(make_app(simulator), access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, shutdown_timeout=_SHUTDOWN_TIMEOUT)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         bound_port = int(runner.addresses[0][1])
         yield Server(simulator, host, bound_port)

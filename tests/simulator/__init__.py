@@ -1,0 +1,1 @@
+"""Tests of the local SSO Admin endpoint, through clients nobody here wrote."""
