@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Protocol
+from typing import Final, Protocol
 
 __all__ = ["Uniform", "attempt_ceiling", "delay_for"]
+
+_MAX_EXPONENT: Final = 1023
 
 
 class Uniform(Protocol):
@@ -58,8 +60,9 @@ def delay_for(
     if attempt > attempt_ceiling(min_delay, max_delay):
         bound = max_delay
     else:
-        # The ceiling keeps this exponent small: no overflow for attempts into the thousands.
-        bound = min(max_delay, min_delay * 2 ** (attempt - 1))
+        # Below the ceiling the exponent is small, except for absurd max/min ratios: clamp it
+        # to what a float can hold.
+        bound = min(max_delay, min_delay * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
     delay = min(max(uniform(min_delay, bound), min_delay), bound)
     if throttled:
         delay *= 2

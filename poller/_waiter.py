@@ -42,6 +42,7 @@ Seconds = float | dt.timedelta
 
 #: How many recent round trips decide how early the last poll must leave.
 _LATENCY_WINDOW: Final = 8
+_LATENCY_MARGIN: Final = 2.0
 _LIST_PAGE_SIZE: Final = 100
 
 
@@ -248,10 +249,10 @@ class _Wait:
 
     async def _pause(self, observation: Observation, *, retrying: bool) -> None:
         """Sleep until the next poll, or time out when no poll can be answered in time."""
-        # Leave room for the round trips we have been seeing, so the last poll's answer
+        # Leave room for twice the slowest recent round trip, so that the last poll's answer
         # arrives, and is judged, before the deadline.
-        rtt = max(self.latencies, default=0.0)
-        remaining = self.deadline - anyio.current_time() - rtt
+        margin = _LATENCY_MARGIN * max(self.latencies, default=0.0)
+        remaining = self.deadline - anyio.current_time() - margin
         if remaining <= 0:
             raise self._fail(_failures.timed_out(self._state(), self.timeout))
         delay = delay_for(

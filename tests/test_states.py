@@ -18,7 +18,9 @@ ALL_TARGETS = list(Target)
 LIVING_TARGETS = [Target.ACTIVE, Target.ENCRYPTION_ENABLED]
 
 
-def deny(stubber: AioStubber, method: str = "describe_instance", *, reason: str | None = None) -> None:
+def deny(
+    stubber: AioStubber, method: str = "describe_instance", *, reason: str | None = None
+) -> None:
     stubber.add_client_error(
         method,
         "AccessDeniedException",
@@ -309,7 +311,9 @@ async def test_transient_errors_are_retried(
     result = await poller.wait_for_instance(client, ARN, on_event=events.append, **FAST)
 
     retrying = [e for e in events if e.name == "poll.retrying"]
-    assert [(code, "slow down", 1)] == [(e.error_code, e.error_message, e.attempt) for e in retrying]
+    assert [(code, "slow down", 1)] == [
+        (e.error_code, e.error_message, e.attempt) for e in retrying
+    ]
     assert 2 == result.attempts
 
 

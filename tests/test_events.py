@@ -1,0 +1,186 @@
+"""Events: every transition once, with the table's keys, to structlog and to on_event."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+import structlog
+from structlog.testing import capture_logs
+
+import poller
+from poller.events import Event
+from tests.fakes import ARN, ScriptedClient, client_error, described
+from tests.test_loop import run_virtual
+
+COMMON = {"instance_arn": ARN, "until": "active"}
+
+
+def _scenario(client: ScriptedClient, hook: Any = None) -> Any:
+    async def scenario() -> Any:
+        return await poller.wait_for_instance(
+            client, ARN, timeout=10, min_delay=1, max_delay=1, on_event=hook
+        )
+
+    return run_virtual(scenario)
+
+
+def test_whole_event_stream_through_structlog() -> None:
+    """A configured structlog receives each event once, named and keyed as in the table."""
+    client = ScriptedClient(
+        [
+            described("CREATE_IN_PROGRESS"),
+            client_error("ThrottlingException", "Rate exceeded"),
+            described("ACTIVE"),
+        ]
+    )
+
+    with capture_logs() as logs:
+        _scenario(client)
+
+    assert [
+        COMMON
+        | {
+            "event": "wait.started",
+            "log_level": "info",
+            "timeout": 10.0,
+            "min_delay": 1.0,
+            "max_delay": 1.0,
+        },
+        COMMON
+        | {
+            "event": "poll.completed",
+            "log_level": "debug",
+            "attempt": 1,
+            "elapsed": 0.0,
+            "status": "CREATE_IN_PROGRESS",
+            "encryption_status": None,
+            "latency": 0.0,
+        },
+        COMMON
+        | {
+            "event": "instance.status_changed",
+            "log_level": "info",
+            "previous_status": None,
+            "status": "CREATE_IN_PROGRESS",
+            "previous_encryption_status": None,
+            "encryption_status": None,
+            "status_reason": None,
+            "encryption_status_reason": None,
+            "attempt": 1,
+            "elapsed": 0.0,
+        },
+        COMMON
+        | {
+            "event": "poll.retrying",
+            "log_level": "warning",
+            "error_code": "ThrottlingException",
+            "error_message": "Rate exceeded",
+            "attempt": 2,
+            "delay": 2.0,
+            "elapsed": 1.0,
+        },
+        COMMON
+        | {
+            "event": "poll.completed",
+            "log_level": "debug",
+            "attempt": 3,
+            "elapsed": 3.0,
+            "status": "ACTIVE",
+            "encryption_status": None,
+            "latency": 0.0,
+        },
+        COMMON
+        | {
+            "event": "instance.status_changed",
+            "log_level": "info",
+            "previous_status": "CREATE_IN_PROGRESS",
+            "status": "ACTIVE",
+            "previous_encryption_status": None,
+            "encryption_status": None,
+            "status_reason": None,
+            "encryption_status_reason": None,
+            "attempt": 3,
+            "elapsed": 3.0,
+        },
+        COMMON
+        | {
+            "event": "wait.succeeded",
+            "log_level": "info",
+            "status": "ACTIVE",
+            "attempts": 3,
+            "elapsed": 3.0,
+        },
+    ] == logs
+
+
+def test_on_event_gets_the_same_events() -> None:
+    """on_event receives typed events whose fields are what structlog logs."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("CREATE_FAILED")])
+    events: list[Event] = []
+
+    with capture_logs() as logs, pytest.raises(poller.InstanceCreateFailedError):
+        _scenario(client, events.append)
+
+    assert [e["event"] for e in logs] == [e.name for e in events]
+    assert [{k: v for k, v in e.items() if k not in {"event", "log_level"}} for e in logs] == [
+        e.fields() for e in events
+    ]
+    assert {
+        "error": "InstanceCreateFailedError",
+        "reason": None,
+        "status": "CREATE_FAILED",
+        "attempts": 2,
+        "elapsed": 1.0,
+    } == {k: v for k, v in events[-1].fields().items() if k not in COMMON}
+
+
+def test_failure_carries_the_reason() -> None:
+    """wait.failed carries AWS's own reason."""
+    client = ScriptedClient([described("CREATE_FAILED", reason="Quota reached")])
+    events: list[Event] = []
+
+    with pytest.raises(poller.InstanceCreateFailedError):
+        _scenario(client, events.append)
+
+    assert (events[-1].name, events[-1].reason) == ("wait.failed", "Quota reached")  # type: ignore[attr-defined]
+
+
+def test_unconfigured_structlog_goes_to_stdlib_logging(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With structlog unconfigured, events go to the 'poller' logger and never to stdout."""
+    assert not structlog.is_configured()
+    caplog.set_level(logging.DEBUG, logger="poller")
+
+    _scenario(ScriptedClient([described("ACTIVE")]))
+
+    records = [r for r in caplog.records if r.name == "poller"]
+    assert ["wait.started", "poll.completed", "instance.status_changed", "wait.succeeded"] == [
+        r.getMessage().split()[0] for r in records
+    ]
+    assert [logging.INFO, logging.DEBUG, logging.INFO, logging.INFO] == [r.levelno for r in records]
+    assert f"instance_arn={ARN!r}" in records[0].getMessage()
+    assert "ACTIVE" == records[-1].poller["status"]  # type: ignore[attr-defined]
+    assert "" == capsys.readouterr().out
+
+
+def test_library_never_configures_structlog() -> None:
+    """A wait leaves structlog as unconfigured as it found it."""
+    _scenario(ScriptedClient([described("ACTIVE")]))
+
+    assert not structlog.is_configured()
+
+
+def test_each_transition_is_emitted_exactly_once() -> None:
+    """Repeated states emit poll.completed each time but status_changed only on change."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 4 + [described("ACTIVE")])
+    events: list[Event] = []
+
+    _scenario(client, events.append)
+
+    names = [e.name for e in events]
+    assert 5 == names.count("poll.completed")
+    assert 2 == names.count("instance.status_changed")
+    assert 1 == names.count("wait.started") == names.count("wait.succeeded")

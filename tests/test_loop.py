@@ -1,0 +1,267 @@
+"""The loop in time: deadlines, pacing, transient errors, cancellation and watching.
+
+Run on trio's MockClock (virtual time, exact and instant) with a scripted client, since these
+tests are about the loop's arithmetic, not about HTTP; the end-to-end tests repeat the
+important ones over real HTTP.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from contextlib import aclosing
+from typing import Any
+
+import anyio
+import pytest
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from trio.testing import MockClock
+
+import poller
+from poller.events import Event, PollRetrying, WaitCancelled, WaitStarted, WaitTimedOut
+from tests.fakes import ARN, ScriptedClient, client_error, described
+
+
+def run_virtual(test: Callable[[], Awaitable[Any]]) -> Any:
+    """Run *test* on trio with a clock that jumps ahead whenever every task sleeps."""
+    return anyio.run(
+        test, backend="trio", backend_options={"clock": MockClock(autojump_threshold=0)}
+    )
+
+
+def test_timeout_sends_no_request_that_outlives_the_deadline() -> None:
+    """Polling a stuck instance ends at the deadline, every answer arriving before it."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")], latency=0.5)
+    events: list[Event] = []
+
+    async def scenario() -> tuple[float, poller.WaitTimeoutError]:
+        start = anyio.current_time()
+        with pytest.raises(poller.WaitTimeoutError) as caught:
+            await poller.wait_for_instance(client, ARN, timeout=60, on_event=events.append)
+        return start, caught.value
+
+    start, error = run_virtual(scenario)
+
+    sent = [at - start for _, at in client.calls]
+    assert all(at + 0.5 <= 60 for at in sent)
+    assert sent[-1] >= 60 - 2 * 0.5  # the last poll leaves two round trips before the deadline
+    assert error.elapsed <= 60
+    assert len(sent) == error.attempts
+    assert "CREATE_IN_PROGRESS" == error.last.status
+    assert isinstance(error, TimeoutError)
+    assert isinstance(events[-1], WaitTimedOut)
+    for part in (ARN, "CREATE_IN_PROGRESS", "active", "Timed out"):
+        assert part in str(error)
+
+
+def test_last_poll_is_judged() -> None:
+    """A state reached just before the deadline is seen by the last poll: success."""
+
+    def answer() -> dict[str, Any]:
+        late = anyio.current_time() >= 59
+        return described("ACTIVE" if late else "CREATE_IN_PROGRESS")
+
+    client = ScriptedClient([answer], latency=0.5)
+
+    async def scenario() -> poller.WaitResult:
+        return await poller.wait_for_instance(client, ARN, timeout=60, max_delay=30)
+
+    result = run_virtual(scenario)
+
+    assert "ACTIVE" == result.instance.status
+    assert result.elapsed <= 60
+
+
+def test_in_flight_request_is_cut_at_the_deadline() -> None:
+    """A request slower than the whole timeout is cancelled at the deadline."""
+    client = ScriptedClient([described("ACTIVE")], latency=100)
+
+    async def scenario() -> tuple[float, poller.WaitTimeoutError]:
+        start = anyio.current_time()
+        with pytest.raises(poller.WaitTimeoutError) as caught:
+            await poller.wait_for_instance(client, ARN, timeout=10)
+        return anyio.current_time() - start, caught.value
+
+    took, error = run_virtual(scenario)
+
+    assert 10 == took
+    assert (error.attempts, error.last) == (1, None)
+
+
+def test_throttling_doubles_the_next_delay() -> None:
+    """With a fixed 2 s schedule, a throttled poll is followed by a 4 s pause."""
+    client = ScriptedClient(
+        [described("CREATE_IN_PROGRESS"), client_error("ThrottlingException"), described("ACTIVE")]
+    )
+    events: list[Event] = []
+
+    async def scenario() -> None:
+        await poller.wait_for_instance(
+            client, ARN, min_delay=2, max_delay=2, on_event=events.append
+        )
+
+    run_virtual(scenario)
+
+    times = [at for _, at in client.calls]
+    assert [2, 4] == [b - a for a, b in itertools.pairwise(times)]
+    retrying = [e for e in events if isinstance(e, PollRetrying)]
+    assert [4] == [e.delay for e in retrying]
+
+
+def test_transient_errors_count_against_the_deadline_only() -> None:
+    """Endless throttling times out at the deadline; no attempt cap ends it sooner."""
+    client = ScriptedClient([client_error("ThrottlingException", reason="KMS_ThrottlingException")])
+
+    async def scenario() -> poller.WaitTimeoutError:
+        with pytest.raises(poller.WaitTimeoutError) as caught:
+            await poller.wait_for_instance(client, ARN, timeout=600, min_delay=1, max_delay=1)
+        return caught.value
+
+    error = run_virtual(scenario)
+
+    assert error.attempts > 100
+    assert error.last is None
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        EndpointConnectionError(endpoint_url="http://127.0.0.1:1"),
+        ReadTimeoutError(endpoint_url="http://127.0.0.1:1"),
+        ConnectionClosedError(endpoint_url="http://127.0.0.1:1"),
+        {"message": "<html>Bad Gateway</html>"},  # what botocore makes of a body that isn't JSON
+    ],
+    ids=["connect", "read-timeout", "closed", "garbled"],
+)
+def test_transport_errors_are_retried(failure: Any) -> None:
+    """Connection and read errors, and garbled answers, are retried with poll.retrying."""
+    client = ScriptedClient([failure, described("ACTIVE")])
+    events: list[Event] = []
+
+    async def scenario() -> poller.WaitResult:
+        return await poller.wait_for_instance(client, ARN, on_event=events.append)
+
+    result = run_virtual(scenario)
+
+    retrying = [e for e in events if isinstance(e, PollRetrying)]
+    expected = "MalformedResponse" if isinstance(failure, dict) else type(failure).__name__
+    assert [expected] == [e.error_code for e in retrying]
+    assert 2 == result.attempts
+    assert ["ACTIVE"] == [s.status for s in result.history]
+
+
+@pytest.mark.parametrize("latency", [0.0, 50.0], ids=["sleeping", "in-flight"])
+def test_cancellation_is_prompt_and_reraised(latency: float) -> None:
+    """Cancelled while sleeping or mid-request: ends at once, emits wait.cancelled, re-raises."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")], latency=latency)
+    events: list[Event] = []
+    reraised: list[bool] = []
+
+    async def scenario() -> float:
+        start = anyio.current_time()
+        with anyio.CancelScope() as scope:
+
+            async def cancel_soon() -> None:
+                await anyio.sleep(5)
+                scope.cancel()
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(cancel_soon)
+                try:
+                    await poller.wait_for_instance(
+                        client, ARN, min_delay=30, max_delay=30, on_event=events.append
+                    )
+                except anyio.get_cancelled_exc_class():
+                    reraised.append(True)
+                    raise
+        return anyio.current_time() - start
+
+    took = run_virtual(scenario)
+
+    assert 5 == took
+    assert [True] == reraised
+    assert isinstance(events[0], WaitStarted)
+    assert isinstance(events[-1], WaitCancelled)
+    assert 1 == sum(isinstance(e, WaitCancelled) for e in events)
+
+
+async def test_cancellation_on_asyncio() -> None:
+    """On asyncio too, a cancelled wait emits wait.cancelled and polls no more."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")])
+    events: list[Event] = []
+
+    with anyio.move_on_after(0.05) as scope:
+        await poller.wait_for_instance(
+            client, ARN, min_delay=30, max_delay=30, on_event=events.append
+        )
+
+    assert scope.cancelled_caught
+    assert isinstance(events[-1], WaitCancelled)
+    assert 1 == len(client.calls)
+
+
+def test_watch_yields_each_distinct_state() -> None:
+    """watch_instance yields the first state and each change, and ends after the target."""
+    client = ScriptedClient(
+        [
+            described("CREATE_IN_PROGRESS"),
+            described("CREATE_IN_PROGRESS"),
+            described("ACTIVE", "UPDATING"),
+            described("ACTIVE", "UPDATING"),
+            described("ACTIVE", "ENABLED"),
+        ]
+    )
+
+    async def scenario() -> list[tuple[str | None, str | None]]:
+        seen = []
+        async for state in poller.watch_instance(client, ARN, until="encryption-enabled"):
+            seen.append((state.status, state.encryption_status))
+        return seen
+
+    seen = run_virtual(scenario)
+
+    assert [
+        ("CREATE_IN_PROGRESS", None),
+        ("ACTIVE", "UPDATING"),
+        ("ACTIVE", "ENABLED"),
+    ] == seen
+    assert 5 == len(client.calls)
+
+
+def test_watch_raises_failures() -> None:
+    """watch_instance raises the same errors as wait_for_instance."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("CREATE_FAILED")])
+
+    seen: list[str | None] = []
+
+    async def scenario() -> None:
+        async for state in poller.watch_instance(client, ARN):
+            seen.append(state.status)
+
+    with pytest.raises(poller.InstanceCreateFailedError):
+        run_virtual(scenario)
+
+    assert ["CREATE_IN_PROGRESS", "CREATE_FAILED"] == seen
+
+
+def test_watch_stopped_early_is_cancelled() -> None:
+    """A watcher that stops reading ends the wait with wait.cancelled and no more polls."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")])
+    events: list[Event] = []
+
+    async def scenario() -> None:
+        watch = poller.watch_instance(client, ARN, on_event=events.append)
+        async with aclosing(watch) as states:
+            async for _ in states:
+                break
+
+    run_virtual(scenario)
+
+    assert isinstance(events[-1], WaitCancelled)
+    assert 1 == len(client.calls)
+
+
+def test_watch_checks_arguments_at_call() -> None:
+    """watch_instance refuses bad arguments when called, before it is iterated."""
+    with pytest.raises(poller.InvalidInstanceArnError):
+        poller.watch_instance(ScriptedClient([]), "arn:aws:sso:::instance/nope")
