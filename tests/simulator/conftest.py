@@ -135,3 +135,8 @@ class AwsCli:
 def aws(aws_executable: Path, server: Server, tmp_path: Path) -> AwsCli:
     """The AWS CLI pointed at the server."""
     return AwsCli(aws_executable, server.endpoint_url, tmp_path)
+
+
+# The fixture that users get from `pytest_plugins = ["poller.testing"]`, registered by import
+# here because pytest_plugins may only be declared in the root conftest.
+from poller.testing import identity_center  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """The endpoint as boto3 (sync botocore) sees it: every operation, error and fault."""
 
 # STYLE.md asks for `assert expected == actual`, which ruff's SIM300 calls a Yoda condition.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 

@@ -1,0 +1,155 @@
+"""The endpoint through aiobotocore, and the helpers of ``poller.testing``."""
+
+# STYLE.md asks for `assert expected == actual`, which ruff's SIM300 calls a Yoda condition.
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import anyio
+import pytest
+from aiobotocore.config import AioConfig
+from botocore.exceptions import ClientError
+
+from poller.simulator import Fault
+from poller.testing import LocalIdentityCenter, local_identity_center
+
+from .conftest import KMS_KEY
+
+NO_RETRIES = AioConfig(retries={"total_max_attempts": 1, "mode": "standard"})
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def test_lifecycle_on_its_own_clock() -> None:
+    """At time_scale 1000 a 60-second creation is over after about 60 ms of real time."""
+    async with local_identity_center(time_scale=1000.0) as center, center.client() as client:
+        arn = (await client.create_instance(Name="fast"))["InstanceArn"]
+        first = (await client.describe_instance(InstanceArn=arn))["Status"]
+        await anyio.sleep(0.1)
+        second = (await client.describe_instance(InstanceArn=arn))["Status"]
+
+    assert ("CREATE_IN_PROGRESS", "ACTIVE") == (first, second)
+    assert ("us-east-1", True) == (center.region, center.endpoint_url.startswith("http://127."))
+
+
+async def test_every_operation(identity_center: LocalIdentityCenter) -> None:
+    """Create, describe, list, update (name and key), delete, all through aiobotocore."""
+    sim = identity_center.simulator
+    async with identity_center.client() as client:
+        arn = (await client.create_instance(Name="a", ClientToken="t"))["InstanceArn"]
+        sim.advance(60)
+        await client.update_instance(
+            InstanceArn=arn,
+            Name="b",
+            EncryptionConfiguration={"KeyType": "CUSTOMER_MANAGED_KEY", "KmsKeyArn": KMS_KEY},
+        )
+        sim.advance(30)
+        described = await client.describe_instance(InstanceArn=arn)
+        listed = await client.list_instances()
+        await client.delete_instance(InstanceArn=arn)
+        deleting = (await client.describe_instance(InstanceArn=arn))["Status"]
+
+    assert ("b", "ACTIVE", KMS_KEY, "ENABLED") == (
+        described["Name"],
+        described["Status"],
+        described["EncryptionConfigurationDetails"]["KmsKeyArn"],
+        described["EncryptionConfigurationDetails"]["EncryptionStatus"],
+    )
+    assert ([arn], "DELETE_IN_PROGRESS") == (
+        [i["InstanceArn"] for i in listed["Instances"]],
+        deleting,
+    )
+    assert ["CreateInstance", "UpdateInstance", "DescribeInstance"] == [
+        record.operation for record in list(sim.requests)[:3]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Fault.throttling(kms=True), ("ThrottlingException", "KMS_ThrottlingException", 400)),
+        (
+            Fault.access_denied(kms=True),
+            ("AccessDeniedException", "KMS_AccessDeniedException", 400),
+        ),
+        (Fault.internal_error(), ("InternalServerException", None, 500)),
+        (Fault.error("UnrecognizedClientException"), ("UnrecognizedClientException", None, 400)),
+        (Fault.http_error(502), ("502", None, 502)),
+    ],
+)
+async def test_error_faults(
+    identity_center: LocalIdentityCenter, fault: Fault, expected: tuple[str, str | None, int]
+) -> None:
+    """Each error parses, through aiobotocore, to its code, top-level Reason, status."""
+    arn = identity_center.simulator.create_instance("x")
+    identity_center.simulator.add_fault(fault, operation="DescribeInstance")
+    async with identity_center.client(config=NO_RETRIES) as client:
+        with pytest.raises(ClientError) as caught:
+            await client.describe_instance(InstanceArn=arn)
+
+    response = caught.value.response
+    assert expected == (
+        response["Error"]["Code"],
+        response.get("Reason"),
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+async def test_throttling_is_retried_by_botocore(identity_center: LocalIdentityCenter) -> None:
+    """Throttling is retryable for botocore's own retries, as with the real service."""
+    sim = identity_center.simulator
+    arn = sim.create_instance("x")
+    sim.add_fault(Fault.throttling(count=2))
+    config = AioConfig(retries={"total_max_attempts": 3, "mode": "standard"})
+    async with identity_center.client(config=config) as client:
+        described = await client.describe_instance(InstanceArn=arn)
+
+    assert (2, 3) == (described["ResponseMetadata"]["RetryAttempts"], sim.request_count)
+
+
+def test_pytest_plugin(tmp_path: Path) -> None:
+    """``pytest_plugins = ["poller.testing"]`` gives a strict-mode suite the fixture."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["poller.testing"]\n')
+    (tmp_path / "test_plugin.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            @pytest.mark.asyncio
+            async def test_fixture(identity_center):
+                arn = identity_center.simulator.create_instance("p")
+                async with identity_center.client() as client:
+                    described = await client.describe_instance(InstanceArn=arn)
+                assert described["InstanceArn"] == arn
+            """
+        )
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert 0 == done.returncode, done.stdout + done.stderr
