@@ -6,7 +6,10 @@ raising a typed error from :mod:`poller.exceptions` when it cannot get there, an
 event from :mod:`poller.events` on every transition.
 """
 
-from poller._client import open_client
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from poller._durations import Seconds
 from poller._instance import (
     EncryptionDetails,
     EncryptionStatus,
@@ -16,7 +19,6 @@ from poller._instance import (
 )
 from poller._result import ObservedState, WaitResult
 from poller._targets import Target
-from poller._waiter import Seconds, wait_for_instance, watch_instance
 from poller.exceptions import (
     AccessDeniedError,
     ApiError,
@@ -28,6 +30,31 @@ from poller.exceptions import (
     PollerError,
     WaitTimeoutError,
 )
+
+if TYPE_CHECKING:
+    from poller._client import open_client
+    from poller._waiter import wait_for_instance, watch_instance
+
+# These pull in aiobotocore, which takes a while to import: loaded on first use, so that
+# `poller --help` and a command line refused for bad input answer at once.
+_LAZY = {
+    "open_client": "poller._client",
+    "wait_for_instance": "poller._waiter",
+    "watch_instance": "poller._waiter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'poller' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "AccessDeniedError",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import math
 import random
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
@@ -16,6 +15,7 @@ from botocore.exceptions import ClientError
 from poller import _failures, _observe
 from poller._arn import is_valid_instance_arn
 from poller._backoff import Uniform, delay_for
+from poller._durations import Seconds, to_seconds
 from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
 from poller._result import ObservedState, WaitResult
 from poller._targets import RETRY, SUCCESS, Decision, Observation, Target, Verdict, decide
@@ -35,27 +35,12 @@ from poller.events import (
 )
 from poller.exceptions import ApiError, InvalidInstanceArnError, PollerError, WaitTimeoutError
 
-__all__ = ["Seconds", "wait_for_instance", "watch_instance"]
-
-Seconds = float | dt.timedelta
-"""A duration: seconds as a number, or a :class:`datetime.timedelta`."""
+__all__ = ["wait_for_instance", "watch_instance"]
 
 #: How many recent round trips decide how early the last poll must leave.
 _LATENCY_WINDOW: Final = 8
 _LATENCY_MARGIN: Final = 2.0
 _LIST_PAGE_SIZE: Final = 100
-
-
-def _seconds(name: str, value: Seconds) -> float:
-    if isinstance(value, dt.timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        raise TypeError(f"{name} must be seconds or a timedelta, not {value!r}")
-    if not math.isfinite(seconds):
-        raise ValueError(f"{name} must be a finite number of seconds, not {value!r}")
-    return seconds
 
 
 def _target(until: Target | str) -> Target:
@@ -92,9 +77,9 @@ class _Wait:
                 instance_arn=str(instance_arn),
             )
         self.until = _target(until)
-        self.timeout = _seconds("timeout", timeout)
-        self.min_delay = _seconds("min_delay", min_delay)
-        self.max_delay = _seconds("max_delay", max_delay)
+        self.timeout = to_seconds("timeout", timeout)
+        self.min_delay = to_seconds("min_delay", min_delay)
+        self.max_delay = to_seconds("max_delay", max_delay)
         if self.timeout <= 0:
             raise ValueError(f"timeout must be positive, not {timeout!r}")
         if self.min_delay < 0:
