@@ -15,7 +15,13 @@ scripted per operation and per instance::
 
 from __future__ import annotations
 
-from poller.simulator._cli import build_parser, main, parse_fault
+from poller.simulator._cli import (
+    build_parser,
+    main,
+    parse_fault,
+    serve_from_args,
+    simulator_from_args,
+)
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
 from poller.simulator._server import Server, make_app, serve, serve_in_thread
@@ -33,5 +39,7 @@ __all__ = [
     "make_app",
     "parse_fault",
     "serve",
+    "serve_from_args",
     "serve_in_thread",
+    "simulator_from_args",
 ]

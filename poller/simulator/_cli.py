@@ -125,7 +125,7 @@ def simulator_from_args(args: argparse.Namespace) -> Simulator:
     return simulator
 
 
-async def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> None:
+async def serve_from_args(args: argparse.Namespace, out: TextIO = sys.stdout) -> None:
     """Serve until cancelled: the endpoint URL, then created ARNs, each on a line of *out*."""
     simulator = simulator_from_args(args)
     async with serve(simulator, host=args.host, port=args.port) as server:
@@ -139,5 +139,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m poller.simulator``; returns the exit status (0 after Ctrl-C)."""
     args = build_parser().parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(args))
+        asyncio.run(serve_from_args(args))
     return 0

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,14 +72,20 @@ def aws_executable(request: pytest.FixtureRequest) -> Path:
     """The ``aws`` command: ``$POLLER_TEST_AWS_CLI``, else one in a cached venv of its own.
 
     awscli pins its own botocore, so it cannot share the project's environment. The venv lives
-    in pytest's cache directory and is installed once. When it cannot be had, the tests skip
-    on a developer's machine and fail in CI (``$CI`` set).
+    in pytest's cache directory (else the temp directory) and is installed once. When it
+    cannot be had, the tests skip on a developer's machine and fail in CI (``$CI`` set).
     """
     configured = os.environ.get("POLLER_TEST_AWS_CLI")
     if configured:
         return Path(configured)
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    venv = (
+        cache.mkdir("awscli-venv")
+        if cache is not None
+        else Path(tempfile.gettempdir()) / "poller-test-awscli-venv"
+    )
     try:
-        return _install_awscli(request.config.cache.mkdir("awscli-venv"))
+        return _install_awscli(venv)
     except (OSError, subprocess.SubprocessError) as exc:
         message = f"the AWS CLI could not be installed: {exc}"
         if os.environ.get("CI"):

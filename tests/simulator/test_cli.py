@@ -14,8 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from poller.simulator import Fault, build_parser, parse_fault
-from poller.simulator._cli import simulator_from_args
+from poller.simulator import Fault, build_parser, parse_fault, simulator_from_args
 
 from .conftest import NO_RETRIES
 
