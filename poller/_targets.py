@@ -113,12 +113,13 @@ class Decision:
     """One cell of the state table.
 
     ``error`` is raised on FAIL. ``only_if`` narrows a SUCCESS: when it does not hold, the
-    waiter waits instead.
+    waiter waits instead; ``condition`` says the same in words.
     """
 
     verdict: Verdict
     error: type[PollerError] | None = None
     only_if: Callable[[Observation], bool] | None = None
+    condition: str = ""
 
     def resolve(self, observation: Observation) -> Decision:
         """This cell for one observation, with ``only_if`` applied."""
@@ -193,7 +194,9 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         "Status ACTIVE",
         lambda o: o.status == InstanceStatus.ACTIVE,
         SUCCESS,
-        Decision(Verdict.SUCCESS, only_if=_is_encryption_enabled),
+        Decision(
+            Verdict.SUCCESS, only_if=_is_encryption_enabled, condition="EncryptionStatus ENABLED"
+        ),
         WAIT,
     ),
     Acceptor(
