@@ -134,15 +134,20 @@ class PollRetrying(Event):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class WaitSucceeded(Event):
-    """The instance reached the target."""
-
-    name: ClassVar[str] = "wait.succeeded"
-    level: ClassVar[Level] = "info"
+class _WaitEnded(Event):
+    """How a wait ended: the last Status seen (None once gone), polls made, time taken."""
 
     status: str | None
     attempts: int
     elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WaitSucceeded(_WaitEnded):
+    """The instance reached the target."""
+
+    name: ClassVar[str] = "wait.succeeded"
+    level: ClassVar[Level] = "info"
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,27 +165,19 @@ class WaitFailed(Event):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class WaitTimedOut(Event):
+class WaitTimedOut(_WaitEnded):
     """The deadline passed before the target was reached."""
 
     name: ClassVar[str] = "wait.timed_out"
     level: ClassVar[Level] = "error"
 
-    status: str | None
-    attempts: int
-    elapsed: float
-
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class WaitCancelled(Event):
-    """The wait was cancelled from outside."""
+class WaitCancelled(_WaitEnded):
+    """The wait was cancelled from outside, or a watcher stopped reading."""
 
     name: ClassVar[str] = "wait.cancelled"
     level: ClassVar[Level] = "warning"
-
-    status: str | None
-    attempts: int
-    elapsed: float
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
