@@ -1,6 +1,8 @@
-"""Every row of the state table, end to end: a real aiobotocore client from
-``poller.open_client``, over real HTTP with SigV4 and botocore's own retries, against the local
-endpoint of ``poller.simulator``."""
+"""Every row of the state table, end to end, over real HTTP.
+
+A real aiobotocore client from ``poller.open_client`` (SigV4, botocore's parsing and its own
+retries) against the local endpoint of ``poller.simulator``.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from poller.simulator import Fault
 from poller.testing import LocalIdentityCenter, local_identity_center
 from tests.fakes import KMS_KEY
 
-#: Polls every 10–50 ms; the simulator runs 1000 simulated seconds per real second.
+#: Polls every 10 to 50 ms; the simulator runs 1000 simulated seconds per real second.
 FAST: dict[str, Any] = {"timeout": 20, "min_delay": 0.01, "max_delay": 0.05}
 ACCESS_KEY = "AKIAPOLLERTESTKEY042"
 SECRET_KEY = "pollerTestSecretKeyThatMustNeverBeLogged0"
