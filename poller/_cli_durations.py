@@ -1,0 +1,65 @@
+"""Human durations for the command line: ``90``, ``90s``, ``15m``, ``1h30m``, ``500ms``."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+__all__ = ["format_duration", "parse_duration"]
+
+_UNITS: Final[dict[str, float]] = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_PART: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h|d)")
+_NUMBER: Final = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_ORDER: Final = ("d", "h", "m", "s", "ms")
+_EXAMPLES: Final = "such as 90, 90s, 15m, 1h30m or 500ms"
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in *text*: a bare number of seconds, or parts with units (``1h30m``, ``500ms``).
+
+    Units are ``ms``, ``s``, ``m``, ``h`` and ``d``, largest first, each at most once.
+
+    Raises:
+        ValueError: *text* is not a duration (negative durations are not).
+    """
+    value = text.strip().lower()
+    if value.startswith("-"):
+        raise ValueError(f"{text!r}: a duration cannot be negative")
+    if _NUMBER.fullmatch(value):
+        return _finite(text, float(value))
+    if not value:
+        raise ValueError(f"{text!r} is not a duration ({_EXAMPLES})")
+    position, total, previous_rank = 0, 0.0, -1
+    while position < len(value):
+        match = _PART.match(value, position)
+        if match is None:
+            raise ValueError(f"{text!r} is not a duration ({_EXAMPLES})")
+        number, unit = match.groups()
+        rank = _ORDER.index(unit)
+        if rank <= previous_rank:
+            raise ValueError(f"{text!r} is not a duration: give units largest first, once each")
+        previous_rank = rank
+        total += float(number) * _UNITS[unit]
+        position = match.end()
+    return _finite(text, total)
+
+
+def _finite(text: str, seconds: float) -> float:
+    if not math.isfinite(seconds):
+        raise ValueError(f"{text!r} is not a finite duration")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """*seconds* as a short human duration: ``0.4s``, ``12s``, ``3m05s``, ``1h02m``."""
+    if seconds < 10:  # noqa: PLR2004 - below ten seconds a tenth still matters
+        return f"{max(seconds, 0.0):.1f}s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{secs}s"
