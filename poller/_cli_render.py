@@ -107,6 +107,11 @@ class Console:
         self.live = False
         self.stream.flush()
 
+    def hide(self) -> None:
+        """Take the status line away until the next redraw."""
+        self._clear()
+        self.stream.flush()
+
     def _clear(self) -> None:
         if self._drawn:
             self.stream.write(_CLEAR_LINE)

@@ -96,11 +96,14 @@ class Reporter:
                 hint=outcome.hint,
                 exit_code=outcome.exit_code,
             )
-        if self.output == "json":
-            self.out.write(dump_json(outcome.document) + "\n")
-        elif self.output == "text":
-            self.out.write(outcome.text + "\n")
+        if self.output == "none":
+            return
+        line = dump_json(outcome.document) if self.output == "json" else outcome.text
+        # On a terminal stdout and stderr share the screen: keep the status line off the result.
+        self.console.hide()
+        self.out.write(line + "\n")
         self.out.flush()
+        self.console.redraw()
 
     def exit_code(self) -> int:
         """The highest exit code of all outcomes (0 when there were none)."""

@@ -1,0 +1,79 @@
+"""Run the real ``poller`` command in a subprocess against a simulator in this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from poller.simulator import Simulator, serve_in_thread
+
+REPO = Path(__file__).resolve().parents[2]
+#: Polling settings that keep a wait on a fast simulator short.
+FAST = ("--min-delay", "10ms", "--max-delay", "50ms")
+#: No subprocess may hang a test run.
+SUBPROCESS_TIMEOUT = 30
+
+
+def command_env() -> dict[str, str]:
+    """An environment with dummy credentials and no AWS config files, for the subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",  # a placeholder the local endpoint accepts
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
+def poller_command(*args: str) -> list[str]:
+    """The argv of ``python -m poller ARGS``."""
+    return [sys.executable, "-m", "poller", *args]
+
+
+def run_poller(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m poller ARGS`` to completion."""
+    return subprocess.run(
+        poller_command(*args),
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    """Parse every line of *text* as JSON."""
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class Center:
+    """A simulator served from a thread, and the options that point the command at it."""
+
+    simulator: Simulator
+    endpoint_url: str
+
+    def options(self) -> tuple[str, ...]:
+        """``--endpoint-url`` and ``--region`` for this endpoint, and fast polling."""
+        return ("--endpoint-url", self.endpoint_url, "--region", self.simulator.region, *FAST)
+
+
+@pytest.fixture
+def center(request: pytest.FixtureRequest) -> Iterator[Center]:
+    """A local Identity Center at time scale 1000 (a simulated minute takes 60 ms)."""
+    options = {"time_scale": 1000.0, **getattr(request, "param", {})}
+    simulator = Simulator(**options)
+    with serve_in_thread(simulator) as server:
+        yield Center(simulator, server.endpoint_url)

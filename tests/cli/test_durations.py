@@ -1,0 +1,42 @@
+"""Human durations on the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from poller._cli_durations import format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90", 90.0),
+        ("1.5", 1.5),
+        ("90s", 90.0),
+        ("15m", 900.0),
+        ("1h", 3600.0),
+        ("1h30m", 5400.0),
+        ("500ms", 0.5),
+        ("1m30s", 90.0),
+        (" 2D ", 172800.0),
+    ],
+)
+def test_parse_duration(text: str, expected: float) -> None:
+    """Bare seconds and unit parts, largest unit first, add up to seconds."""
+    assert expected == parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["", "-5", "-1m", "abc", "10x", "1m1h", "1s1s", "1e999", "m"])
+def test_parse_duration_refuses(text: str) -> None:
+    """Negative, unparsable and out-of-order durations are errors."""
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(0.42, "0.4s"), (-1.0, "0.0s"), (12.4, "12s"), (185, "3m05s"), (3725, "1h02m")],
+)
+def test_format_duration(seconds: float, expected: str) -> None:
+    """Short human durations for the console."""
+    assert expected == format_duration(seconds)
