@@ -203,7 +203,12 @@ def emit(event: Event, on_event: EventHook | None) -> None:
         level = _STDLIB_LEVELS[event.level]
         if _stdlib_logger.isEnabledFor(level):
             fields = event.fields()
-            text = " ".join(f"{key}={value!r}" for key, value in fields.items())
+            text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())
             _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
     if on_event is not None:
         on_event(event)
+
+
+def _short(value: object) -> object:
+    """Seconds to the millisecond in log lines; the event itself keeps full precision."""
+    return round(value, 3) if isinstance(value, float) else value
