@@ -17,6 +17,7 @@ from poller._arn import is_valid_instance_arn
 from poller._backoff import Uniform, delay_for
 from poller._durations import Seconds, to_seconds
 from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
+from poller._ratelimit import RequestLimiter
 from poller._result import ObservedState, WaitResult
 from poller._targets import RETRY, SUCCESS, Decision, Observation, Target, Verdict, decide
 from poller.events import (
@@ -69,6 +70,8 @@ class _Wait:
         max_delay: Seconds,
         on_event: EventHook | None,
         uniform: Uniform = random.uniform,
+        limiter: RequestLimiter | None = None,
+        deadline: float | None = None,
     ) -> None:
         if not is_valid_instance_arn(instance_arn):
             raise InvalidInstanceArnError(
@@ -93,6 +96,10 @@ class _Wait:
         self.instance_arn = instance_arn
         self.on_event = on_event
         self.uniform = uniform
+        #: Paces requests shared with other waits (one account's rate); None: no pacing.
+        self.limiter = limiter
+        #: An absolute deadline (anyio time) shared with other waits; else start + timeout.
+        self.shared_deadline = deadline
         self.attempts = 0
         self.last: InstanceDescription | None = None
         self.history: list[ObservedState] = []
@@ -107,7 +114,9 @@ class _Wait:
     async def run(self) -> AsyncGenerator[InstanceDescription, None]:
         """Poll until decided: yield each new state, return on success, raise on failure."""
         self.started = anyio.current_time()
-        self.deadline = self.started + self.timeout
+        self.deadline = (
+            self.started + self.timeout if self.shared_deadline is None else self.shared_deadline
+        )
         self._emit(
             WaitStarted, timeout=self.timeout, min_delay=self.min_delay, max_delay=self.max_delay
         )
@@ -159,14 +168,19 @@ class _Wait:
 
     async def _poll(self) -> Observation:
         """Send one DescribeInstance; no answer outlives the deadline."""
-        self.attempts += 1
-        sent = anyio.current_time()
         observation: Observation | None = None
+        sent = anyio.current_time()
         with anyio.CancelScope(deadline=self.deadline):
+            if self.limiter is not None:
+                await self.limiter.acquire()
+                sent = anyio.current_time()
+            self.attempts += 1
             observation = await self._describe()
         if observation is None:
             raise self._fail(_failures.timed_out(self._state(), self.timeout))
         self.latencies.append(anyio.current_time() - sent)
+        if observation.throttled and self.limiter is not None:
+            self.limiter.throttled(sent)
         if observation.description is not None:
             self.last = observation.description
             if observation.description.status == InstanceStatus.DELETE_IN_PROGRESS:
@@ -213,6 +227,8 @@ class _Wait:
             params: dict[str, Any] = {"MaxResults": _LIST_PAGE_SIZE}
             if token:
                 params["NextToken"] = token
+            if self.limiter is not None:
+                await self.limiter.acquire()
             try:
                 page = await self.client.list_instances(**params)
             except ClientError as error:
