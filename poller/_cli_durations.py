@@ -52,9 +52,12 @@ def _finite(text: str, seconds: float) -> float:
 
 
 def format_duration(seconds: float) -> str:
-    """*seconds* as a short human duration: ``0.4s``, ``12s``, ``3m05s``, ``1h02m``."""
+    """*seconds* as a short human duration: ``400ms``, ``2.5s``, ``12s``, ``3m05s``, ``1h02m``."""
+    seconds = max(seconds, 0.0)
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
     if seconds < 10:  # noqa: PLR2004 - below ten seconds a tenth still matters
-        return f"{max(seconds, 0.0):.1f}s"
+        return f"{seconds:.1f}s"
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)

@@ -35,7 +35,14 @@ def test_parse_duration_refuses(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "expected"),
-    [(0.42, "0.4s"), (-1.0, "0.0s"), (12.4, "12s"), (185, "3m05s"), (3725, "1h02m")],
+    [
+        (0.42, "420ms"),
+        (-1.0, "0ms"),
+        (2.54, "2.5s"),
+        (12.4, "12s"),
+        (185, "3m05s"),
+        (3725, "1h02m"),
+    ],
 )
 def test_format_duration(seconds: float, expected: str) -> None:
     """Short human durations for the console."""

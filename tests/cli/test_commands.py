@@ -1,0 +1,169 @@
+"""``poller describe``, ``simulate`` and ``demo``; output and log options; lazy start-up."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from poller.simulator import Fault
+
+from .conftest import (
+    SUBPROCESS_TIMEOUT,
+    Center,
+    command_env,
+    json_lines,
+    poller_command,
+    run_poller,
+)
+
+
+@pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
+def test_describe_prints_the_api_json(center: Center) -> None:
+    """`poller describe` prints one DescribeInstance answer with the API's key names."""
+    arn = center.simulator.create_instance("seen")
+    url, region = center.endpoint_url, center.simulator.region
+
+    done = run_poller("describe", arn, "--endpoint-url", url, "--region", region)
+
+    assert 0 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert (arn, "seen", "CREATE_IN_PROGRESS") == (
+        result["InstanceArn"],
+        result["Name"],
+        result["Status"],
+    )
+
+
+def test_describe_denied_exits_4(center: Center) -> None:
+    """`poller describe` maps AWS errors to the wait's exit codes."""
+    arn = center.simulator.create_instance("x")
+    center.simulator.add_fault(Fault.access_denied(), operation="DescribeInstance")
+    url, region = center.endpoint_url, center.simulator.region
+
+    done = run_poller("describe", arn, "--endpoint-url", url, "--region", region)
+
+    assert 4 == done.returncode, done.stderr
+    assert "AccessDeniedException" in done.stderr
+
+
+def test_output_text_and_quiet(center: Center) -> None:
+    """--output text prints a line per instance; -q leaves stderr empty on success."""
+    arn = center.simulator.create_instance("x")
+
+    done = run_poller("wait", arn, *center.options(), "--output", "text", "-q")
+
+    assert 0 == done.returncode, done.stderr
+    assert f"{arn}\tACTIVE\tencryption ENABLED\n" == done.stdout
+    assert "" == done.stderr
+
+
+def test_output_none_and_verbose_console(center: Center) -> None:
+    """--output none prints nothing; -v shows each poll; console lines are not JSON."""
+    arn = center.simulator.create_instance("x")
+
+    done = run_poller(
+        "wait", arn, *center.options(), "--output", "none", "-v", "--log-format", "console"
+    )
+
+    assert 0 == done.returncode, done.stderr
+    assert "" == done.stdout
+    assert "poll.completed" in done.stderr
+    assert "start → ACTIVE" in done.stderr
+    assert not done.stderr.startswith("{")
+
+
+def test_poll_completed_is_hidden_by_default(center: Center) -> None:
+    """Debug-level poll.completed appears only with -v."""
+    arn = center.simulator.create_instance("x")
+
+    done = run_poller("wait", arn, *center.options())
+
+    assert 0 == done.returncode, done.stderr
+    assert "poll.completed" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["wait", "--help"], ["wait", "not-an-arn"]])
+def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
+    """--help and argument errors answer without loading aiobotocore or botocore."""
+    script = (
+        "import sys\nfrom poller.cli import main\ncode = main(sys.argv[1:])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'botocore', 'aiobotocore', 'aiohttp'})\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_simulate_serves_until_interrupted() -> None:
+    """`poller simulate` prints its URL and ARNs, serves waits, and stops cleanly on Ctrl-C."""
+    with subprocess.Popen(
+        poller_command("simulate", "--time-scale", "1000", "--instance", "first"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        arn = process.stdout.readline().strip()
+        waited = subprocess.run(
+            poller_command("wait", arn, "--endpoint-url", url, "--region", "us-east-1"),
+            capture_output=True,
+            text=True,
+            env=command_env(),
+            timeout=SUBPROCESS_TIMEOUT,
+            check=False,
+        )
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+
+    assert 0 == waited.returncode, waited.stderr
+    assert 0 == process.returncode
+    assert "ready at " + url in stderr
+    assert "Traceback" not in stderr
+
+
+def test_simulate_help_is_the_simulators() -> None:
+    """`poller simulate` takes the simulator's own options."""
+    done = subprocess.run(
+        poller_command("simulate", "--help"),
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert 0 == done.returncode
+    assert "--time-scale" in done.stdout
+    assert "--fault" in done.stdout
+
+
+def test_demo_creates_waits_and_shows_a_retry() -> None:
+    """`poller demo` needs no AWS account: it creates an instance, retries a throttle, exits 0."""
+    env = {k: v for k, v in command_env().items() if not k.startswith("AWS_ACCESS")}
+    env.pop("AWS_SECRET_ACCESS_KEY", None)
+    done = subprocess.run(
+        poller_command("demo"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert 0 == done.returncode, done.stderr
+    assert "ACTIVE" == json_lines(done.stdout)[0]["Status"]
+    events = [e["event"] for e in json_lines(done.stderr)]
+    assert {"poll.retrying", "wait.succeeded"} <= set(events)

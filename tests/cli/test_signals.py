@@ -1,0 +1,41 @@
+"""SIGINT and SIGTERM end ``poller wait`` promptly, with the shell's codes and no traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+
+import pytest
+
+from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
+
+
+@pytest.mark.parametrize(("signum", "expected"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
+def test_signal_cancels_the_waits(center: Center, signum: int, expected: int) -> None:
+    """The waits see a real cancellation: wait.cancelled, a cancelled outcome, 130 or 143."""
+    arns = [center.simulator.create_instance(f"i{n}") for n in range(2)]
+    with subprocess.Popen(
+        poller_command("wait", *arns, *center.options()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:  # the waits have started once the first poll answered
+            seen.append(line)
+            if "instance.status_changed" in line:
+                break
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+    stderr = "".join(seen) + stderr
+
+    assert expected == process.returncode, stderr
+    assert "Traceback" not in stderr
+    cancelled = [e for e in json_lines(stderr) if e["event"] == "wait.cancelled"]
+    assert set(arns) == {e["instance_arn"] for e in cancelled}
+    assert [("cancelled", signal.Signals(signum).name)] * 2 == [
+        (r["Outcome"], r["Signal"]) for r in json_lines(stdout)
+    ]
