@@ -1,0 +1,149 @@
+"""The examples run, as a user would run them, against the local endpoint: they cannot rot."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from poller.simulator import Simulator, serve_in_thread
+from tests.fakes import KMS_KEY
+
+EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    """A simulator whose minute takes 60 ms."""
+    return Simulator(time_scale=1000.0)
+
+
+@pytest.fixture
+def run(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
+    """Run an example with the endpoint, region and dummy credentials a user would give."""
+    env = os.environ | {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    with serve_in_thread(sim) as server:
+
+        def run(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+            command = [sys.executable, str(EXAMPLES / name), *args]
+            command += ["--region", "us-east-1", "--endpoint-url", server.endpoint_url]
+            return subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=60, check=False
+            )
+
+        yield run
+
+
+def test_provision_waits_until_active(run: Any, sim: Simulator) -> None:
+    """Creates over the wire, waits through CREATE_IN_PROGRESS, prints the identity store."""
+    done = run("provision_instance.py", "--name", "example")
+
+    assert 0 == done.returncode, done.stderr
+    assert "is ACTIVE; identity store d-" in done.stdout
+    assert 1 == sim.calls("CreateInstance")
+    assert 2 <= sim.calls("DescribeInstance")
+
+
+def test_provision_reports_a_failed_creation(run: Any, sim: Simulator) -> None:
+    """A CREATE_FAILED instance is reported with AWS's reason and exit code 1."""
+    sim.create_fail_reason = "Quota of instances reached"
+    sim.create_seconds = 0
+
+    done = run("provision_instance.py", "--name", "example")
+
+    assert 1 == done.returncode
+    assert "creation failed: Quota of instances reached" == done.stderr.splitlines()[-1]
+
+
+def test_delete_waits_until_gone(run: Any, sim: Simulator) -> None:
+    """Deletes, waits through DELETE_IN_PROGRESS until DescribeInstance is denied."""
+    arn = sim.create_instance("doomed", create_seconds=0)
+    sim.delete_seconds = 1000  # one real second
+
+    done = run("delete_instance.py", arn)
+
+    assert 0 == done.returncode, done.stderr
+    assert "DELETE_IN_PROGRESS -> gone" in done.stdout
+
+
+def test_rotate_waits_until_enabled(run: Any, sim: Simulator) -> None:
+    """UpdateInstance to a customer managed key, then ENABLED."""
+    arn = sim.create_instance("example", create_seconds=0)
+    sim.update_seconds = 0
+
+    done = run("rotate_kms_key.py", arn, KMS_KEY)
+
+    assert 0 == done.returncode, done.stderr
+    assert f"now encrypted with {KMS_KEY}" in done.stdout
+
+
+def test_rotate_reports_update_failed(run: Any, sim: Simulator) -> None:
+    """UPDATE_FAILED is reported with its reason and exit code 1."""
+    arn = sim.create_instance("example", create_seconds=0)
+    sim.update_seconds = 0
+    sim.reject_kms_key(KMS_KEY, "The key policy does not allow Identity Center to use the key")
+
+    done = run("rotate_kms_key.py", arn, KMS_KEY)
+
+    assert 1 == done.returncode
+    assert "does not allow Identity Center" in done.stderr
+
+
+def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
+    """States on stdout; every poller event a JSON line on stderr."""
+    arn = sim.create_instance("example", create_seconds=1000)
+
+    done = run("watch_with_json_logs.py", arn)
+
+    assert 0 == done.returncode, done.stderr
+    assert "now CREATE_IN_PROGRESS\nnow ACTIVE\n" == done.stdout
+    events = [json.loads(line) for line in done.stderr.splitlines()]
+    assert "wait.started" == events[0]["event"]
+    assert "wait.succeeded" == events[-1]["event"]
+    assert all(e["instance_arn"] == arn and "timestamp" in e for e in events)
+
+
+def test_orchestration_job_resumes_against_the_saved_deadline(
+    run: Any, sim: Simulator, tmp_path: pathlib.Path
+) -> None:
+    """Stopped early it exits 75 and keeps its deadline; run again, it finishes against it."""
+    arn = sim.create_instance("example", create_seconds=10**7)
+    state = tmp_path / "job.json"
+
+    stopped = run("orchestration_job.py", arn, "--state-file", str(state), "--stop-after", "0.5")
+    saved = state.read_text()
+    sim.set_status(arn, "ACTIVE")
+    finished = run("orchestration_job.py", arn, "--state-file", str(state))
+
+    assert 75 == stopped.returncode, stopped.stderr
+    assert "run again to resume" in stopped.stderr
+    assert json.loads(saved)["deadline"] > 0
+    assert 0 == finished.returncode, finished.stderr
+    assert f"{arn} is ACTIVE" in finished.stdout
+    assert not state.exists()
+
+
+def test_orchestration_job_past_its_deadline(
+    run: Any, sim: Simulator, tmp_path: pathlib.Path
+) -> None:
+    """A restart after the saved deadline gives up at once with exit code 3."""
+    arn = sim.create_instance("example")
+    state = tmp_path / "job.json"
+    state.write_text(json.dumps({"deadline": 1.0}))
+
+    done = run("orchestration_job.py", arn, "--state-file", str(state))
+
+    assert 3 == done.returncode
+    assert 0 == sim.calls("DescribeInstance")
