@@ -135,9 +135,10 @@ def from_error(error: PollerError) -> Outcome:
 
 def from_other(instance_arn: str, code: int, message: str, hint: str) -> Outcome:
     """A wait ended by something outside poller's error tree (no credentials, no region)."""
+    names = {EXIT_USAGE: "invalid", EXIT_TIMEOUT: "timed-out"}
     document = {
         "InstanceArn": instance_arn,
-        "Outcome": "error" if code == EXIT_API_ERROR else "invalid",
+        "Outcome": names.get(code, "error"),
         "Error": {"Type": "ConfigurationError", "Message": message},
         "Instance": None,
     }

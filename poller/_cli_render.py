@@ -162,7 +162,7 @@ def _render_console(_logger: Any, _method: str, event_dict: MutableMapping[str, 
     arn = fields.pop("instance_arn", None)
     fields.pop("until", None)
     text = _describe(name, fields)
-    who = short_arn(arn) if isinstance(arn, str) else "poller"
+    who = short_arn(arn) if isinstance(arn, str) and arn != "*" else "poller"
     return f"{clock} {name:<{_EVENT_WIDTH}} {who}  {text}".strip()
 
 

@@ -23,6 +23,7 @@ import poller
 from poller._cli_outcome import (
     EXIT_API_ERROR,
     EXIT_OK,
+    EXIT_TIMEOUT,
     EXIT_USAGE,
     Outcome,
     cancelled,
@@ -226,7 +227,9 @@ async def wait_all(
                     for arn in arns:
                         waits.start_soon(one, client, arn)
         except (BotoCoreError, ClientError, TimeoutError) as error:
-            reporter.report(_setup_outcome(error))
+            # Before any wait began: every instance asked for ends the same way.
+            for arn in arns or ["*"]:
+                reporter.report(_setup_outcome(arn, error))
         group.cancel_scope.cancel()
     console.finish()
     if received:
@@ -236,23 +239,26 @@ async def wait_all(
     return reporter.exit_code()
 
 
-def _setup_outcome(error: Exception) -> Outcome:
+def _setup_outcome(instance_arn: str, error: Exception) -> Outcome:
     """An error before any wait began: opening the client, or listing instances."""
     from botocore.exceptions import ClientError  # noqa: PLC0415 - lazy
 
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Unknown")
         return from_other(
-            "*",
+            instance_arn,
             EXIT_API_ERROR,
             f"ListInstances failed with {code}: {error.response.get('Error', {}).get('Message')}",
             "Check your credentials and their sso:ListInstances permission.",
         )
     if isinstance(error, TimeoutError):
-        return dataclasses.replace(
-            from_other("*", 3, "Timed out listing instances.", "Wait longer with --timeout."),
+        return from_other(
+            instance_arn,
+            EXIT_TIMEOUT,
+            "Timed out listing instances.",
+            "Wait longer with --timeout.",
         )
-    return _configuration_outcome("*", error)
+    return _configuration_outcome(instance_arn, error)
 
 
 async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:

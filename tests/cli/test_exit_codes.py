@@ -148,3 +148,15 @@ def test_bad_input_exits_2_before_any_request(args: tuple[str, ...], words: str)
     assert words in " ".join(done.stderr.split())
     assert "" == done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_no_region_exits_2_per_instance() -> None:
+    """Without a region, each instance gets an outcome and the hint names --region."""
+    arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+
+    done = run_poller("wait", arn)
+
+    assert 2 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert (arn, "invalid") == (result["InstanceArn"], result["Outcome"])
+    assert "--region" in done.stderr
