@@ -10,7 +10,11 @@ prints an object with an ``Outcome`` key, which API answers never have::
      "Instance": {...the last DescribeInstance answer, or null...}}
 
 ``Outcome`` is one of ``deleted``, ``failed`` (exit 1), ``invalid`` (2), ``timed-out`` (3),
-``denied`` or ``error`` (4), ``cancelled`` (130 or 143).
+``denied`` or ``error`` (4), ``cancelled`` (130 or 143, with ``"Signal": "SIGINT"``).
+``Error.Type`` names the :mod:`poller.exceptions` class, or ``ConfigurationError`` when
+botocore could not even send a request (no region, no credentials, an unknown profile); ApiError
+adds ``Code`` and ``RequestId``. A failure before any instance was known (``--all`` whose
+ListInstances failed) reports ``"InstanceArn": "*"``.
 """
 
 from __future__ import annotations
