@@ -54,7 +54,7 @@ def _finite(text: str, seconds: float) -> float:
 def format_duration(seconds: float) -> str:
     """*seconds* as a short human duration: ``400ms``, ``2.5s``, ``12s``, ``3m05s``, ``1h02m``."""
     seconds = max(seconds, 0.0)
-    if seconds < 1:
+    if seconds < 0.9995:  # noqa: PLR2004 - what would round to 1000ms reads better as 1.0s
         return f"{seconds * 1000:.0f}ms"
     if seconds < 10:  # noqa: PLR2004 - below ten seconds a tenth still matters
         return f"{seconds:.1f}s"
