@@ -37,6 +37,7 @@ def test_parse_duration_refuses(text: str) -> None:
     ("seconds", "expected"),
     [
         (0.42, "420ms"),
+        (0.9996, "1.0s"),
         (-1.0, "0ms"),
         (2.54, "2.5s"),
         (12.4, "12s"),
