@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+
+from poller._endpoint import check_endpoint_url
 
 __all__ = ["HttpBackend", "check_endpoint_url", "client_config", "open_client"]
 
@@ -23,15 +24,6 @@ HttpBackend = Literal["aiohttp", "httpx"]
 _RETRIES: Final = {"mode": "standard", "total_max_attempts": 2}
 _CONNECT_TIMEOUT: Final = 5
 _READ_TIMEOUT: Final = 15
-
-
-def check_endpoint_url(endpoint_url: str | None) -> None:
-    """Refuse an endpoint URL that is not an absolute http(s) URL."""
-    if endpoint_url is None:
-        return
-    parsed = urllib.parse.urlsplit(endpoint_url)
-    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        raise ValueError(f"endpoint_url must be an http:// or https:// URL, not {endpoint_url!r}")
 
 
 def client_config(http: HttpBackend | None = None) -> AioConfig:

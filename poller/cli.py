@@ -29,6 +29,7 @@ import click
 from poller._arn import is_valid_instance_arn
 from poller._cli_durations import parse_duration
 from poller._cli_outcome import signal_exit_code
+from poller._endpoint import check_endpoint_url
 from poller._targets import Target
 
 __all__ = ["cli", "main"]
@@ -71,12 +72,12 @@ def _check_arns(ctx: click.Context, param: click.Parameter, value: tuple[str, ..
 
 
 def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    import urllib.parse  # noqa: PLC0415 - only when given
-
-    if value is not None:
-        parsed = urllib.parse.urlsplit(value)
-        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-            raise click.BadParameter(f"{value!r} is not an http:// or https:// URL.", ctx, param)
+    try:
+        check_endpoint_url(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an http:// or https:// URL.", ctx, param
+        ) from None
     return value
 
 
