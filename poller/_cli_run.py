@@ -317,8 +317,10 @@ def run_wait(
     wait: WaitOptions,
     client_options: ClientOptions,
     reporter: Reporter,
+    *,
+    backend: str = "asyncio",
 ) -> int:
-    """Run :func:`wait_all` in a new event loop; return the exit code."""
+    """Run :func:`wait_all` in a new event loop of *backend*; return the exit code."""
     run = functools.partial(
         wait_all,
         arns,
@@ -327,7 +329,7 @@ def run_wait(
         client_options=client_options,
         reporter=reporter,
     )
-    return anyio.run(run)
+    return anyio.run(run, backend=backend)
 
 
 def run_describe(arn: str, client_options: ClientOptions, reporter: Reporter) -> int:

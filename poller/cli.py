@@ -93,6 +93,26 @@ _log_format = click.option(
     show_default=True,
     help="Events on stderr: a live display on a terminal and JSON lines elsewhere (auto).",
 )
+
+
+def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import importlib.util  # noqa: PLC0415 - only when given
+
+    if value == "trio" and not all(importlib.util.find_spec(name) for name in ("trio", "httpx2")):
+        raise click.BadParameter(
+            "trio needs the trio extra: pip install 'poller[trio]'.", ctx, param
+        )
+    return value
+
+
+_backend = click.option(
+    "--backend",
+    type=click.Choice(["asyncio", "trio"]),
+    default="asyncio",
+    show_default=True,
+    callback=_check_backend,
+    help="The event loop (trio talks HTTP through httpx).",
+)
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Show only errors on stderr.")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Show every poll on stderr.")
 _output = click.option(
@@ -130,6 +150,7 @@ def cli() -> None:
 @_log_format
 @_quiet
 @_verbose
+@_backend
 def wait(
     arns: list[str],
     *,
@@ -145,6 +166,7 @@ def wait(
     log_format: str,
     quiet: bool,
     verbose: bool,
+    backend: str,
 ) -> int:
     """Wait until each instance ARN reaches a state (all at once, under one deadline)."""
     if not arns and not all_instances:
@@ -164,7 +186,7 @@ def wait(
     reporter = _cli_run.setup(output=output, log_format=log_format, quiet=quiet, verbose=verbose)
     options = _cli_run.WaitOptions(Target(until), timeout, min_delay, max_delay)
     clients = _cli_run.ClientOptions(region, profile, endpoint_url)
-    return _cli_run.run_wait(arns, all_instances, options, clients, reporter)
+    return _cli_run.run_wait(arns, all_instances, options, clients, reporter, backend=backend)
 
 
 @cli.command(epilog=_EPILOG)
