@@ -1,0 +1,150 @@
+"""The terminal display: console lines per event and the live status line below them."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from poller import events
+from poller._cli_render import Console, _render_console
+from tests.fakes import ARN
+
+COMMON = {"instance_arn": ARN, "until": "active"}
+
+
+@pytest.mark.parametrize(
+    ("name", "fields", "expected"),
+    [
+        (
+            "wait.started",
+            {"timeout": 90.0, "min_delay": 2.0, "max_delay": 30.0},
+            "waiting (timeout",
+        ),
+        (
+            "instance.status_changed",
+            {"previous_status": "ACTIVE", "status": None, "elapsed": 3.0},
+            "ACTIVE → gone after",
+        ),
+        (
+            "instance.status_changed",
+            {
+                "status": "ACTIVE",
+                "encryption_status": "UPDATE_FAILED",
+                "encryption_status_reason": "Key disabled",
+                "elapsed": 1.0,
+            },
+            "start → ACTIVE (encryption UPDATE_FAILED): Key disabled after",
+        ),
+        (
+            "poll.completed",
+            {"attempt": 2, "status": "ACTIVE", "latency": 0.012},
+            "poll 2: ACTIVE (12 ms)",
+        ),
+        (
+            "poll.retrying",
+            {
+                "error_code": "ThrottlingException",
+                "error_message": "Rate exceeded",
+                "delay": 4.0,
+                "attempt": 3,
+            },
+            "ThrottlingException: Rate exceeded; retrying in",
+        ),
+        ("wait.succeeded", {"status": None, "attempts": 4, "elapsed": 2.0}, "done: gone after"),
+        (
+            "wait.failed",
+            {"error": "InstanceCreateFailedError", "reason": "Quota", "elapsed": 1.0},
+            "failed (InstanceCreateFailedError): Quota after",
+        ),
+        (
+            "wait.timed_out",
+            {"status": "CREATE_IN_PROGRESS", "elapsed": 9.0},
+            "timed out in CREATE_IN_PROGRESS",
+        ),
+        ("wait.cancelled", {"status": None, "elapsed": 1.0}, "cancelled in no state"),
+        (
+            "cli.error",
+            {"message": "Access denied.", "hint": "Check the policy."},
+            "Access denied. Check the policy.",
+        ),
+        (
+            "demo.endpoint",
+            {"endpoint_url": "http://127.0.0.1:1"},
+            "endpoint_url=http://127.0.0.1:1",
+        ),
+    ],
+)
+def test_console_line_for_each_event(name: str, fields: dict[str, Any], expected: str) -> None:
+    """Each event reads as one line: time, name, instance id, what happened."""
+    line = _render_console(
+        None, "info", COMMON | fields | {"event": name, "timestamp": "2026-11-25T12:00:00+00:00"}
+    )
+
+    assert expected in line
+    assert "ssoins-1234567890abcdef" in line
+    assert name in line
+
+
+def test_live_status_line_follows_the_wait() -> None:
+    """The status line shows the state and the next poll, stays under log lines, then goes."""
+    stream = io.StringIO()
+    console = Console(stream, live=True)
+
+    console.on_event(events.WaitStarted(**COMMON, timeout=60, min_delay=2, max_delay=30))
+    console.on_event(
+        events.PollCompleted(
+            **COMMON,
+            attempt=1,
+            elapsed=0.1,
+            status="CREATE_IN_PROGRESS",
+            encryption_status=None,
+            latency=0.01,
+        )
+    )
+    console.on_event(
+        events.InstanceStatusChanged(
+            **COMMON,
+            previous_status=None,
+            status="CREATE_IN_PROGRESS",
+            previous_encryption_status=None,
+            encryption_status=None,
+            status_reason=None,
+            encryption_status_reason=None,
+            attempt=1,
+            elapsed=0.1,
+        )
+    )
+    polling = stream.getvalue().rsplit("\r", 1)[-1]
+    console.write_line("a log line")
+    console.on_event(
+        events.PollRetrying(
+            **COMMON,
+            error_code="ThrottlingException",
+            error_message="",
+            attempt=2,
+            delay=4.0,
+            elapsed=2.0,
+        )
+    )
+    retrying = stream.getvalue().rsplit("\r", 1)[-1]
+    console.on_event(events.WaitSucceeded(**COMMON, status="ACTIVE", attempts=3, elapsed=6.0))
+    console.finish()
+
+    assert "ssoins-1234567890abcdef CREATE_IN_PROGRESS" in polling
+    assert "next poll within" in polling
+    assert "retry in" in retrying
+    assert "a log line\n" in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[K")  # the status line is gone at the end
+
+
+def test_no_status_line_off_a_terminal() -> None:
+    """Without a terminal, only log lines are written."""
+    stream = io.StringIO()
+    console = Console(stream, live=False)
+
+    console.on_event(events.WaitStarted(**COMMON, timeout=60, min_delay=2, max_delay=30))
+    console.write_line("only this")
+
+    assert "only this\n" == stream.getvalue()
