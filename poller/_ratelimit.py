@@ -38,6 +38,9 @@ DEFAULT_RATE: Final = 10.0
 DEFAULT_BURST: Final = 10.0
 #: The floor a throttled rate halves down to: one request every ten seconds.
 DEFAULT_MIN_RATE: Final = 0.1
+#: Float error in the refill: a token short by less than this is a token (else a waiter
+#: would sleep for a time too small to move the clock, and spin).
+_ROUNDING: Final = 1e-9
 
 
 class RequestLimiter(Protocol):
@@ -121,8 +124,8 @@ class TokenBucket:
             current rate (ask again then: the rate may have changed).
         """
         self._advance(now)
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= 1 - _ROUNDING:
+            self.tokens = max(self.tokens - 1, 0.0)
             return 0.0
         return (1 - self.tokens) / self.rate
 
