@@ -1,0 +1,45 @@
+"""``python -m benchmarks [--quick] [--only NAME ...]``: run the benchmarks, print the figures."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import detection, overhead, scale, startup
+from benchmarks._common import quiet
+
+NAMES = ("overhead", "scale", "detection", "startup")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen benchmarks one after the other (never two at once: 2 cores)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+    parser.add_argument("--only", nargs="+", choices=NAMES, default=list(NAMES))
+    parser.add_argument("--accounts", type=int, help="instances (one client each) for scale")
+    parser.add_argument("--one-client", type=int, help="instances on one client for scale")
+    parser.add_argument(
+        "--plot", type=Path, default=Path("benchmarks/detection.png"), help="detection's PNG"
+    )
+    args = parser.parse_args(argv)
+    quiet()
+    print(f"# poller benchmarks: Python {platform.python_version()} on {platform.platform()}")
+    print(f"# command: python -m benchmarks {' '.join(argv if argv is not None else sys.argv[1:])}")
+    started = time.perf_counter()
+    if "overhead" in args.only:
+        overhead.run(quick=args.quick)
+    if "scale" in args.only:
+        scale.run(quick=args.quick, accounts=args.accounts, one_client=args.one_client)
+    if "detection" in args.only:
+        detection.run(quick=args.quick, plot_path=args.plot)
+    if "startup" in args.only:
+        startup.run(quick=args.quick)
+    print(f"\n# done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

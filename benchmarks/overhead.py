@@ -1,0 +1,133 @@
+"""Per-poll overhead: poller's loop, a bare ``describe_instance`` loop, aiobotocore's waiter.
+
+All three poll the same local endpoint (a child process) through the same client with no
+delay between polls, so what differs is the CPU each loop spends around the request. Runs are
+interleaved, rotating which loop goes first, and the medians of the per-poll times compared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiobotocore.waiter import create_waiter_with_client
+from botocore.exceptions import WaiterError
+from botocore.waiter import WaiterModel
+
+import poller
+from benchmarks._common import bench_client, median, report
+from benchmarks._endpoint import RemoteEndpoint
+
+__all__ = ["WAITER_MODEL", "run"]
+
+#: A DescribeInstance waiter as botocore would ship one: poller's state table for ACTIVE, in
+#: the waiter model's terms (the acceptors that can be written as JMESPath matches).
+WAITER_MODEL: dict[str, Any] = {
+    "version": 2,
+    "waiters": {
+        "InstanceActive": {
+            "operation": "DescribeInstance",
+            "delay": 0,
+            "maxAttempts": 1000,
+            "acceptors": [
+                {"state": "failure", "matcher": "path", "argument": "Status",
+                 "expected": "CREATE_FAILED"},
+                {"state": "failure", "matcher": "path",
+                 "argument": "EncryptionConfigurationDetails.EncryptionStatus",
+                 "expected": "UPDATE_FAILED"},
+                {"state": "failure", "matcher": "path", "argument": "Status",
+                 "expected": "DELETE_IN_PROGRESS"},
+                {"state": "success", "matcher": "path", "argument": "Status",
+                 "expected": "ACTIVE"},
+                {"state": "retry", "matcher": "error", "expected": "ThrottlingException"},
+                {"state": "retry", "matcher": "error", "expected": "InternalServerException"},
+            ],
+        }
+    },
+}  # fmt: skip
+#: No pause between polls: max_delay must be positive, and a nanosecond is as good as none.
+MIN_DELAY, MAX_DELAY = 0.0, 1e-9
+
+
+async def _bare(client: Any, arn: str, polls: int) -> int:
+    for _ in range(polls):
+        await client.describe_instance(InstanceArn=arn)
+    return polls
+
+
+async def _waiter(client: Any, arn: str, polls: int) -> int:
+    waiter = create_waiter_with_client("InstanceActive", WaiterModel(WAITER_MODEL), client)
+    try:
+        await waiter.wait(InstanceArn=arn, WaiterConfig={"Delay": 0, "MaxAttempts": polls})
+    except WaiterError as error:  # the instance never settles: exactly *polls* attempts
+        if "Max attempts exceeded" not in str(error):
+            raise
+    return polls
+
+
+async def measure(rounds: int, polls: int) -> dict[str, float]:
+    """Median seconds per poll of each loop, over *rounds* interleaved rounds."""
+    with RemoteEndpoint() as endpoint:
+        (stuck,) = endpoint.create(1e9)
+        async with bench_client(endpoint.endpoint_url) as client:
+            await _bare(client, stuck, 50)  # warm up: connection, model, caches
+            per_call = await _timed(lambda: _bare(client, stuck, polls)) / polls
+
+            async def poller_loop() -> int:
+                # An instance that settles after about *polls* polls; the time is per poll.
+                (arn,) = endpoint.create(per_call * polls)
+                result = await poller.wait_for_instance(
+                    client, arn, min_delay=MIN_DELAY, max_delay=MAX_DELAY
+                )
+                return result.attempts
+
+            loops: dict[str, Callable[[], Awaitable[int]]] = {
+                "bare": lambda: _bare(client, stuck, polls),
+                "poller": poller_loop,
+                "waiter": lambda: _waiter(client, stuck, polls),
+            }
+            samples: dict[str, list[float]] = {name: [] for name in loops}
+            names = list(loops)
+            for index in range(rounds):
+                order = names[index % len(names) :] + names[: index % len(names)]
+                for name in order:
+                    count = 0
+
+                    async def one(name: str = name) -> None:
+                        nonlocal count
+                        count = await loops[name]()
+
+                    elapsed = await _timed(one)
+                    samples[name].append(elapsed / count)
+    return {name: median(values) for name, values in samples.items()}
+
+
+async def _timed(body: Callable[[], Awaitable[object]]) -> float:
+    start = time.perf_counter()
+    await body()
+    return time.perf_counter() - start
+
+
+def run(*, quick: bool = False) -> dict[str, float]:
+    """Run the benchmark, print its figures and return them."""
+    rounds, polls = (3, 50) if quick else (21, 400)
+    medians = asyncio.run(measure(rounds, polls))
+    bare = medians["bare"]
+    report(
+        f"per-poll overhead ({rounds} interleaved rounds of ~{polls} polls, asyncio + aiohttp)",
+        [
+            ("bare describe_instance", f"{bare * 1e6:8.0f} µs/poll"),
+            ("poller wait_for_instance", f"{medians['poller'] * 1e6:8.0f} µs/poll"),
+            ("aiobotocore waiter", f"{medians['waiter'] * 1e6:8.0f} µs/poll"),
+            ("poller / bare", f"{medians['poller'] / bare:8.3f}"),
+            ("waiter / bare", f"{medians['waiter'] / bare:8.3f}"),
+            ("poller / waiter", f"{medians['poller'] / medians['waiter']:8.3f}"),
+        ],
+    )
+    return medians
+
+
+if __name__ == "__main__":
+    run()

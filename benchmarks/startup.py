@@ -1,0 +1,142 @@
+"""Command start-up: ``poller wait ARN`` against ``aws sso-admin describe-instance``.
+
+Both describe the same ACTIVE instance on the same local endpoint.
+
+Each run is a fresh process, timed from spawn to exit with ``time.perf_counter``; the two
+commands alternate, and medians are compared. The AWS CLI pins its own botocore, so it lives in
+a virtual environment of its own: ``$POLLER_BENCH_AWS_CLI`` or ``$POLLER_TEST_AWS_CLI`` if set,
+else the one the test suite caches (``.pytest_cache/d/awscli-venv``), else one installed into
+the temporary directory on first use (``pip install awscli``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks._common import median, report
+from benchmarks._endpoint import RemoteEndpoint
+
+__all__ = ["aws_cli", "run"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def aws_cli(*, install: bool = True) -> Path | None:
+    """The ``aws`` executable to compare against (installed on first use if *install*)."""
+    for variable in ("POLLER_BENCH_AWS_CLI", "POLLER_TEST_AWS_CLI"):
+        if os.environ.get(variable):
+            return Path(os.environ[variable])
+    for venv in (
+        _ROOT / ".pytest_cache" / "d" / "awscli-venv",
+        Path(tempfile.gettempdir()) / "poller-test-awscli-venv",
+    ):
+        if (venv / "bin" / "aws").exists():
+            return venv / "bin" / "aws"
+    venv = Path(tempfile.gettempdir()) / "poller-bench-awscli-venv"
+    if not (venv / "bin" / "aws").exists():
+        if not install:
+            return None
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "awscli"],
+            check=True,
+            timeout=900,
+        )
+    return venv / "bin" / "aws"
+
+
+def _poller_command() -> list[str]:
+    """``poller`` from this environment's scripts, else ``python -m poller``."""
+    script = Path(sys.executable).parent / "poller"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("poller")
+    return [found] if found else [sys.executable, "-m", "poller"]
+
+
+def _environment(home: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "AWS_ACCESS_KEY_ID": "benchmark",
+        "AWS_SECRET_ACCESS_KEY": "benchmark",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PAGER": "",
+    }
+
+
+def _time(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed ({done.returncode}): {done.stderr[-500:]}")
+    return elapsed
+
+
+def run(*, quick: bool = False) -> dict[str, float]:
+    """Time both commands, interleaved; print and return the medians in seconds."""
+    runs = 1 if quick else 15
+    aws = aws_cli()
+    assert aws is not None
+    with RemoteEndpoint() as endpoint, tempfile.TemporaryDirectory() as home:
+        (arn,) = endpoint.create(0.0)
+        env = _environment(Path(home))
+        commands = {
+            "poller": [
+                *_poller_command(),
+                "wait",
+                arn,
+                "--endpoint-url",
+                endpoint.endpoint_url,
+                "--region",
+                "us-east-1",
+                "--output",
+                "json",
+                "-q",
+            ],
+            "aws": [
+                str(aws),
+                "sso-admin",
+                "describe-instance",
+                "--instance-arn",
+                arn,
+                "--endpoint-url",
+                endpoint.endpoint_url,
+                "--output",
+                "json",
+            ],
+        }
+        for command in commands.values():  # warm the file cache and .pyc files, untimed
+            _time(command, env)
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for index in range(runs):
+            names = list(commands) if index % 2 == 0 else list(reversed(commands))
+            for name in names:
+                samples[name].append(_time(commands[name], env))
+    medians = {name: median(values) for name, values in samples.items()}
+    report(
+        f"command start-up ({runs} interleaved runs each, ACTIVE instance, local endpoint)",
+        [
+            (
+                "poller wait ARN",
+                f"{medians['poller'] * 1e3:6.0f} ms  ({' '.join(commands['poller'][:1])})",
+            ),
+            ("aws sso-admin describe-instance", f"{medians['aws'] * 1e3:6.0f} ms  ({aws})"),
+            ("poller / aws", f"{medians['poller'] / medians['aws']:6.2f}"),
+        ],
+    )
+    return medians
+
+
+if __name__ == "__main__":
+    run()
