@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from benchmarks import detection, overhead, scale, startup
 from benchmarks.__main__ import main
+
+
+@pytest.fixture(autouse=True)
+def _poller_logger_restored() -> Iterator[None]:
+    """The benchmarks silence poller's logger; the tests that follow need it back."""
+    logger = logging.getLogger("poller")
+    disabled = logger.disabled
+    yield
+    logger.disabled = disabled
 
 
 def test_overhead_runs(capsys: pytest.CaptureFixture[str]) -> None:
