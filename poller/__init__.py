@@ -17,6 +17,7 @@ from poller._instance import (
     InstanceStatus,
     RegionDetails,
 )
+from poller._ratelimit import RateLimiter, RequestLimiter
 from poller._result import ObservedState, WaitResult
 from poller._targets import Target
 from poller.exceptions import (
@@ -33,12 +34,16 @@ from poller.exceptions import (
 
 if TYPE_CHECKING:
     from poller._client import open_client
+    from poller._fanout import InstanceOutcome, open_clients, wait_for_instances
     from poller._waiter import wait_for_instance, watch_instance
 
 # These pull in aiobotocore, which takes a while to import: loaded on first use, so that
 # `poller --help` and a command line refused for bad input answer at once.
 _LAZY = {
+    "InstanceOutcome": "poller._fanout",
     "open_client": "poller._client",
+    "open_clients": "poller._fanout",
+    "wait_for_instances": "poller._fanout",
     "wait_for_instance": "poller._waiter",
     "watch_instance": "poller._waiter",
 }
@@ -66,16 +71,21 @@ __all__ = [
     "InstanceDeletedError",
     "InstanceDescription",
     "InstanceFailedError",
+    "InstanceOutcome",
     "InstanceStatus",
     "InvalidInstanceArnError",
     "ObservedState",
     "PollerError",
+    "RateLimiter",
     "RegionDetails",
+    "RequestLimiter",
     "Seconds",
     "Target",
     "WaitResult",
     "WaitTimeoutError",
     "open_client",
+    "open_clients",
     "wait_for_instance",
+    "wait_for_instances",
     "watch_instance",
 ]
