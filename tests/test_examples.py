@@ -147,3 +147,84 @@ def test_orchestration_job_past_its_deadline(
 
     assert 3 == done.returncode
     assert 0 == sim.calls("DescribeInstance")
+
+
+def test_many_accounts_waits_for_all(run: Any, sim: Simulator) -> None:
+    """One instance per account, all waited on at once: each account's outcome, exit 0."""
+    sim.create_seconds = 0
+
+    done = run("many_accounts.py", "111111111111", "222222222222", "333333333333")
+
+    assert 0 == done.returncode, done.stderr
+    assert ["111111111111: ACTIVE", "222222222222: ACTIVE", "333333333333: ACTIVE"] == (
+        done.stdout.splitlines()
+    )
+    assert 3 == sim.calls("CreateInstance")
+
+
+def test_many_accounts_reports_each_failure(run: Any, sim: Simulator) -> None:
+    """A failed account is reported with its reason, and the job exits 1."""
+    sim.create_seconds = 0
+    sim.create_fail_reason = "Quota reached"
+
+    done = run("many_accounts.py", "111111111111", "222222222222")
+
+    assert 1 == done.returncode
+    assert all("Quota reached" in line for line in done.stdout.splitlines())
+
+
+@pytest.fixture
+def run_script(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
+    """Run the shell example with the command on PATH, pointed at the local endpoint."""
+    env = os.environ | {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    with serve_in_thread(sim) as server:
+
+        def run(arn: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [
+                    "bash",
+                    str(EXAMPLES / "wait_in_ci.sh"),
+                    arn,
+                    "--endpoint-url",
+                    server.endpoint_url,
+                    "--region",
+                    "us-east-1",
+                    "--min-delay",
+                    "10ms",
+                    "--max-delay",
+                    "50ms",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+
+        yield run
+
+
+def test_shell_script_ready(run_script: Any, sim: Simulator) -> None:
+    """The script reads the identity store from poller's JSON and exits 0."""
+    arn = sim.create_instance("example", create_seconds=30)
+
+    done = run_script(arn)
+
+    assert 0 == done.returncode, done.stderr
+    assert done.stdout.startswith("ready: identity store d-")
+
+
+def test_shell_script_acts_on_the_exit_code(run_script: Any, sim: Simulator) -> None:
+    """A failed creation exits 1 with the script's own advice."""
+    arn = sim.create_instance("example", create_seconds=0, fail_reason="Quota reached")
+
+    done = run_script(arn)
+
+    assert 1 == done.returncode
+    assert "will not recover" in done.stderr

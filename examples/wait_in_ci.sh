@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Wait for an Identity Center instance in a CI job or a shell script, acting on poller's
+# exit codes. When to use this: a pipeline step that must not go on before the instance is
+# ACTIVE, and that should fail with a reason a person can act on when it never will be.
+#
+#   examples/wait_in_ci.sh INSTANCE_ARN [poller wait options, e.g. --region R --endpoint-url URL]
+set -u
+arn=$1
+shift
+
+# JSON result on stdout (jq works on it), events on stderr.
+if result=$(poller wait "$arn" --timeout 20m "$@"); then
+  echo "ready: identity store $(printf '%s' "$result" | python3 -c 'import json,sys; print(json.load(sys.stdin)["IdentityStoreId"])')"
+  exit 0
+else
+  code=$?
+fi
+case $code in
+  1) echo "the instance failed and will not recover: see the error above" >&2 ;;
+  2) echo "bad input: check the ARN and the options" >&2 ;;
+  3) echo "not ready in time: run the step again later" >&2 ;;
+  4) echo "access denied or AWS error: check the job's role" >&2 ;;
+  130|143) echo "interrupted" >&2 ;;
+esac
+exit "$code"
