@@ -33,6 +33,7 @@ from poller._cli_outcome import (
 )
 from poller._cli_render import Console, configure_logging, dump_json, log_level
 from poller._instance import InstanceDescription
+from poller._listing import listed_instance_arns
 from poller._targets import Target
 from poller.exceptions import PollerError
 
@@ -47,7 +48,6 @@ __all__ = [
     "wait_all",
 ]
 
-_LIST_PAGE_SIZE: Final = 100
 _REDRAW_EVERY: Final = 0.25
 _logger = structlog.get_logger("poller")
 
@@ -153,18 +153,6 @@ async def _redraw(console: Console) -> None:
         console.redraw()
 
 
-async def _list_instance_arns(client: Any) -> list[str]:
-    arns: list[str] = []
-    params: dict[str, Any] = {"MaxResults": _LIST_PAGE_SIZE}
-    while True:
-        page = await client.list_instances(**params)
-        arns.extend(item["InstanceArn"] for item in page.get("Instances") or ())
-        token = page.get("NextToken")
-        if not token:
-            return arns
-        params["NextToken"] = token
-
-
 async def wait_all(
     arns: list[str],
     *,
@@ -220,7 +208,7 @@ async def wait_all(
             async with client_factory() as client:
                 if all_instances:
                     with anyio.fail_after(max(deadline - anyio.current_time(), 1e-3)):
-                        arns = await _list_instance_arns(client)
+                        arns = [arn async for arn in listed_instance_arns(client)]
                     if not arns:
                         _logger.warning("cli.no_instances", message="ListInstances lists none.")
                 async with anyio.create_task_group() as waits:

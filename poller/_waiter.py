@@ -17,6 +17,7 @@ from poller._arn import is_valid_instance_arn
 from poller._backoff import Uniform, delay_for
 from poller._durations import Seconds, to_seconds
 from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
+from poller._listing import listed_instance_arns
 from poller._ratelimit import RequestLimiter
 from poller._result import ObservedState, WaitResult
 from poller._targets import RETRY, SUCCESS, Decision, Observation, Target, Verdict, decide
@@ -41,7 +42,6 @@ __all__ = ["wait_for_instance", "watch_instance"]
 #: How many recent round trips decide how early the last poll must leave.
 _LATENCY_WINDOW: Final = 8
 _LATENCY_MARGIN: Final = 2.0
-_LIST_PAGE_SIZE: Final = 100
 
 
 def _target(until: Target | str) -> Target:
@@ -222,29 +222,21 @@ class _Wait:
 
     async def _is_listed(self) -> bool | Observation:
         """Whether ListInstances lists this instance, or what went wrong asking."""
-        token: str | None = None
-        while True:
-            params: dict[str, Any] = {"MaxResults": _LIST_PAGE_SIZE}
-            if token:
-                params["NextToken"] = token
-            if self.limiter is not None:
-                await self.limiter.acquire()
-            try:
-                page = await self.client.list_instances(**params)
-            except ClientError as error:
-                return _observe.from_client_error(
-                    error, deletion_seen=self.deletion_seen, operation="ListInstances"
-                )
-            except _observe.TRANSPORT_ERRORS as error:
-                return _observe.from_transport_error(
-                    error, deletion_seen=self.deletion_seen, operation="ListInstances"
-                )
-            arns = (item.get("InstanceArn") for item in page.get("Instances") or ())
-            if self.instance_arn in arns:
-                return True
-            token = page.get("NextToken")
-            if not token:
-                return False
+        pace = None if self.limiter is None else self.limiter.acquire
+        try:
+            async with aclosing(listed_instance_arns(self.client, before_page=pace)) as arns:
+                async for arn in arns:
+                    if arn == self.instance_arn:
+                        return True
+        except ClientError as error:
+            return _observe.from_client_error(
+                error, deletion_seen=self.deletion_seen, operation="ListInstances"
+            )
+        except _observe.TRANSPORT_ERRORS as error:
+            return _observe.from_transport_error(
+                error, deletion_seen=self.deletion_seen, operation="ListInstances"
+            )
+        return False
 
     # -- pacing ----------------------------------------------------------------------------
 
