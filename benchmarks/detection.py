@@ -203,8 +203,12 @@ def run(*, quick: bool = False, plot_path: Path | None = None) -> dict[str, tupl
         rows.append((f"fixed {every:g} s", f"{c:5.1f} calls, detected {d:5.1f} s late"))
     report(f"calls against detection delay ({len(durations):,} lifecycles, virtual time)", rows)
     if plot_path is not None:
-        plot(durations, plot_path)
-        print(f"  plot written to {plot_path}")
+        try:
+            plot(durations, plot_path)
+        except ImportError:
+            print("  no plot: pip install -e '.[bench]' for matplotlib")
+        else:
+            print(f"  plot written to {plot_path}")
     return results
 
 

@@ -99,7 +99,7 @@ def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
     """CREATE_IN_PROGRESS waits; ACTIVE succeeds with the service's description."""
 
     async def scenario(client: Any) -> tuple[str, poller.WaitResult]:
-        arn = sim.create_instance("e2e", create_seconds=60)  # once the client is ready
+        arn = sim.create_instance("e2e", create_seconds=500)  # once the client is ready
         return arn, await poller.wait_for_instance(client, arn, **FAST)
 
     arn, result = leg.run(scenario)
@@ -127,7 +127,9 @@ def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
     arn = sim.create_instance("e2e", create_seconds=0)
 
     def rotate() -> None:
-        sim.update_encryption(arn, key_type="CUSTOMER_MANAGED_KEY", kms_key_arn=KMS_KEY)
+        sim.update_encryption(
+            arn, key_type="CUSTOMER_MANAGED_KEY", kms_key_arn=KMS_KEY, update_seconds=500
+        )
 
     result = leg.wait(arn, until="encryption-enabled", prepare=rotate)
 
@@ -167,7 +169,7 @@ def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> None:
     arn = sim.create_instance("e2e", create_seconds=0)
 
     result = leg.wait(
-        arn, until="deleted", prepare=lambda: sim.delete_instance(arn, delete_seconds=60)
+        arn, until="deleted", prepare=lambda: sim.delete_instance(arn, delete_seconds=500)
     )
 
     assert result.instance is None

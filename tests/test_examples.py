@@ -48,6 +48,8 @@ def run(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
 
 def test_provision_waits_until_active(run: Any, sim: Simulator) -> None:
     """Creates over the wire, waits through CREATE_IN_PROGRESS, prints the identity store."""
+    sim.create_seconds = 1000  # one real second: the first poll finds it in progress
+
     done = run("provision_instance.py", "--name", "example")
 
     assert 0 == done.returncode, done.stderr
@@ -103,7 +105,7 @@ def test_rotate_reports_update_failed(run: Any, sim: Simulator) -> None:
 
 def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
     """States on stdout; every poller event a JSON line on stderr."""
-    arn = sim.create_instance("example", create_seconds=1000)
+    arn = sim.create_instance("example", create_seconds=3000)  # longer than a slow start-up
 
     done = run("watch_with_json_logs.py", arn)
 
