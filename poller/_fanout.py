@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import AsyncExitStack, aclosing, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Final
 
 import anyio
@@ -135,16 +135,14 @@ async def wait_for_instances(
         async def wait_on(index: int, wait: _Wait) -> None:
             arn = wait.instance_arn
             try:
-                async with aclosing(wait.run()) as states:
-                    async for _ in states:
-                        pass
+                result = await wait.finish()
             except PollerError as error:
                 outcomes[index] = InstanceOutcome(arn, error=error)
                 failures.append(error)
                 if fail_fast:
                     group.cancel_scope.cancel()
             else:
-                outcomes[index] = InstanceOutcome(arn, result=wait.result())
+                outcomes[index] = InstanceOutcome(arn, result=result)
             finally:
                 capacity.release_on_behalf_of(wait)
 

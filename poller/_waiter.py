@@ -153,6 +153,13 @@ class _Wait:
                 self._end(WaitCancelled)
             raise
 
+    async def finish(self) -> WaitResult:
+        """Run to the end, without watching the states go by."""
+        async with aclosing(self.run()) as states:
+            async for _ in states:
+                pass
+        return self.result()
+
     def result(self) -> WaitResult:
         """The outcome of a wait that succeeded."""
         return WaitResult(
@@ -398,10 +405,7 @@ async def wait_for_instance(
         max_delay=max_delay,
         on_event=on_event,
     )
-    async with aclosing(wait.run()) as states:
-        async for _ in states:
-            pass
-    return wait.result()
+    return await wait.finish()
 
 
 def watch_instance(
