@@ -1,0 +1,171 @@
+"""A deferrable trigger: the wait, run by Airflow's triggerer against an absolute deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import anyio
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from poller._client import open_client
+from poller._durations import Seconds, to_seconds
+from poller._targets import Target
+from poller._waiter import wait_for_instance
+from poller.airflow import _payload
+from poller.exceptions import PollerError
+
+__all__ = ["InstanceWaitTrigger", "to_deadline"]
+
+#: Where the triggerer finds this class: the public name, which outlives module moves.
+_CLASSPATH = "poller.airflow.InstanceWaitTrigger"
+#: The Amazon provider's default connection: a missing one means the default AWS chain.
+DEFAULT_CONN_ID = "aws_default"
+
+
+def to_deadline(value: float | str | dt.datetime) -> float:
+    """An absolute deadline as epoch seconds.
+
+    Args:
+        value: Epoch seconds, an ISO 8601 string or a datetime, with a time zone (a naive
+            time is ambiguous across machines and refused).
+
+    Raises:
+        ValueError: A naive or unparsable time.
+    """
+    if isinstance(value, int | float):
+        return float(value)
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"the deadline needs a time zone, such as +00:00: {value!r}")
+    return moment.timestamp()
+
+
+class InstanceWaitTrigger(BaseTrigger):  # type: ignore[misc]  # Airflow is untyped for mypy here
+    """Wait for an Identity Center instance in Airflow's triggerer; fire one event.
+
+    The deadline is absolute wall-clock time, so that a trigger the triggerer re-creates from
+    :meth:`serialize` (after a restart, or on another triggerer) waits only for what is left
+    of it; one already past fires a ``timed-out`` event at once, without a request.
+
+    The event's payload is a :class:`~poller.airflow.WaitPayload` of plain JSON values:
+    ``outcome`` (``reached``, ``failed``, ``invalid``, ``timed-out``, ``denied``, ``error``),
+    ``instance`` (the DescribeInstance answer), ``status``, ``error``, ``message``, ``reason``,
+    ``attempts``, ``elapsed``, ``instance_arn`` and ``until``.
+
+    Args:
+        instance_arn: The instance to wait on.
+        deadline: When the wait must end: epoch seconds, or an ISO 8601 time with a zone.
+        until: ``active``, ``encryption-enabled`` or ``deleted``.
+        min_delay: The shortest pause between polls, in seconds.
+        max_delay: The longest pause between polls, in seconds.
+        aws_conn_id: An Airflow AWS connection (used when the Amazon provider is installed:
+            credentials, region, endpoint URL); None, or no provider, means the default AWS
+            credential chain.
+        region: The AWS Region; overrides the connection's.
+        endpoint_url: Another endpoint (such as poller's simulator); overrides the
+            connection's.
+    """
+
+    def __init__(
+        self,
+        instance_arn: str,
+        deadline: float | str | dt.datetime,
+        *,
+        until: Target | str = Target.ACTIVE,
+        min_delay: Seconds = 2.0,
+        max_delay: Seconds = 30.0,
+        aws_conn_id: str | None = DEFAULT_CONN_ID,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.instance_arn = instance_arn
+        self.deadline = to_deadline(deadline)
+        self.until = Target(until).value
+        self.min_delay = to_seconds("min_delay", min_delay)
+        self.max_delay = to_seconds("max_delay", max_delay)
+        self.aws_conn_id = aws_conn_id
+        # A template that rendered empty ("{{ params.endpoint_url or '' }}") means none.
+        self.region = region or None
+        self.endpoint_url = endpoint_url or None
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        """The classpath and keyword arguments that re-create this trigger: plain values."""
+        cls = type(self)
+        classpath = _CLASSPATH if cls is InstanceWaitTrigger else f"{cls.__module__}.{cls.__name__}"
+        return (
+            classpath,
+            {
+                "instance_arn": self.instance_arn,
+                "deadline": self.deadline,
+                "until": self.until,
+                "min_delay": self.min_delay,
+                "max_delay": self.max_delay,
+                "aws_conn_id": self.aws_conn_id,
+                "region": self.region,
+                "endpoint_url": self.endpoint_url,
+            },
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        """Wait for what is left of the deadline, then yield one event with the outcome.
+
+        Cancellation (the triggerer stopping, the task cleared) propagates: poller emits
+        ``wait.cancelled`` and re-raises.
+        """
+        remaining = self.deadline - time.time()
+        if remaining <= 0:
+            deadline = dt.datetime.fromtimestamp(self.deadline, dt.UTC).isoformat()
+            yield TriggerEvent(_payload.timed_out(self.instance_arn, self.until, deadline))
+            return
+        try:
+            async with await self._client() as client:
+                result = await wait_for_instance(
+                    client,
+                    self.instance_arn,
+                    until=self.until,
+                    timeout=remaining,
+                    min_delay=self.min_delay,
+                    max_delay=self.max_delay,
+                )
+        except PollerError as error:
+            payload = _payload.from_error(error, self.until)
+        # No region, no credentials, an unknown connection, a bad setting: the task should fail
+        # with that message rather than with the triggerer's traceback. Cancellation is a
+        # BaseException, so it is not caught here.
+        except Exception as error:  # noqa: BLE001
+            payload = _payload.from_other(error, self.instance_arn, self.until)
+        else:
+            payload = _payload.from_result(result)
+        # Yielded outside the client's block: nothing the generator opened is left open.
+        yield TriggerEvent(payload)
+
+    async def _client(self) -> AbstractAsyncContextManager[Any]:
+        """An sso-admin client, from the Airflow connection when the Amazon provider is here."""
+        try:
+            from airflow.providers.amazon.aws.hooks.base_aws import (  # noqa: PLC0415
+                AwsBaseHook,
+            )
+        except ImportError:
+            AwsBaseHook = None  # noqa: N806 - the provider is optional
+        if AwsBaseHook is None or self.aws_conn_id is None:
+            return open_client(region=self.region, endpoint_url=self.endpoint_url)
+        hook = AwsBaseHook(
+            aws_conn_id=self.aws_conn_id, client_type="sso-admin", region_name=self.region
+        )
+
+        def resolve() -> tuple[Any, str | None, str | None]:
+            # Reads the connection (a blocking call to Airflow) and builds an aiobotocore
+            # session with its credentials (static, profile or an assumed, refreshing role).
+            session = hook.get_session(region_name=hook.region_name, deferrable=True)
+            endpoint_url = self.endpoint_url or hook.conn_config.get_service_endpoint_url(
+                "sso-admin"
+            )
+            return session, hook.region_name, endpoint_url
+
+        session, region, endpoint_url = await anyio.to_thread.run_sync(resolve)
+        return open_client(region=region, endpoint_url=endpoint_url, session=session)
