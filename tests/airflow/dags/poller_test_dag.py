@@ -1,0 +1,25 @@
+"""A DAG for the tests: the instance, endpoint and connection come from the run's conf."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import DAG
+
+from poller.airflow import WaitForInstanceOperator
+
+with DAG(
+    "poller_test",
+    schedule=None,
+    start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    params={"instance_arn": "", "endpoint_url": "", "aws_conn_id": "aws_default"},
+):
+    WaitForInstanceOperator(
+        task_id="wait",
+        instance_arn="{{ params.instance_arn }}",
+        endpoint_url="{{ params.endpoint_url }}",
+        aws_conn_id="{{ params.aws_conn_id }}",
+        timeout=60,
+        min_delay=0.01,
+        max_delay=0.05,
+    )
