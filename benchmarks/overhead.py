@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 from aiobotocore.waiter import create_waiter_with_client
 from botocore.exceptions import WaiterError
 from botocore.waiter import WaiterModel
@@ -57,6 +58,14 @@ async def _bare(client: Any, arn: str, polls: int) -> int:
     return polls
 
 
+async def _bare_sleeping(client: Any, arn: str, polls: int) -> int:
+    # The bare loop plus the one thing any polling loop adds: a (tiny) sleep between polls.
+    for _ in range(polls):
+        await client.describe_instance(InstanceArn=arn)
+        await anyio.sleep(MAX_DELAY / 2)
+    return polls
+
+
 async def _waiter(client: Any, arn: str, polls: int) -> int:
     waiter = create_waiter_with_client("InstanceActive", WaiterModel(WAITER_MODEL), client)
     try:
@@ -85,6 +94,7 @@ async def measure(rounds: int, polls: int) -> dict[str, float]:
 
             loops: dict[str, Callable[[], Awaitable[int]]] = {
                 "bare": lambda: _bare(client, stuck, polls),
+                "bare+sleep": lambda: _bare_sleeping(client, stuck, polls),
                 "poller": poller_loop,
                 "waiter": lambda: _waiter(client, stuck, polls),
             }
@@ -119,9 +129,11 @@ def run(*, quick: bool = False) -> dict[str, float]:
         f"per-poll overhead ({rounds} interleaved rounds of ~{polls} polls, asyncio + aiohttp)",
         [
             ("bare describe_instance", f"{bare * 1e6:8.0f} µs/poll"),
+            ("bare + anyio.sleep(~0)", f"{medians['bare+sleep'] * 1e6:8.0f} µs/poll"),
             ("poller wait_for_instance", f"{medians['poller'] * 1e6:8.0f} µs/poll"),
             ("aiobotocore waiter", f"{medians['waiter'] * 1e6:8.0f} µs/poll"),
             ("poller / bare", f"{medians['poller'] / bare:8.3f}"),
+            ("poller / (bare + sleep)", f"{medians['poller'] / medians['bare+sleep']:8.3f}"),
             ("waiter / bare", f"{medians['waiter'] / bare:8.3f}"),
             ("poller / waiter", f"{medians['poller'] / medians['waiter']:8.3f}"),
         ],

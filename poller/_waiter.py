@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import random
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import Any, Final
 
@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from poller import _failures, _observe
 from poller._arn import is_valid_instance_arn
 from poller._backoff import Uniform, delay_for
+from poller._clock import loop_clock
 from poller._durations import Seconds, to_seconds
 from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
 from poller._listing import listed_instance_arns
@@ -34,6 +35,7 @@ from poller.events import (
     WaitSucceeded,
     WaitTimedOut,
     emit,
+    wanted,
 )
 from poller.exceptions import ApiError, InvalidInstanceArnError, PollerError, WaitTimeoutError
 
@@ -107,13 +109,15 @@ class _Wait:
         self.gone = False
         self.unknown_seen: set[str] = set()
         self.latencies: collections.deque[float] = collections.deque(maxlen=_LATENCY_WINDOW)
+        self.now: Callable[[], float] = anyio.current_time
         self.started = 0.0
         self.deadline = 0.0
         self.finished = False
 
     async def run(self) -> AsyncGenerator[InstanceDescription, None]:
         """Poll until decided: yield each new state, return on success, raise on failure."""
-        self.started = anyio.current_time()
+        self.now = loop_clock()
+        self.started = self.now()
         self.deadline = (
             self.started + self.timeout if self.shared_deadline is None else self.shared_deadline
         )
@@ -125,7 +129,9 @@ class _Wait:
             while True:
                 observation = await self._poll()
                 _, decision = decide(observation, self.until)
-                if decision.verdict is not Verdict.RETRY:
+                if decision.verdict is not Verdict.RETRY and wanted(
+                    PollCompleted.level, self.on_event
+                ):
                     self._emit(
                         PollCompleted,
                         attempt=self.attempts,
@@ -176,16 +182,16 @@ class _Wait:
     async def _poll(self) -> Observation:
         """Send one DescribeInstance; no answer outlives the deadline."""
         observation: Observation | None = None
-        sent = anyio.current_time()
+        sent = self.now()
         with anyio.CancelScope(deadline=self.deadline):
             if self.limiter is not None:
                 await self.limiter.acquire()
-                sent = anyio.current_time()
+                sent = self.now()
             self.attempts += 1
             observation = await self._describe()
         if observation is None:
             raise self._fail(_failures.timed_out(self._state(), self.timeout))
-        self.latencies.append(anyio.current_time() - sent)
+        self.latencies.append(self.now() - sent)
         if observation.throttled and self.limiter is not None:
             self.limiter.throttled(sent)
         if observation.description is not None:
@@ -252,7 +258,7 @@ class _Wait:
         # Leave room for twice the slowest recent round trip, so that the last poll's answer
         # arrives, and is judged, before the deadline.
         margin = _LATENCY_MARGIN * max(self.latencies, default=0.0)
-        remaining = self.deadline - anyio.current_time() - margin
+        remaining = self.deadline - self.now() - margin
         if remaining <= 0:
             raise self._fail(_failures.timed_out(self._state(), self.timeout))
         delay = delay_for(
@@ -332,7 +338,7 @@ class _Wait:
         return True
 
     def _elapsed(self) -> float:
-        return anyio.current_time() - self.started
+        return self.now() - self.started
 
     def _emit(self, event_type: type[Event], **fields: Any) -> None:
         event = event_type(instance_arn=self.instance_arn, until=self.until.value, **fields)

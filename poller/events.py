@@ -195,6 +195,18 @@ class UnknownStatusSeen(Event):
     elapsed: float
 
 
+def wanted(level: Level, on_event: EventHook | None) -> bool:
+    """Whether an event of *level* would reach anyone: a hook, structlog, or stdlib logging.
+
+    Lets the hot path skip building an event nobody reads (``poll.completed`` at debug).
+    """
+    return (
+        on_event is not None
+        or structlog.is_configured()
+        or _stdlib_logger.isEnabledFor(_STDLIB_LEVELS[level])
+    )
+
+
 def emit(event: Event, on_event: EventHook | None) -> None:
     """Log *event* (structlog if the application configured it, else stdlib) and hand it on."""
     if structlog.is_configured():
