@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
+
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from poller._durations import Seconds, to_seconds
 from poller._targets import Target
 from poller.airflow import _payload
 from poller.airflow._trigger import DEFAULT_CONN_ID, InstanceWaitTrigger
 
-try:
-    from airflow.sdk import BaseOperator
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException
-except ImportError:  # Airflow 2
-    from airflow.exceptions import AirflowException, AirflowFailException
-    from airflow.models import BaseOperator
-
 __all__ = ["WaitForInstanceOperator"]
 
 
-class WaitForInstanceOperator(BaseOperator):  # type: ignore[misc]  # Airflow is untyped here
+class WaitForInstanceOperator(BaseOperator):
     """Wait, deferred, until an Identity Center instance settles; return its description.
 
     The task takes no worker slot while it waits: it defers to
@@ -46,7 +42,7 @@ class WaitForInstanceOperator(BaseOperator):  # type: ignore[misc]  # Airflow is
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
     """
 
-    template_fields: ClassVar[Sequence[str]] = (
+    template_fields: Sequence[str] = (
         "instance_arn",
         "until",
         "aws_conn_id",

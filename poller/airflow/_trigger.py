@@ -44,7 +44,7 @@ def to_deadline(value: float | str | dt.datetime) -> float:
     return moment.timestamp()
 
 
-class InstanceWaitTrigger(BaseTrigger):  # type: ignore[misc]  # Airflow is untyped for mypy here
+class InstanceWaitTrigger(BaseTrigger):
     """Wait for an Identity Center instance in Airflow's triggerer; fire one event.
 
     The deadline is absolute wall-clock time, so that a trigger the triggerer re-creates from
@@ -137,7 +137,7 @@ class InstanceWaitTrigger(BaseTrigger):  # type: ignore[misc]  # Airflow is unty
         # No region, no credentials, an unknown connection, a bad setting: the task should fail
         # with that message rather than with the triggerer's traceback. Cancellation is a
         # BaseException, so it is not caught here.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             payload = _payload.from_other(error, self.instance_arn, self.until)
         else:
             payload = _payload.from_result(result)
@@ -146,15 +146,10 @@ class InstanceWaitTrigger(BaseTrigger):  # type: ignore[misc]  # Airflow is unty
 
     async def _client(self) -> AbstractAsyncContextManager[Any]:
         """An sso-admin client, from the Airflow connection when the Amazon provider is here."""
-        try:
-            from airflow.providers.amazon.aws.hooks.base_aws import (  # noqa: PLC0415
-                AwsBaseHook,
-            )
-        except ImportError:
-            AwsBaseHook = None  # noqa: N806 - the provider is optional
-        if AwsBaseHook is None or self.aws_conn_id is None:
+        hook_class = _aws_hook_class()
+        if hook_class is None or self.aws_conn_id is None:
             return open_client(region=self.region, endpoint_url=self.endpoint_url)
-        hook = AwsBaseHook(
+        hook = hook_class(
             aws_conn_id=self.aws_conn_id, client_type="sso-admin", region_name=self.region
         )
 
@@ -169,3 +164,12 @@ class InstanceWaitTrigger(BaseTrigger):  # type: ignore[misc]  # Airflow is unty
 
         session, region, endpoint_url = await anyio.to_thread.run_sync(resolve)
         return open_client(region=region, endpoint_url=endpoint_url, session=session)
+
+
+def _aws_hook_class() -> Any:
+    """The Amazon provider's AwsBaseHook, or None when the provider is not installed."""
+    try:
+        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook  # noqa: PLC0415
+    except ImportError:  # optional: then the default AWS credential chain
+        return None
+    return AwsBaseHook

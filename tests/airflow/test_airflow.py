@@ -1,4 +1,4 @@
-"""poller.airflow on Airflow's real engine: dag.test() through the trigger, against the simulator."""
+"""poller.airflow on Airflow's real engine: dag.test() through the trigger, on the simulator."""
 
 from __future__ import annotations
 
