@@ -22,6 +22,8 @@ __all__ = ["InstanceWaitTrigger", "to_deadline"]
 
 #: Where the triggerer finds this class: the public name, which outlives module moves.
 _CLASSPATH = "poller.airflow.InstanceWaitTrigger"
+#: The shortest wait handed to poller, which refuses a timeout of zero: it then times out.
+_LAST_MOMENT = 1e-3
 #: The Amazon provider's default connection: a missing one means the default AWS chain.
 DEFAULT_CONN_ID = "aws_default"
 
@@ -117,13 +119,14 @@ class InstanceWaitTrigger(BaseTrigger):
         Cancellation (the triggerer stopping, the task cleared) propagates: poller emits
         ``wait.cancelled`` and re-raises.
         """
-        remaining = self.deadline - time.time()
-        if remaining <= 0:
+        if self.deadline <= time.time():
             deadline = dt.datetime.fromtimestamp(self.deadline, dt.UTC).isoformat()
             yield TriggerEvent(_payload.timed_out(self.instance_arn, self.until, deadline))
             return
         try:
             async with await self._client() as client:
+                # Measured once the client is ready: reading the connection took time too.
+                remaining = max(self.deadline - time.time(), _LAST_MOMENT)
                 result = await wait_for_instance(
                     client,
                     self.instance_arn,
