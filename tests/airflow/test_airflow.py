@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import json
 import threading
 import time
@@ -11,8 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from airflow.dag_processing.dagbag import DagBag
-from airflow.sdk._shared.module_loading import import_string
+
+try:
+    from airflow.dag_processing.dagbag import DagBag
+except ImportError:  # Airflow 3.0
+    from airflow.models.dagbag import DagBag
 
 from poller.airflow import InstanceWaitTrigger, WaitForInstanceOperator, _payload
 from poller.exceptions import (
@@ -86,7 +90,8 @@ def run_trigger(trigger: InstanceWaitTrigger) -> dict[str, Any]:
 def restart(trigger: InstanceWaitTrigger) -> InstanceWaitTrigger:
     """Re-create a trigger from its serialized form, through JSON, as the triggerer does."""
     classpath, kwargs = json.loads(json.dumps(trigger.serialize()))
-    restarted: InstanceWaitTrigger = import_string(classpath)(**kwargs)
+    module, name = classpath.rsplit(".", 1)
+    restarted: InstanceWaitTrigger = getattr(importlib.import_module(module), name)(**kwargs)
     return restarted
 
 
