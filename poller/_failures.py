@@ -56,8 +56,8 @@ class WaitState:
         )
 
 
-def _aws_said(message: str) -> str:
-    return f" AWS said: {message}" if message else ""
+def _aws_said(message: str, *, by: str = "AWS") -> str:
+    return f" {by} said: {message}" if message else ""
 
 
 def _create_failed(observation: Observation, state: WaitState) -> PollerError:
@@ -113,9 +113,12 @@ def _invalid_arn(observation: Observation, state: WaitState) -> PollerError:
 
 
 def _api_error(observation: Observation, state: WaitState) -> PollerError:
+    # An error with no HTTP status never reached AWS: botocore raised it (no credentials ...).
+    speaker = "AWS" if observation.http_status else "botocore"
     return ApiError(
         f"{observation.operation} on instance {state.instance_arn} failed with "
-        f"{observation.error_code} ({state.last_seen()}).{_aws_said(observation.error_message)}",
+        f"{observation.error_code} ({state.last_seen()})."
+        f"{_aws_said(observation.error_message, by=speaker)}",
         code=observation.error_code or "Unknown",
         request_id=observation.request_id,
         **state.context(observation.error_message or None),

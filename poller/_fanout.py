@@ -11,11 +11,11 @@ import anyio
 from aiobotocore.session import AioSession
 
 from poller._client import HttpBackend, check_endpoint_url, client_config
-from poller._durations import Seconds, to_seconds
+from poller._durations import Seconds
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
 from poller._result import WaitResult
 from poller._targets import Target
-from poller._waiter import _Wait
+from poller._waiter import _Wait, check_settings
 from poller.events import EventHook
 from poller.exceptions import PollerError
 
@@ -77,8 +77,8 @@ async def wait_for_instances(
         on_event: Called with every event of every wait, in order.
         concurrency: How many instances are waited on at once; the others queue, and their
             time in the queue counts against the shared deadline.
-        fail_fast: On the first failure, cancel the other waits (each emits
-            ``wait.cancelled``) and raise that failure.
+        fail_fast: On the first failure, cancel the other waits and raise that failure. Waits
+            already running emit ``wait.cancelled``; those still queued for a slot never start.
         rate: Requests per second per client, at most; None leaves requests unpaced.
         burst: Requests per client that may leave at once.
         limiter: One limiter for every request of this call, in place of one per client (for
@@ -98,7 +98,8 @@ async def wait_for_instances(
     pairs = list(pairs)
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
-    seconds = to_seconds("timeout", timeout)
+    # Checked even when there is nothing to wait on: a bad call is bad with any input.
+    _, seconds, _, _ = check_settings(until, timeout, min_delay, max_delay)
     limiters = _limiters(pairs, rate=rate, burst=burst, shared=limiter)
     seen: set[tuple[int, str]] = set()
     for client, arn in pairs:

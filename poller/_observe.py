@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from botocore.parsers import ResponseParserError
 
 from poller._instance import InstanceDescription
 from poller._targets import Observation
 
-__all__ = ["TRANSPORT_ERRORS", "from_client_error", "from_response", "from_transport_error"]
+__all__ = [
+    "TRANSPORT_ERRORS",
+    "from_botocore_error",
+    "from_client_error",
+    "from_response",
+    "from_transport_error",
+]
 
 #: Failures below HTTP that a later poll may not meet: refused, dropped or timed-out
 #: connections and answers that would not parse. aiobotocore raises botocore's classes for
@@ -30,7 +36,7 @@ def from_response(response: Mapping[str, Any], *, deletion_seen: bool) -> Observ
     if "Status" not in response:
         return Observation(
             error_code="MalformedResponse",
-            error_message=f"DescribeInstance answered without a Status: {str(response)[:200]}",
+            error_message=f"DescribeInstance answered without a Status: {_body(response)}",
             transport_error=True,
             deletion_seen=deletion_seen,
         )
@@ -68,3 +74,20 @@ def from_transport_error(
         transport_error=True,
         deletion_seen=deletion_seen,
     )
+
+
+def from_botocore_error(
+    error: BotoCoreError, *, deletion_seen: bool, operation: str = "DescribeInstance"
+) -> Observation:
+    """A failure of botocore's own, such as missing credentials: no retry will help."""
+    return Observation(
+        operation=operation,
+        error_code=type(error).__name__,
+        error_message=str(error),
+        deletion_seen=deletion_seen,
+    )
+
+
+def _body(response: Mapping[str, Any]) -> str:
+    """What the service sent, without botocore's metadata (its headers)."""
+    return str({k: v for k, v in response.items() if k != "ResponseMetadata"})[:200]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import random
 from collections.abc import AsyncGenerator, Callable
@@ -10,7 +11,7 @@ from contextlib import aclosing
 from typing import Any, Final
 
 import anyio
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from poller import _failures, _observe
 from poller._arn import is_valid_instance_arn
@@ -37,13 +38,21 @@ from poller.events import (
     emit,
     wanted,
 )
-from poller.exceptions import ApiError, InvalidInstanceArnError, PollerError, WaitTimeoutError
+from poller.exceptions import (
+    ApiError,
+    InstanceDeletedError,
+    InvalidInstanceArnError,
+    PollerError,
+    WaitTimeoutError,
+)
 
 __all__ = ["wait_for_instance", "watch_instance"]
 
 #: How many recent round trips decide how early the last poll must leave.
 _LATENCY_WINDOW: Final = 8
 _LATENCY_MARGIN: Final = 2.0
+#: Never less room than this, so that the last poll is not sent at the deadline itself.
+_MIN_MARGIN: Final = 0.01
 
 
 def _target(until: Target | str) -> Target:
@@ -52,6 +61,30 @@ def _target(until: Target | str) -> Target:
     except ValueError:
         choices = ", ".join(t.value for t in Target)
         raise ValueError(f"unknown target {until!r}: expected one of {choices}") from None
+
+
+def check_settings(
+    until: Target | str, timeout: Seconds, min_delay: Seconds, max_delay: Seconds
+) -> tuple[Target, float, float, float]:
+    """The settings of a wait, checked and in float seconds.
+
+    Raises:
+        ValueError: A setting is out of range, or the target unknown.
+        TypeError: A duration is neither a number nor a timedelta.
+    """
+    target = _target(until)
+    seconds = to_seconds("timeout", timeout)
+    low = to_seconds("min_delay", min_delay)
+    high = to_seconds("max_delay", max_delay)
+    if seconds <= 0:
+        raise ValueError(f"timeout must be positive, not {timeout!r}")
+    if low < 0:
+        raise ValueError(f"min_delay must not be negative, not {min_delay!r}")
+    if high <= 0 or low > high:
+        raise ValueError(
+            f"max_delay must be positive and at least min_delay ({min_delay!r}), not {max_delay!r}"
+        )
+    return target, seconds, low, high
 
 
 def _text(value: object) -> str | None:
@@ -81,19 +114,9 @@ class _Wait:
                 "arn:aws:sso:::instance/ssoins-<16 characters> (the service model's pattern).",
                 instance_arn=str(instance_arn),
             )
-        self.until = _target(until)
-        self.timeout = to_seconds("timeout", timeout)
-        self.min_delay = to_seconds("min_delay", min_delay)
-        self.max_delay = to_seconds("max_delay", max_delay)
-        if self.timeout <= 0:
-            raise ValueError(f"timeout must be positive, not {timeout!r}")
-        if self.min_delay < 0:
-            raise ValueError(f"min_delay must not be negative, not {min_delay!r}")
-        if self.max_delay <= 0 or self.min_delay > self.max_delay:
-            raise ValueError(
-                f"max_delay must be positive and at least min_delay ({min_delay!r}), "
-                f"not {max_delay!r}"
-            )
+        self.until, self.timeout, self.min_delay, self.max_delay = check_settings(
+            until, timeout, min_delay, max_delay
+        )
         self.client = client
         self.instance_arn = instance_arn
         self.on_event = on_event
@@ -140,23 +163,39 @@ class _Wait:
                         encryption_status=_text(observation.encryption_status),
                         latency=self.latencies[-1],
                     )
-                if observation.description is not None and self._observe(observation.description):
-                    yield observation.description
-                elif observation.access_denied and observation.deletion_seen:
-                    self._observe_gone()
+                new_state = observation.description is not None and self._observe(
+                    observation.description
+                )
                 if decision.verdict is Verdict.RESOLVE:
                     decision, observation = await self._resolve(observation)
+                elif observation.description is None and (
+                    decision.verdict is Verdict.SUCCESS or decision.error is InstanceDeletedError
+                ):
+                    self._observe_gone()  # denied after the deletion was seen
+                # The wait is decided, and its end event emitted, before a watcher sees the
+                # state that decided it: one that stops reading there has seen the whole wait.
+                error = None
                 if decision.verdict is Verdict.SUCCESS:
                     self._end(WaitSucceeded)
-                    return
-                if decision.verdict is Verdict.FAIL:
+                elif decision.verdict is Verdict.FAIL:
                     assert decision.error is not None
-                    raise self._fail(_failures.failure(decision.error, observation, self._state()))
+                    error = self._fail(
+                        _failures.failure(decision.error, observation, self._state())
+                    )
+                if new_state:
+                    assert observation.description is not None
+                    yield observation.description
+                if decision.verdict is Verdict.SUCCESS:
+                    return
+                if error is not None:
+                    raise error
                 await self._pause(observation, retrying=decision.verdict is Verdict.RETRY)
         except (cancelled, GeneratorExit):
             # Cancelled from outside, or a watcher stopped reading: the wait ends unfinished.
+            # Nothing, not even a failing on_event hook, may stand in for the cancellation.
             if not self.finished:
-                self._end(WaitCancelled)
+                with contextlib.suppress(Exception):
+                    self._end(WaitCancelled)
             raise
 
     async def finish(self) -> WaitResult:
@@ -207,6 +246,8 @@ class _Wait:
             return _observe.from_client_error(error, deletion_seen=self.deletion_seen)
         except _observe.TRANSPORT_ERRORS as error:
             return _observe.from_transport_error(error, deletion_seen=self.deletion_seen)
+        except BotoCoreError as error:  # no credentials, an expired SSO token ...
+            return _observe.from_botocore_error(error, deletion_seen=self.deletion_seen)
         return _observe.from_response(response, deletion_seen=self.deletion_seen)
 
     async def _resolve(self, denied: Observation) -> tuple[Decision, Observation]:
@@ -249,6 +290,10 @@ class _Wait:
             return _observe.from_transport_error(
                 error, deletion_seen=self.deletion_seen, operation="ListInstances"
             )
+        except BotoCoreError as error:
+            return _observe.from_botocore_error(
+                error, deletion_seen=self.deletion_seen, operation="ListInstances"
+            )
         return False
 
     # -- pacing ----------------------------------------------------------------------------
@@ -257,7 +302,7 @@ class _Wait:
         """Sleep until the next poll, or time out when no poll can be answered in time."""
         # Leave room for twice the slowest recent round trip, so that the last poll's answer
         # arrives, and is judged, before the deadline.
-        margin = _LATENCY_MARGIN * max(self.latencies, default=0.0)
+        margin = max(_LATENCY_MARGIN * max(self.latencies, default=0.0), _MIN_MARGIN)
         remaining = self.deadline - self.now() - margin
         if remaining <= 0:
             raise self._fail(_failures.timed_out(self._state(), self.timeout))

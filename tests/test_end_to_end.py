@@ -328,11 +328,15 @@ def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
     """No event, logged or handed to on_event, carries credentials, signatures or headers."""
     arn = sim.create_instance("e2e", create_seconds=30)
     sim.add_fault(Fault.throttling(count=2))
+    sim.add_fault(Fault.malformed_body(count=1))  # its message quotes what came back
     sim.add_fault(Fault.error("ExpiredTokenException", status=403), instance_arn=arn)
     events: list[Event] = []
 
     with capture_logs() as logs, pytest.raises(poller.ApiError):
         leg.wait(arn, on_event=events.append)
+
+    retried = [e.error_code for e in events if isinstance(e, PollRetrying)]
+    assert ["ThrottlingException", "MalformedResponse"] == retried
 
     assert {"poll.retrying", "wait.failed"} <= {e.name for e in events}
     text = json.dumps(logs, default=str) + json.dumps([e.fields() for e in events], default=str)

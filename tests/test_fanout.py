@@ -245,3 +245,11 @@ async def test_open_clients_refuses_incomplete_credentials() -> None:
     with pytest.raises(ValueError, match="SecretAccessKey"):
         async with open_clients([{"AccessKeyId": "AKIA"}]):
             pass
+
+
+async def test_bad_settings_are_refused_even_with_nothing_to_wait_on() -> None:
+    """Settings are checked on every call, also one with no pairs."""
+    with pytest.raises(ValueError, match="at least min_delay"):
+        await poller.wait_for_instances([], min_delay=10, max_delay=1)
+    with pytest.raises(ValueError, match="unknown target"):
+        await poller.wait_for_instances([], until="bogus")

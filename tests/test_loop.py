@@ -14,7 +14,12 @@ from typing import Any
 
 import anyio
 import pytest
-from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    ConnectionClosedError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
 from trio.testing import MockClock
 
 import poller
@@ -265,3 +270,82 @@ def test_watch_checks_arguments_at_call() -> None:
     """watch_instance refuses bad arguments when called, before it is iterated."""
     with pytest.raises(poller.InvalidInstanceArnError):
         poller.watch_instance(ScriptedClient([]), "arn:aws:sso:::instance/nope")
+
+
+def test_last_poll_is_judged_with_instant_answers() -> None:
+    """Even with no measured round trip, the last poll leaves before the deadline."""
+
+    def answer() -> dict[str, Any]:
+        return described("ACTIVE" if anyio.current_time() >= 59.5 else "CREATE_IN_PROGRESS")
+
+    client = ScriptedClient([answer])
+
+    async def scenario() -> poller.WaitResult:
+        return await poller.wait_for_instance(client, ARN, timeout=60, min_delay=10, max_delay=10)
+
+    assert "ACTIVE" == run_virtual(scenario).instance.status
+
+
+def test_botocore_errors_are_api_errors() -> None:
+    """No credentials (botocore's own error, no HTTP answer) ends the wait with ApiError."""
+    client = ScriptedClient([NoCredentialsError()])
+    events: list[Event] = []
+
+    async def scenario() -> None:
+        await poller.wait_for_instance(client, ARN, on_event=events.append)
+
+    with pytest.raises(poller.ApiError) as caught:
+        run_virtual(scenario)
+
+    assert "NoCredentialsError" == caught.value.code
+    assert "botocore said: Unable to locate credentials" in str(caught.value)
+    assert ["wait.started", "wait.failed"] == [e.name for e in events if e.name.startswith("wait")]
+
+
+def test_watcher_stopping_at_the_target_sees_success() -> None:
+    """A watcher that breaks on ACTIVE has seen a finished wait: wait.succeeded, not cancelled."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("ACTIVE")])
+    events: list[Event] = []
+
+    async def scenario() -> None:
+        async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
+            async for state in states:
+                if state.status == "ACTIVE":
+                    break
+
+    run_virtual(scenario)
+
+    assert ["wait.started", "wait.succeeded"] == [
+        e.name for e in events if e.name.startswith("wait.")
+    ]
+
+
+def test_watcher_stopping_at_a_failure_sees_it_logged() -> None:
+    """A watcher that breaks on CREATE_FAILED leaves wait.failed behind, not wait.cancelled."""
+    client = ScriptedClient([described("CREATE_FAILED", reason="Quota")])
+    events: list[Event] = []
+
+    async def scenario() -> None:
+        async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
+            async for _ in states:
+                break
+
+    run_virtual(scenario)
+
+    assert ["wait.started", "wait.failed"] == [e.name for e in events if e.name.startswith("wait.")]
+
+
+def test_a_failing_hook_cannot_swallow_cancellation() -> None:
+    """A hook that raises on wait.cancelled does not replace the cancellation."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")])
+
+    def hook(event: Event) -> None:
+        if event.name == "wait.cancelled":
+            raise RuntimeError("hook bug")
+
+    async def scenario() -> bool:
+        with anyio.move_on_after(5) as scope:
+            await poller.wait_for_instance(client, ARN, min_delay=30, max_delay=30, on_event=hook)
+        return scope.cancelled_caught
+
+    assert run_virtual(scenario)

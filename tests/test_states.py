@@ -351,3 +351,17 @@ async def test_other_errors_are_api_errors(
     assert "is expired" in str(caught.value)
     failed = [e for e in events if isinstance(e, WaitFailed)]
     assert ["ApiError"] == [e.error for e in failed]
+
+
+async def test_kms_denial_after_deletion_is_not_gone(stubbed: Stubbed, events: list[Event]) -> None:
+    """A KMS denial after DELETE_IN_PROGRESS is a key policy problem, not a gone instance."""
+    client, stubber = stubbed
+    stubber.add_response("describe_instance", described("DELETE_IN_PROGRESS"))
+    deny(stubber, reason="KMS_AccessDeniedException")
+
+    with pytest.raises(poller.AccessDeniedError):
+        await poller.wait_for_instance(client, ARN, until="deleted", on_event=events.append, **FAST)
+
+    changes = [e.status for e in events if isinstance(e, InstanceStatusChanged)]
+    assert ["DELETE_IN_PROGRESS"] == changes
+    assert "DELETE_IN_PROGRESS" == events[-1].status  # type: ignore[attr-defined]
