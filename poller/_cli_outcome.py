@@ -55,6 +55,21 @@ EXIT_TIMEOUT: Final = 3
 EXIT_API_ERROR: Final = 4
 
 _SIGNAL_BASE: Final = 128
+#: Error codes of failures below HTTP (botocore's class names, and poller's own for garbled
+#: answers): the network or the endpoint, not the caller's credentials.
+_NO_ANSWER_CODES: Final = frozenset(
+    {
+        "ConnectionClosedError",
+        "ConnectTimeoutError",
+        "EndpointConnectionError",
+        "HTTPClientError",
+        "MalformedResponse",
+        "ProxyConnectionError",
+        "ReadTimeoutError",
+        "ResponseParserError",
+        "SSLError",
+    }
+)
 
 
 def signal_exit_code(signum: int) -> int:
@@ -92,7 +107,7 @@ def from_result(result: WaitResult) -> Outcome:
     return Outcome(arn, EXIT_OK, instance.to_api_json(), text)
 
 
-def _kind(error: PollerError) -> tuple[str, int, str]:
+def _kind(error: PollerError) -> tuple[str, int, str]:  # noqa: PLR0911 - one per branch
     """Outcome name, exit code and what to do, for each branch of the error tree."""
     if isinstance(error, InstanceDeletedError):
         return "failed", EXIT_FAILED, "Check the ARN, or wait with --until deleted."
@@ -107,6 +122,12 @@ def _kind(error: PollerError) -> tuple[str, int, str]:
             "denied",
             EXIT_API_ERROR,
             "Check which principal you are (`aws sts get-caller-identity`) and its permissions.",
+        )
+    if isinstance(error, ApiError) and error.code in _NO_ANSWER_CODES:
+        return (
+            "error",
+            EXIT_API_ERROR,
+            "The service did not answer properly: check the network and --endpoint-url.",
         )
     return (
         "error",

@@ -7,8 +7,10 @@ and SIGTERM cancels them, so that each wait sees a real cancellation (and emits
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -32,10 +34,9 @@ from poller._cli_outcome import (
     from_result,
 )
 from poller._cli_render import Console, configure_logging, dump_json, log_level
-from poller._instance import InstanceDescription
 from poller._listing import listed_instance_arns
-from poller._targets import Target
-from poller.exceptions import PollerError
+from poller._targets import Observation, Target, Verdict, decide
+from poller.exceptions import AccessDeniedError, ApiError, PollerError
 
 __all__ = [
     "ClientOptions",
@@ -80,10 +81,12 @@ class Reporter:
         out: stdout.
     """
 
-    def __init__(self, output: str, console: Console, out: TextIO = sys.stdout) -> None:
+    def __init__(self, output: str, console: Console, out: TextIO | None = None) -> None:
         self.output = output
         self.console = console
-        self.out = out
+        # sys.stdout is None when the command runs with stdout closed (`>&-`).
+        self.out = sys.stdout if out is None else out
+        self.out_gone = False
         self.outcomes: dict[str, Outcome] = {}
 
     def report(self, outcome: Outcome) -> None:
@@ -99,11 +102,23 @@ class Reporter:
             )
         if self.output == "none":
             return
-        line = dump_json(outcome.document) if self.output == "json" else outcome.text
+        self.write(dump_json(outcome.document) if self.output == "json" else outcome.text)
+
+    def write(self, line: str) -> None:
+        """Print one result line, unless stdout is gone (closed, or a pipe nobody reads)."""
+        if self.out is None or self.out_gone:
+            return
         # On a terminal stdout and stderr share the screen: keep the status line off the result.
         self.console.hide()
-        self.out.write(line + "\n")
-        self.out.flush()
+        try:
+            self.out.write(line + "\n")
+            self.out.flush()
+        except (BrokenPipeError, ValueError):
+            # `poller wait ... | head -c0`: the reader left. The exit code still tells the
+            # outcome; stop writing, and keep Python from failing on the final flush.
+            self.out_gone = True
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.out.fileno())
         self.console.redraw()
 
     def exit_code(self) -> int:
@@ -221,7 +236,8 @@ async def wait_all(
         group.cancel_scope.cancel()
     console.finish()
     if received:
-        for arn in arns:
+        # Interrupted before --all had listed anything: still one line, and the signal's code.
+        for arn in arns or ["*"]:
             if arn not in reporter.outcomes:
                 reporter.report(cancelled(arn, received[0]))
     return reporter.exit_code()
@@ -250,33 +266,53 @@ def _setup_outcome(instance_arn: str, error: Exception) -> Outcome:
 
 
 async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
-    """One DescribeInstance, printed as the API's JSON; return the exit code."""
+    """One DescribeInstance, printed as the API's JSON; return the exit code.
+
+    Its answer is judged as the waiter judges a poll (the same errors, outcomes and exit
+    codes), but nothing is retried beyond botocore's own retry.
+    """
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - lazy
+
+    from poller import _observe  # noqa: PLC0415 - imports botocore
 
     try:
         async with poller.open_client(**dataclasses.asdict(client_options)) as client:
             response = await client.describe_instance(InstanceArn=arn)
     except ClientError as error:
-        details = error.response.get("Error", {})
-        code = str(details.get("Code", "Unknown"))
-        exit_code = EXIT_USAGE if code == "ValidationException" else EXIT_API_ERROR
-        hint = (
-            "`aws sso-admin list-instances` lists your instance ARNs."
-            if exit_code == EXIT_USAGE
-            else "Check which principal you are (`aws sts get-caller-identity`) and its "
-            "sso:DescribeInstance permission; a deleted instance is denied too."
-        )
-        message = f"DescribeInstance on {arn} failed with {code}: {details.get('Message')}"
-        reporter.report(from_other(arn, exit_code, message, hint))
-        return exit_code
-    except BotoCoreError as error:
+        observation = _observe.from_client_error(error, deletion_seen=False)
+    except _observe.TRANSPORT_ERRORS as error:
+        observation = _observe.from_transport_error(error, deletion_seen=False)
+    except BotoCoreError as error:  # no region, an unknown profile, no credentials
         outcome = _configuration_outcome(arn, error)
         reporter.report(outcome)
         return outcome.exit_code
-    description = InstanceDescription.from_api(response)
-    reporter.out.write(dump_json(description.to_api_json()) + "\n")
-    reporter.out.flush()
-    return EXIT_OK
+    else:
+        observation = _observe.from_response(response, deletion_seen=False)
+    if observation.description is not None:
+        reporter.write(dump_json(observation.description.to_api_json()))
+        return EXIT_OK
+    outcome = from_error(_describe_error(arn, observation))
+    reporter.report(outcome)
+    return outcome.exit_code
+
+
+def _describe_error(arn: str, observation: Observation) -> PollerError:
+    """The error for a DescribeInstance that did not describe, as the state table has it."""
+    from poller import _failures  # noqa: PLC0415 - imports botocore
+
+    _, decision = decide(observation, Target.ACTIVE)
+    state = _failures.WaitState(arn, Target.ACTIVE, None, 1, 0.0)
+    if decision.verdict is Verdict.FAIL and decision.error is not None:
+        return _failures.failure(decision.error, observation, state)
+    if decision.verdict is Verdict.RESOLVE:  # one answer cannot tell deleted from forbidden
+        return AccessDeniedError(
+            f"Access denied describing instance {arn} (AccessDeniedException): it was deleted, "
+            "or the caller lacks "
+            "sso:DescribeInstance; `poller wait ARN --until deleted` tells the two apart. "
+            f"AWS said: {observation.error_message}",
+            **state.context(observation.error_message or None),
+        )
+    return _failures.failure(ApiError, observation, state)
 
 
 def setup(*, output: str, log_format: str, quiet: bool, verbose: bool) -> Reporter:

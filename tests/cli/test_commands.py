@@ -167,3 +167,16 @@ def test_demo_creates_waits_and_shows_a_retry() -> None:
     assert "ACTIVE" == json_lines(done.stdout)[0]["Status"]
     events = [e["event"] for e in json_lines(done.stderr)]
     assert {"poll.retrying", "wait.succeeded"} <= set(events)
+
+
+def test_describe_refuses_a_garbled_answer(center: Center) -> None:
+    """An answer that is not an instance is an error (4) with network advice, never `{}`."""
+    arn = center.simulator.create_instance("x")
+    center.simulator.add_fault(Fault.malformed_body(count=None))
+
+    done = run_poller("describe", arn, *center.options()[:4])
+
+    assert 4 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert ("error", "MalformedResponse") == (result["Outcome"], result["Error"]["Code"])
+    assert "--endpoint-url" in done.stderr

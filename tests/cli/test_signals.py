@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 
 import pytest
+
+from poller.simulator import Fault
 
 from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
 
@@ -39,3 +42,41 @@ def test_signal_cancels_the_waits(center: Center, signum: int, expected: int) ->
     assert [("cancelled", signal.Signals(signum).name)] * 2 == [
         (r["Outcome"], r["Signal"]) for r in json_lines(stdout)
     ]
+
+
+def test_signal_while_listing_is_not_a_success(center: Center) -> None:
+    """Interrupted while --all is still listing: exit 130 and one cancelled line, never 0."""
+    center.simulator.add_fault(Fault.slow(30.0, count=None), operation="ListInstances")
+    with subprocess.Popen(
+        poller_command("wait", "--all", *center.options()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        deadline = time.monotonic() + SUBPROCESS_TIMEOUT
+        while center.simulator.calls("ListInstances") == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+
+    assert 130 == process.returncode, stderr
+    assert [("*", "cancelled")] == [(r["InstanceArn"], r["Outcome"]) for r in json_lines(stdout)]
+
+
+def test_a_closed_pipe_is_no_crash(center: Center) -> None:
+    """A reader that goes away (`| head -c0`) leaves no traceback; the exit code stays."""
+    arns = [center.simulator.create_instance(f"i{n}") for n in range(3)]
+    with subprocess.Popen(
+        poller_command("wait", *arns, *center.options()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        assert process.stdout is not None
+        process.stdout.close()  # nobody reads the results
+        stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)[1]
+
+    assert 0 == process.returncode, stderr
+    assert "Traceback" not in stderr
