@@ -187,6 +187,8 @@ async def wait_all(
     deadline = anyio.current_time() + wait.timeout
     received: list[int] = []
     console = reporter.console
+    # One client, one account: every wait shares its request rate (10/s, halved on throttling).
+    limiter = poller.RateLimiter()
 
     async def one(client: Any, arn: str) -> None:
         try:
@@ -198,6 +200,7 @@ async def wait_all(
                 min_delay=wait.min_delay,
                 max_delay=wait.max_delay,
                 on_event=console.on_event,
+                limiter=limiter,
             )
         except PollerError as error:
             reporter.report(from_error(error))

@@ -419,6 +419,7 @@ async def wait_for_instance(
     min_delay: Seconds = 2.0,
     max_delay: Seconds = 30.0,
     on_event: EventHook | None = None,
+    limiter: RequestLimiter | None = None,
 ) -> WaitResult:
     """Wait until an Identity Center instance reaches *until*.
 
@@ -435,6 +436,8 @@ async def wait_for_instance(
         min_delay: The shortest pause between polls.
         max_delay: The longest pause between polls (throttling may stretch it).
         on_event: Called with each :mod:`poller.events` event, in order.
+        limiter: Paces this wait's requests, shared with other waits on the same account
+            (a :class:`poller.RateLimiter`); None sends each poll when it is due.
 
     Returns:
         The final description, the number of polls, the time taken and the states seen.
@@ -455,6 +458,7 @@ async def wait_for_instance(
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
+        limiter=limiter,
     )
     return await wait.finish()
 
@@ -468,6 +472,7 @@ def watch_instance(
     min_delay: Seconds = 2.0,
     max_delay: Seconds = 30.0,
     on_event: EventHook | None = None,
+    limiter: RequestLimiter | None = None,
 ) -> AsyncGenerator[InstanceDescription, None]:
     """Yield each distinct state of an instance until it reaches *until*.
 
@@ -484,4 +489,5 @@ def watch_instance(
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
+        limiter=limiter,
     ).run()

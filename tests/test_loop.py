@@ -7,6 +7,7 @@ important ones over real HTTP.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
@@ -24,7 +25,7 @@ from trio.testing import MockClock
 
 import poller
 from poller.events import Event, PollRetrying, WaitCancelled, WaitStarted, WaitTimedOut
-from tests.fakes import ARN, ScriptedClient, client_error, described
+from tests.fakes import ARN, OTHER_ARN, ScriptedClient, client_error, described
 
 
 def run_virtual(test: Callable[[], Awaitable[Any]]) -> Any:
@@ -349,3 +350,28 @@ def test_a_failing_hook_cannot_swallow_cancellation() -> None:
         return scope.cancelled_caught
 
     assert run_virtual(scenario)
+
+
+def test_waits_sharing_a_limiter_are_paced_together() -> None:
+    """Two waits on one RateLimiter(1/s) never send two polls within a second."""
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 5 + [described("ACTIVE")])
+
+    async def scenario() -> None:
+        limiter = poller.RateLimiter(rate=1, burst=1)
+        async with anyio.create_task_group() as group:
+            for arn in (ARN, OTHER_ARN):
+                group.start_soon(
+                    functools.partial(
+                        poller.wait_for_instance,
+                        client,
+                        arn,
+                        min_delay=0,
+                        max_delay=0.001,
+                        limiter=limiter,
+                    )
+                )
+
+    run_virtual(scenario)
+
+    times = [at for _, at in client.calls]
+    assert all(b - a >= 1 for a, b in itertools.pairwise(times))
