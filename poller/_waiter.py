@@ -17,7 +17,7 @@ from poller import _failures, _observe
 from poller._arn import is_valid_instance_arn
 from poller._backoff import Uniform, delay_for
 from poller._clock import loop_clock
-from poller._durations import Seconds, to_seconds
+from poller._durations import Seconds, check_timing
 from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
 from poller._listing import listed_instance_arns
 from poller._ratelimit import RequestLimiter
@@ -73,17 +73,7 @@ def check_settings(
         TypeError: A duration is neither a number nor a timedelta.
     """
     target = _target(until)
-    seconds = to_seconds("timeout", timeout)
-    low = to_seconds("min_delay", min_delay)
-    high = to_seconds("max_delay", max_delay)
-    if seconds <= 0:
-        raise ValueError(f"timeout must be positive, not {timeout!r}")
-    if low < 0:
-        raise ValueError(f"min_delay must not be negative, not {min_delay!r}")
-    if high <= 0 or low > high:
-        raise ValueError(
-            f"max_delay must be positive and at least min_delay ({min_delay!r}), not {max_delay!r}"
-        )
+    seconds, low, high = check_timing(timeout, min_delay, max_delay)
     return target, seconds, low, high
 
 

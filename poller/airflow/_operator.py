@@ -16,7 +16,7 @@ except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprec
         AirflowFailException,
     )
 
-from poller._durations import Seconds, to_seconds
+from poller._durations import Seconds, check_timing
 from poller._targets import Target
 from poller.airflow import _payload
 from poller.airflow._trigger import DEFAULT_CONN_ID, InstanceWaitTrigger
@@ -75,15 +75,9 @@ class WaitForInstanceOperator(BaseOperator):
         self.instance_arn = instance_arn
         self.until = until.value if isinstance(until, Target) else until
         # Checked when the DAG is parsed, not hours later in the triggerer.
-        self.wait_timeout = to_seconds("timeout", timeout)
-        self.min_delay = to_seconds("min_delay", min_delay)
-        self.max_delay = to_seconds("max_delay", max_delay)
-        if self.wait_timeout <= 0:
-            raise ValueError(f"timeout must be positive, not {timeout!r}")
-        if self.min_delay < 0 or self.min_delay > self.max_delay:
-            raise ValueError(
-                f"min_delay ({min_delay!r}) must be between 0 and max_delay ({max_delay!r})"
-            )
+        self.wait_timeout, self.min_delay, self.max_delay = check_timing(
+            timeout, min_delay, max_delay
+        )
         self.aws_conn_id = aws_conn_id
         self.region = region
         self.endpoint_url = endpoint_url
