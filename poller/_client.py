@@ -11,7 +11,7 @@ from aiobotocore.session import AioSession
 
 from poller._endpoint import check_endpoint_url
 
-__all__ = ["HttpBackend", "check_endpoint_url", "client_config", "open_client"]
+__all__ = ["HttpBackend", "client_config", "open_client"]
 
 HttpBackend = Literal["aiohttp", "httpx"]
 """aiobotocore's HTTP session: ``"aiohttp"`` (its default, asyncio only) or ``"httpx"``

@@ -10,8 +10,9 @@ from typing import Any, Final
 import anyio
 from aiobotocore.session import AioSession
 
-from poller._client import HttpBackend, check_endpoint_url, client_config
+from poller._client import HttpBackend, client_config
 from poller._durations import Seconds
+from poller._endpoint import check_endpoint_url
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
 from poller._result import WaitResult
 from poller._targets import Target
