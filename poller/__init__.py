@@ -1,51 +1,64 @@
-"""Wait, asynchronously, for an AWS IAM Identity Center instance to settle.
+"""Wait, asynchronously, on AWS IAM Identity Center.
 
 ``await poller.wait_for_instance(client, arn)`` polls SSO Admin's DescribeInstance with
-jittered backoff under a deadline until the instance is ACTIVE (or encrypted, or deleted),
-raising a typed error from :mod:`poller.exceptions` when it cannot get there, and emitting an
-event from :mod:`poller.events` on every transition.
+jittered backoff under a deadline until the instance is ACTIVE (or encrypted, replicated or
+deleted), raising a typed error from :mod:`poller.exceptions` when it cannot get there, and
+emitting an event from :mod:`poller.events` on every transition.
 """
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from poller._durations import Seconds
-from poller._instance import (
+from poller._outcome import ExitCode, Outcome
+from poller._ratelimit import RateLimiter, RequestLimiter
+from poller._resources._instance import Target
+from poller._resources._instance_description import (
     EncryptionDetails,
     EncryptionStatus,
     InstanceDescription,
     InstanceStatus,
     RegionDetails,
 )
-from poller._ratelimit import RateLimiter, RequestLimiter
 from poller._result import ObservedState, WaitResult
-from poller._targets import Target
+from poller._settings import Moment, Seconds
 from poller.exceptions import (
+    AccessControlAttributesFailedError,
     AccessDeniedError,
+    AccountAssignmentFailedError,
     ApiError,
     EncryptionUpdateFailedError,
+    EndpointUnreachableError,
     InstanceCreateFailedError,
     InstanceDeletedError,
     InstanceFailedError,
+    InvalidArgumentError,
     InvalidInstanceArnError,
+    PermissionSetProvisioningFailedError,
     PollerError,
+    RegionRemovedError,
+    ResourceFailedError,
+    ResourceNotFoundError,
     WaitTimeoutError,
 )
 
 if TYPE_CHECKING:
-    from poller._client import open_client
-    from poller._fanout import InstanceOutcome, open_clients, wait_for_instances
-    from poller._waiter import wait_for_instance, watch_instance
+    from poller._client import open_client, open_clients
+    from poller._waiters._instance import (
+        InstanceOutcome,
+        wait_for_instance,
+        wait_for_instances,
+        watch_instance,
+    )
 
 # These pull in aiobotocore, which takes a while to import: loaded on first use, so that
 # `poller --help` and a command line refused for bad input answer at once.
 _LAZY = {
-    "InstanceOutcome": "poller._fanout",
+    "InstanceOutcome": "poller._waiters._instance",
     "open_client": "poller._client",
-    "open_clients": "poller._fanout",
-    "wait_for_instances": "poller._fanout",
-    "wait_for_instance": "poller._waiter",
-    "watch_instance": "poller._waiter",
+    "open_clients": "poller._client",
+    "wait_for_instance": "poller._waiters._instance",
+    "wait_for_instances": "poller._waiters._instance",
+    "watch_instance": "poller._waiters._instance",
 }
 
 
@@ -62,23 +75,34 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AccessControlAttributesFailedError",
     "AccessDeniedError",
+    "AccountAssignmentFailedError",
     "ApiError",
     "EncryptionDetails",
     "EncryptionStatus",
     "EncryptionUpdateFailedError",
+    "EndpointUnreachableError",
+    "ExitCode",
     "InstanceCreateFailedError",
     "InstanceDeletedError",
     "InstanceDescription",
     "InstanceFailedError",
     "InstanceOutcome",
     "InstanceStatus",
+    "InvalidArgumentError",
     "InvalidInstanceArnError",
+    "Moment",
     "ObservedState",
+    "Outcome",
+    "PermissionSetProvisioningFailedError",
     "PollerError",
     "RateLimiter",
     "RegionDetails",
+    "RegionRemovedError",
     "RequestLimiter",
+    "ResourceFailedError",
+    "ResourceNotFoundError",
     "Seconds",
     "Target",
     "WaitResult",

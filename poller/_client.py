@@ -1,9 +1,9 @@
-"""An sso-admin client configured for polling."""
+"""sso-admin clients configured for polling: one, or one per account from one session."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Final, Literal
 
 from aiobotocore.config import AioConfig
@@ -11,17 +11,17 @@ from aiobotocore.session import AioSession
 
 from poller._endpoint import check_endpoint_url
 
-__all__ = ["HttpBackend", "client_config", "open_client"]
+__all__ = ["HttpBackend", "client_config", "open_client", "open_clients"]
 
 HttpBackend = Literal["aiohttp", "httpx"]
 """aiobotocore's HTTP session: ``"aiohttp"`` (its default, asyncio only) or ``"httpx"``
 (anyio: asyncio and trio; needs ``pip install 'poller[httpx]'``)."""
 
-#: One quick retry inside botocore for a dropped connection; everything longer is the
-#: waiter's business, where it is logged and bounded by the deadline. Botocore's default
-#: (up to 3 attempts with its own backoff) under poller's own retries would multiply into
-#: long silent stalls. Timeouts are well above DescribeInstance's usual latency.
-_RETRIES: Final = {"mode": "standard", "total_max_attempts": 2}
+#: No retries inside botocore: every request the client sends is a poll the waiter counts,
+#: logs and paces (and a throttle it feeds to the rate limiter), bounded by the deadline.
+#: Botocore's own retries would hide throttles and add silent backoff. Timeouts are well
+#: above the Describe operations' usual latency.
+_RETRIES: Final = {"mode": "standard", "total_max_attempts": 1}
 _CONNECT_TIMEOUT: Final = 5
 _READ_TIMEOUT: Final = 15
 
@@ -72,7 +72,7 @@ async def open_client(
     """Open an aiobotocore ``sso-admin`` client, for callers that have none.
 
     Credentials come from the usual AWS chain (environment, profile, config files, roles).
-    The client retries once by itself and times out in seconds, so that poller's waiter,
+    The client does not retry by itself and times out in seconds, so that poller's waiter,
     which retries within its deadline and logs each retry, stays in charge.
 
     Args:
@@ -95,3 +95,65 @@ async def open_client(
         "sso-admin", region_name=region, endpoint_url=endpoint_url, config=config
     ) as client:
         yield client
+
+
+_STS_KEYS: Final = ("AccessKeyId", "SecretAccessKey", "SessionToken")
+_CLIENT_KEYS: Final = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+
+
+def _credential_arguments(credentials: Mapping[str, Any]) -> dict[str, Any]:
+    """``create_client`` keyword arguments from STS's ``Credentials`` or botocore's names."""
+    keys = _STS_KEYS if "AccessKeyId" in credentials else _CLIENT_KEYS
+    if keys[0] not in credentials or keys[1] not in credentials:
+        raise ValueError(
+            "credentials need AccessKeyId and SecretAccessKey (as STS returns them) or "
+            "aws_access_key_id and aws_secret_access_key"
+        )
+    return {name: credentials.get(key) for name, key in zip(_CLIENT_KEYS, keys, strict=True)}
+
+
+@asynccontextmanager
+async def open_clients(
+    credentials: Iterable[Mapping[str, Any]],
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    http: HttpBackend | None = None,
+    session: AioSession | None = None,
+) -> AsyncIterator[list[Any]]:
+    """Open one ``sso-admin`` client per set of credentials, all from one session.
+
+    Clients made by one session share its loaded service model and endpoint data, which are
+    read from disk and parsed once instead of once per account: a client then costs its
+    own connection pool and little else.
+
+    Args:
+        credentials: One mapping per account: the ``Credentials`` of an STS ``AssumeRole``
+            answer (``AccessKeyId``, ``SecretAccessKey``, ``SessionToken``), or
+            ``aws_access_key_id``, ``aws_secret_access_key`` and ``aws_session_token``.
+        region: The Region of the instances; None reads it from the environment or profile.
+        endpoint_url: Another endpoint, such as the local one of :mod:`poller.simulator`.
+        http: The HTTP backend, as for :func:`open_client`.
+        session: The session to create the clients from; a new one by default.
+
+    Yields:
+        The clients, in the order of *credentials*, all closed when the block ends.
+    """
+    check_endpoint_url(endpoint_url)
+    arguments = [_credential_arguments(c) for c in credentials]
+    config = client_config(http)
+    session = session or AioSession()
+    async with AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                session.create_client(
+                    "sso-admin",
+                    region_name=region,
+                    endpoint_url=endpoint_url,
+                    config=config,
+                    **keys,
+                )
+            )
+            for keys in arguments
+        ]
+        yield clients

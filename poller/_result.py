@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
-from poller._instance import EncryptionStatus, InstanceDescription, InstanceStatus
-from poller._targets import Target
+from typing import Any
 
 __all__ = ["ObservedState", "WaitResult"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ObservedState:
-    """One distinct (Status, EncryptionStatus) seen during a wait, and when.
+    """One distinct state seen during a wait, and when.
 
-    Both are None once the instance is gone (DescribeInstance denied after a deletion).
+    ``status`` is None once the resource is gone (an instance denied after its deletion, a
+    Region removed). ``encryption_status`` is the instance's; None for other resources.
     """
 
-    status: InstanceStatus | str | None
-    encryption_status: EncryptionStatus | str | None
+    status: str | None
+    encryption_status: str | None
     attempt: int
     """The poll that first saw this state."""
     elapsed: float
@@ -30,15 +29,30 @@ class ObservedState:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class WaitResult:
-    """A wait that reached its target."""
+    """A wait that reached its target.
+
+    Attributes:
+        instance_arn: The instance waited on (or that owns the resource waited on).
+        until: The target reached.
+        description: The final parsed answer (for requests, the status object inside it);
+            None when the target is a removal (``deleted``, ``removed``).
+        attempts: Describe requests sent, retries included.
+        elapsed: Seconds the wait took.
+        history: Each distinct state seen, in order.
+        region_name: The Region waited on, for Region waits.
+        request_id: The request waited on, for request waits.
+    """
 
     instance_arn: str
-    until: Target
-    instance: InstanceDescription | None
-    """The final description; None only when the target was DELETED."""
+    until: str
+    description: Any
     attempts: int
-    """DescribeInstance calls made."""
     elapsed: float
-    """Seconds the wait took."""
     history: tuple[ObservedState, ...]
-    """Each distinct state seen, in order."""
+    region_name: str | None = None
+    request_id: str | None = None
+
+    @property
+    def instance(self) -> Any:
+        """The final :class:`~poller.InstanceDescription`, for instance waits (None if deleted)."""
+        return self.description

@@ -10,6 +10,7 @@ carries credentials, signatures or request headers.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -23,6 +24,7 @@ __all__ = [
     "InstanceStatusChanged",
     "PollCompleted",
     "PollRetrying",
+    "PollScheduled",
     "UnknownStatusSeen",
     "WaitCancelled",
     "WaitFailed",
@@ -46,19 +48,32 @@ _stdlib_logger = logging.getLogger(_LOGGER_NAME)
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
-    """Base of all events: which instance, waited on for which target."""
+    """Base of all events: which resource, waited on for which target.
+
+    ``region_name`` and ``request_id`` identify a Region or a request within the instance;
+    they are left out of :meth:`fields` for resources that have none.
+    """
 
     name: ClassVar[str]
     level: ClassVar[Level]
 
     instance_arn: str
     until: str
+    region_name: str | None = None
+    request_id: str | None = None
 
     def fields(self) -> dict[str, object]:
         """The event's keys and values, as they are logged."""
-        return {name: getattr(self, name) for name in _field_names(type(self))}
+        fields = {name: getattr(self, name) for name in _field_names(type(self))}
+        for key in _OPTIONAL_IDENTITY:
+            if fields[key] is None:
+                del fields[key]
+        return fields
 
 
+_OPTIONAL_IDENTITY: Final = ("region_name", "request_id")
+#: The keys every event carries: the resource's identity and the target.
+IDENTITY_KEYS: Final = ("instance_arn", "until", *_OPTIONAL_IDENTITY)
 _FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
 
 
@@ -87,7 +102,7 @@ class WaitStarted(Event):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class PollCompleted(Event):
-    """DescribeInstance answered."""
+    """The Describe operation answered (``encryption_status``: instances only)."""
 
     name: ClassVar[str] = "poll.completed"
     level: ClassVar[Level] = "debug"
@@ -97,6 +112,19 @@ class PollCompleted(Event):
     status: str | None
     encryption_status: str | None
     latency: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PollScheduled(Event):
+    """The wait pauses: the next poll leaves after ``delay`` seconds."""
+
+    name: ClassVar[str] = "poll.scheduled"
+    level: ClassVar[Level] = "debug"
+
+    attempt: int
+    """The poll just made."""
+    delay: float
+    elapsed: float
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,17 +236,23 @@ def wanted(level: Level, on_event: EventHook | None) -> bool:
 
 
 def emit(event: Event, on_event: EventHook | None) -> None:
-    """Log *event* (structlog if the application configured it, else stdlib) and hand it on."""
-    if structlog.is_configured():
-        getattr(_structlog_logger, event.level)(event.name, **event.fields())
-    else:
-        level = _STDLIB_LEVELS[event.level]
-        if _stdlib_logger.isEnabledFor(level):
-            fields = event.fields()
-            text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())
-            _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
+    """Log *event* (structlog if the application configured it, else stdlib) and hand it on.
+
+    A failing log sink (a closed stderr, a full disk) or a hook that raises never ends or
+    alters a wait: their errors are dropped here. Cancellation is not an Exception, and passes.
+    """
+    with contextlib.suppress(Exception):  # a log sink must not end a wait
+        if structlog.is_configured():
+            getattr(_structlog_logger, event.level)(event.name, **event.fields())
+        else:
+            level = _STDLIB_LEVELS[event.level]
+            if _stdlib_logger.isEnabledFor(level):
+                fields = event.fields()
+                text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())
+                _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
     if on_event is not None:
-        on_event(event)
+        with contextlib.suppress(Exception):  # nor may the application's hook
+            on_event(event)
 
 
 def _short(value: object) -> object:

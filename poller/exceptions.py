@@ -4,36 +4,56 @@ The tree::
 
     PollerError
     ├── WaitTimeoutError(PollerError, TimeoutError)   deadline passed; .last is the last description
-    ├── InstanceFailedError                          a terminal state the target can never leave
-    │   ├── InstanceCreateFailedError                Status CREATE_FAILED; .reason = StatusReason
-    │   ├── EncryptionUpdateFailedError              UPDATE_FAILED; .reason = EncryptionStatusReason
-    │   └── InstanceDeletedError                     being deleted or gone, while waiting for it
+    ├── ResourceFailedError                          a terminal state the target can never leave
+    │   ├── InstanceFailedError
+    │   │   ├── InstanceCreateFailedError            Status CREATE_FAILED; .reason = StatusReason
+    │   │   ├── EncryptionUpdateFailedError          UPDATE_FAILED; .reason = EncryptionStatusReason
+    │   │   └── InstanceDeletedError                 being deleted or gone, while waiting for it
+    │   ├── RegionRemovedError                       REMOVING or gone, while waiting for it
+    │   ├── AccessControlAttributesFailedError       CREATION_FAILED
+    │   ├── PermissionSetProvisioningFailedError     FAILED; .reason = FailureReason
+    │   └── AccountAssignmentFailedError             FAILED; .reason = FailureReason
+    ├── ResourceNotFoundError                        no such instance (never seen), Region, ...
     ├── AccessDeniedError                            a permission problem; .kms: a KMS key policy
     ├── ApiError                                     any other non-retryable AWS error; .code
-    └── InvalidInstanceArnError(PollerError, ValueError)   bad ARN, found before any request
+    │   └── EndpointUnreachableError                 never answered: refused, DNS, TLS, no Region
+    └── InvalidArgumentError(PollerError, ValueError)   a malformed identifier, before any request
+        └── InvalidInstanceArnError
 
-Every error carries the context of the wait that raised it: ``instance_arn``, ``last`` (the last
-:class:`~poller.InstanceDescription` seen, or None), ``attempts``, ``elapsed`` (seconds) and
-``reason`` (AWS's own words, where it gave any). Bad settings (a timeout of zero, ``min_delay``
-above ``max_delay``, an unknown target) raise a plain :class:`ValueError` before any request.
+Every error carries the context of the wait that raised it: the resource's identity
+(``instance_arn``, and ``region_name`` or ``request_id`` where the resource has one), ``last``
+(the last description seen, or None), ``attempts``, ``elapsed`` (seconds) and ``reason`` (AWS's
+own words, where it gave any). Its class decides its :class:`~poller.Outcome`, and so the
+``poller`` command's exit code. Bad settings (a timeout of zero, ``min_delay`` above
+``max_delay``, an unknown target) raise a plain :class:`ValueError` before any request.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, Unpack
+
+from poller._outcome import ExitCode, Outcome
 
 if TYPE_CHECKING:
-    from poller._instance import InstanceDescription
+    from poller._engine._resource import Description
 
 __all__ = [
+    "AccessControlAttributesFailedError",
     "AccessDeniedError",
+    "AccountAssignmentFailedError",
     "ApiError",
     "EncryptionUpdateFailedError",
+    "EndpointUnreachableError",
     "InstanceCreateFailedError",
     "InstanceDeletedError",
     "InstanceFailedError",
+    "InvalidArgumentError",
     "InvalidInstanceArnError",
+    "PermissionSetProvisioningFailedError",
     "PollerError",
+    "RegionRemovedError",
+    "ResourceFailedError",
+    "ResourceNotFoundError",
     "WaitTimeoutError",
 ]
 
@@ -42,7 +62,9 @@ class WaitContext(TypedDict, total=False):
     """The context every :class:`PollerError` carries, as keyword arguments."""
 
     instance_arn: Required[str]
-    last: InstanceDescription | None
+    region_name: str | None
+    request_id: str | None
+    last: Any
     attempts: int
     elapsed: float
     reason: str | None
@@ -52,19 +74,26 @@ class PollerError(Exception):
     """Base of every error poller raises about a wait.
 
     Attributes:
-        instance_arn: The instance waited on.
+        instance_arn: The instance waited on (or that owns the resource waited on).
+        region_name: The Region waited on, for Region waits; else None.
+        request_id: The request waited on (provisioning, assignments); else None.
         last: The last description seen, or None if none was.
-        attempts: How many DescribeInstance calls were made.
+        attempts: How many Describe requests were sent.
         elapsed: Seconds from the start of the wait to this error.
         reason: AWS's own explanation (a StatusReason, an error message), if any.
     """
+
+    outcome: ClassVar[Outcome] = Outcome.ERROR
+    """How a wait that ends on this error ended."""
 
     def __init__(
         self,
         message: str,
         *,
         instance_arn: str,
-        last: InstanceDescription | None = None,
+        region_name: str | None = None,
+        request_id: str | None = None,
+        last: Description | None = None,
         attempts: int = 0,
         elapsed: float = 0.0,
         reason: str | None = None,
@@ -72,6 +101,8 @@ class PollerError(Exception):
         super().__init__(message)
         self.message = message
         self.instance_arn = instance_arn
+        self.region_name = region_name
+        self.request_id = request_id
         self.last = last
         self.attempts = attempts
         self.elapsed = elapsed
@@ -85,12 +116,25 @@ class PollerError(Exception):
         """The last Status seen, as a string, or None."""
         return None if self.last is None or self.last.status is None else str(self.last.status)
 
+    @property
+    def exit_code(self) -> ExitCode:
+        """The ``poller`` command's exit code for this error."""
+        return self.outcome.exit_code
+
 
 class WaitTimeoutError(PollerError, TimeoutError):
-    """The deadline passed before the instance reached the target."""
+    """The deadline passed before the resource reached the target."""
+
+    outcome = Outcome.TIMED_OUT
 
 
-class InstanceFailedError(PollerError):
+class ResourceFailedError(PollerError):
+    """The resource is in a state that the target can never be reached from."""
+
+    outcome = Outcome.FAILED
+
+
+class InstanceFailedError(ResourceFailedError):
     """The instance is in a state that the target can never be reached from."""
 
 
@@ -106,13 +150,37 @@ class InstanceDeletedError(InstanceFailedError):
     """The instance is being deleted, or is gone, while the wait needed it alive."""
 
 
+class RegionRemovedError(ResourceFailedError):
+    """The Region is being removed, or is gone, while the wait needed it active."""
+
+
+class AccessControlAttributesFailedError(ResourceFailedError):
+    """Attribute-based access control failed to enable (CREATION_FAILED); ``reason`` says why."""
+
+
+class PermissionSetProvisioningFailedError(ResourceFailedError):
+    """Provisioning a permission set failed (FAILED); ``reason`` is its FailureReason."""
+
+
+class AccountAssignmentFailedError(ResourceFailedError):
+    """Creating or deleting an account assignment failed (FAILED); ``reason`` is why."""
+
+
+class ResourceNotFoundError(PollerError):
+    """No such resource: an instance never seen in this wait, a Region, a request ID ..."""
+
+    outcome = Outcome.NOT_FOUND
+
+
 class AccessDeniedError(PollerError):
-    """The caller may not describe the instance.
+    """The caller may not describe the resource.
 
     Attributes:
         kms: True when the denial comes from the KMS key policy of a customer managed key
             (the service's Reason ``KMS_AccessDeniedException``), not from IAM.
     """
+
+    outcome = Outcome.DENIED
 
     def __init__(self, message: str, *, kms: bool = False, **context: Unpack[WaitContext]) -> None:
         super().__init__(message, **context)
@@ -123,8 +191,9 @@ class ApiError(PollerError):
     """AWS answered with an error that no retry can fix (bad credentials, an unknown code...).
 
     Attributes:
-        code: The error code AWS gave, such as ``ExpiredTokenException``.
-        request_id: AWS's request id, for a support case.
+        code: The error code AWS gave, such as ``ExpiredTokenException``, or the name of
+            botocore's error when no answer came.
+        aws_request_id: AWS's ID of the failed call, for a support case.
     """
 
     def __init__(
@@ -132,13 +201,23 @@ class ApiError(PollerError):
         message: str,
         *,
         code: str,
-        request_id: str | None = None,
+        aws_request_id: str | None = None,
         **context: Unpack[WaitContext],
     ) -> None:
         super().__init__(message, **context)
         self.code = code
-        self.request_id = request_id
+        self.aws_request_id = aws_request_id
 
 
-class InvalidInstanceArnError(PollerError, ValueError):
+class EndpointUnreachableError(ApiError):
+    """The endpoint never answered: connection refused, DNS, TLS, a Region with no endpoint."""
+
+
+class InvalidArgumentError(PollerError, ValueError):
+    """A malformed identifier: refused before any request, or by the service."""
+
+    outcome = Outcome.INVALID
+
+
+class InvalidInstanceArnError(InvalidArgumentError):
     """The ARN is not an instance ARN: refused before any request, or by the service."""

@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
+
+from poller._resources._values import bool_or_none, date_or_none, enum_or_str, jsonable, str_or_none
 
 __all__ = [
     "EncryptionDetails",
@@ -34,36 +36,6 @@ class EncryptionStatus(StrEnum):
     UPDATE_FAILED = "UPDATE_FAILED"
 
 
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _enum_or_str(enum: type[_E], value: object) -> _E | str | None:
-    """Parse *value* as a member of *enum*, keeping values from a newer API as plain strings."""
-    if value is None:
-        return None
-    try:
-        return enum(str(value))
-    except ValueError:
-        return str(value)
-
-
-def _str_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _bool_or_none(value: object) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _date_or_none(value: object) -> dt.datetime | None:
-    """Accept what botocore parses (a datetime) and what a raw answer holds (epoch seconds)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
-    return dt.datetime.fromisoformat(str(value))
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class EncryptionDetails:
     """``EncryptionConfigurationDetails``: the key that encrypts the instance and its state."""
@@ -77,10 +49,10 @@ class EncryptionDetails:
     def from_api(cls, data: Mapping[str, Any]) -> EncryptionDetails:
         """Build from the API's ``EncryptionConfigurationDetails`` structure."""
         return cls(
-            key_type=_str_or_none(data.get("KeyType")),
-            kms_key_arn=_str_or_none(data.get("KmsKeyArn")),
-            encryption_status=_enum_or_str(EncryptionStatus, data.get("EncryptionStatus")),
-            encryption_status_reason=_str_or_none(data.get("EncryptionStatusReason")),
+            key_type=str_or_none(data.get("KeyType")),
+            kms_key_arn=str_or_none(data.get("KmsKeyArn")),
+            encryption_status=enum_or_str(EncryptionStatus, data.get("EncryptionStatus")),
+            encryption_status_reason=str_or_none(data.get("EncryptionStatusReason")),
         )
 
 
@@ -97,10 +69,10 @@ class RegionDetails:
     def from_api(cls, data: Mapping[str, Any]) -> RegionDetails:
         """Build from one ``RegionMetadata`` structure."""
         return cls(
-            region_name=_str_or_none(data.get("RegionName")),
-            status=_str_or_none(data.get("Status")),
-            added_date=_date_or_none(data.get("AddedDate")),
-            is_primary_region=_bool_or_none(data.get("IsPrimaryRegion")),
+            region_name=str_or_none(data.get("RegionName")),
+            status=str_or_none(data.get("Status")),
+            added_date=date_or_none(data.get("AddedDate")),
+            is_primary_region=bool_or_none(data.get("IsPrimaryRegion")),
         )
 
 
@@ -133,16 +105,16 @@ class InstanceDescription:
         encryption = raw.get("EncryptionConfigurationDetails")
         return cls(
             instance_arn=str(raw.get("InstanceArn", "")),
-            identity_store_id=_str_or_none(raw.get("IdentityStoreId")),
-            identity_store_arn=_str_or_none(raw.get("IdentityStoreArn")),
-            owner_account_id=_str_or_none(raw.get("OwnerAccountId")),
-            name=_str_or_none(raw.get("Name")),
-            created_date=_date_or_none(raw.get("CreatedDate")),
-            status=_enum_or_str(InstanceStatus, raw.get("Status")),
-            status_reason=_str_or_none(raw.get("StatusReason")),
-            primary_region=_str_or_none(raw.get("PrimaryRegion")),
+            identity_store_id=str_or_none(raw.get("IdentityStoreId")),
+            identity_store_arn=str_or_none(raw.get("IdentityStoreArn")),
+            owner_account_id=str_or_none(raw.get("OwnerAccountId")),
+            name=str_or_none(raw.get("Name")),
+            created_date=date_or_none(raw.get("CreatedDate")),
+            status=enum_or_str(InstanceStatus, raw.get("Status")),
+            status_reason=str_or_none(raw.get("StatusReason")),
+            primary_region=str_or_none(raw.get("PrimaryRegion")),
             regions=tuple(RegionDetails.from_api(r) for r in raw.get("Regions") or ()),
-            permission_sets_enabled=_bool_or_none(raw.get("PermissionSetsEnabled")),
+            permission_sets_enabled=bool_or_none(raw.get("PermissionSetsEnabled")),
             encryption=None if encryption is None else EncryptionDetails.from_api(encryption),
             raw=raw,
         )
@@ -159,15 +131,5 @@ class InstanceDescription:
 
     def to_api_json(self) -> dict[str, Any]:
         """The answer with the API's own key names and ISO 8601 dates, ready for ``json.dumps``."""
-        result: dict[str, Any] = _jsonable(self.raw)
+        result: dict[str, Any] = jsonable(self.raw)
         return result
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value

@@ -1,0 +1,109 @@
+"""Many waits at once: one deadline, bounded concurrency, outcomes in input order."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+import anyio
+
+from poller._engine._wait import Wait
+from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
+from poller._result import WaitResult
+from poller._settings import WaitSettings
+from poller.exceptions import PollerError
+
+__all__ = ["DEFAULT_CONCURRENCY", "check_concurrency", "per_client", "run_many"]
+
+#: Waits run at once. A waiting resource is a sleeping task of a few kilobytes (see
+#: BENCHMARKS.md), so the bound is generous: it guards memory, not the service, whose
+#: protection is the rate limit per account.
+DEFAULT_CONCURRENCY: Final = 1000
+
+Ending = tuple[WaitResult | None, PollerError | None]
+"""How one wait ended: its result, or its error."""
+
+
+def check_concurrency(concurrency: int) -> int:
+    """*concurrency*, if it is a positive integer.
+
+    Raises:
+        ValueError: It is not.
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
+    return concurrency
+
+
+def per_client(
+    clients: Sequence[Any],
+    settings: WaitSettings,
+    *,
+    rate: float | None = DEFAULT_RATE,
+    burst: float = DEFAULT_BURST,
+) -> dict[int, WaitSettings]:
+    """Settings for each distinct client (by identity), each with a limiter of its own.
+
+    With a limiter in *settings* already, or *rate* None, every client shares *settings*.
+    """
+    if settings.limiter is not None or rate is None:
+        return {id(client): settings for client in clients}
+    TokenBucket(rate, burst)  # checks the rate, even when there are no clients
+    limited: dict[int, WaitSettings] = {}
+    for client in clients:
+        if id(client) not in limited:
+            limiter: RequestLimiter = RateLimiter(rate, burst)
+            limited[id(client)] = dataclasses.replace(settings, limiter=limiter)
+    return limited
+
+
+async def run_many(
+    waits: Sequence[Wait],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    fail_fast: bool = False,
+    on_ending: Callable[[int, Ending], object] | None = None,
+) -> list[Ending]:
+    """Run *waits* at most *concurrency* at a time; return how each ended, in order.
+
+    Every wait's settings must already carry the shared deadline. A wait still queued for a
+    slot when the call is cancelled (or *fail_fast* fires) never starts.
+
+    Args:
+        waits: The waits, each checked when it was made.
+        concurrency: How many run at once.
+        fail_fast: On the first failure, cancel the others and raise that failure.
+        on_ending: Called with each wait's index and ending, as it ends.
+
+    Raises:
+        PollerError: With *fail_fast*, the first failure, after the others are cancelled.
+    """
+    endings: list[Ending | None] = [None] * len(waits)
+    failures: list[PollerError] = []
+    capacity = anyio.CapacityLimiter(concurrency)
+
+    async with anyio.create_task_group() as group:
+
+        async def run_one(index: int, wait: Wait) -> None:
+            try:
+                ending: Ending = (await wait.finish(), None)
+            except PollerError as error:
+                ending = (None, error)
+                failures.append(error)
+                if fail_fast:
+                    group.cancel_scope.cancel()
+            finally:
+                capacity.release_on_behalf_of(wait)
+            endings[index] = ending
+            if on_ending is not None:
+                on_ending(index, ending)
+
+        for index, wait in enumerate(waits):
+            # Slots are taken here, in input order; each wait gives its own back.
+            await capacity.acquire_on_behalf_of(wait)
+            group.start_soon(run_one, index, wait, name=f"poller wait {wait.identity}")
+
+    if fail_fast and failures:
+        raise failures[0]
+    return [ending for ending in endings if ending is not None]

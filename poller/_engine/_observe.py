@@ -1,0 +1,91 @@
+"""What botocore answers, or raises, as an :class:`Observation`: the one place that catches.
+
+Every request of a wait (Describe polls, List pages) goes through :func:`attempt`, so that
+``ClientError``, failures below HTTP and botocore's own errors are told apart once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
+from botocore.parsers import ResponseParserError
+
+from poller._engine._acceptors import Observation
+
+__all__ = ["TRANSPORT_ERRORS", "attempt", "from_response"]
+
+#: Failures below HTTP that a later poll may not meet: refused, dropped or timed-out
+#: connections and answers that would not parse. aiobotocore raises botocore's classes for
+#: both of its HTTP backends.
+TRANSPORT_ERRORS: Final = (HTTPClientError, BotocoreConnectionError, ResponseParserError)
+
+_T = TypeVar("_T")
+
+
+async def attempt(
+    request: Callable[[], Awaitable[_T]], *, operation: str, removal_seen: bool = False
+) -> _T | Observation:
+    """Await *request*; what it raised, as an :class:`Observation` of *operation*."""
+    try:
+        return await request()
+    except ClientError as error:
+        return _from_client_error(error, operation, removal_seen)
+    except TRANSPORT_ERRORS as error:
+        return Observation(
+            operation=operation,
+            error_code=type(error).__name__,
+            error_message=str(error),
+            transport_error=True,
+            removal_seen=removal_seen,
+        )
+    except BotoCoreError as error:  # no credentials, an expired SSO token: no retry helps
+        return Observation(
+            operation=operation,
+            error_code=type(error).__name__,
+            error_message=str(error),
+            removal_seen=removal_seen,
+        )
+
+
+def from_response(
+    description: object, response: Mapping[str, Any], *, operation: str, removal_seen: bool
+) -> Observation:
+    """An answered Describe, parsed into *description* (None: it had no Status).
+
+    An answer without a Status is garbled (botocore turns a body that is not JSON into
+    ``{"message": ...}``): it tells nothing about the resource, and is retried like a dropped
+    connection.
+    """
+    if description is None:
+        return Observation(
+            operation=operation,
+            error_code="MalformedResponse",
+            error_message=f"{operation} answered without a Status: {_body(response)}",
+            transport_error=True,
+            removal_seen=removal_seen,
+        )
+    return Observation(description=description, operation=operation, removal_seen=removal_seen)
+
+
+def _from_client_error(error: ClientError, operation: str, removal_seen: bool) -> Observation:
+    """An error AWS answered with. Its modeled ``Reason`` is at the top of the response."""
+    response = error.response
+    details = response.get("Error") or {}
+    metadata = response.get("ResponseMetadata") or {}
+    return Observation(
+        operation=operation,
+        error_code=str(details.get("Code") or "Unknown"),
+        error_reason=response.get("Reason"),
+        error_message=str(details.get("Message") or ""),
+        http_status=metadata.get("HTTPStatusCode"),
+        aws_request_id=metadata.get("RequestId"),
+        removal_seen=removal_seen,
+    )
+
+
+def _body(response: Mapping[str, Any]) -> str:
+    """What the service sent, without botocore's metadata (its headers)."""
+    return str({k: v for k, v in response.items() if k != "ResponseMetadata"})[:200]

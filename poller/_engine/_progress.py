@@ -1,0 +1,246 @@
+"""The books of one wait: attempts, the last answer, the states seen, and the events they make.
+
+Synchronous and free of I/O: the loop tells it what was sent and what came back, and it keeps
+count, records each distinct state, and emits the events that follow from the bookkeeping.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import statistics
+from collections.abc import Callable
+from typing import Any, Final
+
+from poller._engine._acceptors import Observation
+from poller._engine._failures import WaitState
+from poller._engine._resource import Identity, Resource
+from poller._result import ObservedState, WaitResult
+from poller._settings import WaitSettings
+from poller.events import (
+    Event,
+    PollCompleted,
+    PollRetrying,
+    PollScheduled,
+    WaitCancelled,
+    WaitFailed,
+    WaitStarted,
+    WaitSucceeded,
+    WaitTimedOut,
+    emit,
+    wanted,
+)
+from poller.exceptions import PollerError, WaitTimeoutError
+
+__all__ = ["Progress"]
+
+#: Round trips remembered for the margin the last poll leaves before the deadline.
+_LATENCY_WINDOW: Final = 16
+#: The margin is this many times a high percentile of recent round trips ...
+_LATENCY_MARGIN: Final = 2.0
+#: ... and never less than this, so that the last poll is not sent at the deadline itself.
+_MIN_MARGIN: Final = 0.01
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class Progress:
+    """Where one wait stands, and the events that mark it.
+
+    Args:
+        resource: What is waited on.
+        identity: Which one.
+        until: The target (a value of ``resource.targets``).
+        settings: The wait's settings (only ``on_event`` and the delays are read here).
+        clock: The loop's clock, in seconds.
+    """
+
+    def __init__(
+        self,
+        resource: Resource,
+        identity: Identity,
+        until: str,
+        settings: WaitSettings,
+        clock: Callable[[], float],
+    ) -> None:
+        self.resource = resource
+        self.identity = identity
+        self.until = until
+        self.settings = settings
+        self.clock = clock
+        self.started = clock()
+        self.attempts = 0
+        self.last: Any = None
+        self.last_error: Observation | None = None
+        self.history: list[ObservedState] = []
+        self.removal_seen = False
+        self.gone = False
+        self.finished = False
+        self._unknown_seen: set[str | None] = {None}
+        self._latencies: collections.deque[float] = collections.deque(maxlen=_LATENCY_WINDOW)
+        self._keys = {**identity.keys(), "until": str(until)}
+
+    # -- what the loop reports ---------------------------------------------------------------
+
+    def begin(self, budget: float) -> None:
+        """The wait starts, with *budget* seconds to go."""
+        self.emit(
+            WaitStarted,
+            timeout=budget,
+            min_delay=self.settings.min_delay,
+            max_delay=self.settings.max_delay,
+        )
+
+    def sent(self) -> None:
+        """A request left."""
+        self.attempts += 1
+
+    def answered(self, observation: Observation, latency: float, *, retrying: bool) -> Any:
+        """A request was answered (or failed): count it and record its state.
+
+        Returns:
+            The description, when it shows a state this wait has not just seen; else None.
+        """
+        self._latencies.append(latency)
+        if observation.description is None:
+            self.last_error = observation
+            return None
+        self.last_error = None
+        description = observation.description
+        self.last = description
+        if description.status == self.resource.removal_status:
+            self.removal_seen = True
+        if not retrying and wanted(PollCompleted.level, self.settings.on_event):
+            status, second = self.resource.state_of(description)
+            self.emit(
+                PollCompleted,
+                attempt=self.attempts,
+                elapsed=self.elapsed(),
+                status=_text(status),
+                encryption_status=_text(second),
+                latency=latency,
+            )
+        status = None if description.status is None else str(description.status)
+        if status not in self.resource.known_statuses and status not in self._unknown_seen:
+            self._unknown_seen.add(status)
+            self.emit(
+                self.resource.unknown_status,
+                status=status,
+                attempt=self.attempts,
+                elapsed=self.elapsed(),
+            )
+        return (
+            description if self._record(*self.resource.state_of(description), description) else None
+        )
+
+    def vanished(self) -> None:
+        """The resource is gone: recorded once, as status None."""
+        if not self.gone:
+            self.gone = True
+            self._record(None, None, None)
+
+    def pausing(self, delay: float, observation: Observation, *, retrying: bool) -> None:
+        """The loop sleeps *delay* seconds before the next poll."""
+        if retrying:
+            self.emit(
+                PollRetrying,
+                error_code=observation.error_code or "Unknown",
+                error_message=observation.error_message,
+                attempt=self.attempts,
+                delay=delay,
+                elapsed=self.elapsed(),
+            )
+        elif wanted(PollScheduled.level, self.settings.on_event):
+            self.emit(PollScheduled, attempt=self.attempts, delay=delay, elapsed=self.elapsed())
+
+    # -- how it ends -------------------------------------------------------------------------
+
+    def succeeded(self) -> WaitResult:
+        """The target is reached: emit ``wait.succeeded`` and return the result."""
+        self._end(WaitSucceeded)
+        removal = self.gone or self.until in self.resource.removals
+        return WaitResult(
+            instance_arn=self.identity.instance_arn,
+            until=self.until,
+            description=None if removal else self.last,
+            attempts=self.attempts,
+            elapsed=self.elapsed(),
+            history=tuple(self.history),
+            region_name=self.identity.region_name,
+            request_id=self.identity.request_id,
+        )
+
+    def failed(self, error: PollerError) -> PollerError:
+        """The wait ends on *error*: emit its end event and return it, to be raised."""
+        if isinstance(error, WaitTimeoutError):
+            self._end(WaitTimedOut)
+        else:
+            self._end(WaitFailed, error=type(error).__name__, reason=error.reason)
+        return error
+
+    def cancelled(self) -> None:
+        """Cancelled from outside, or a watcher stopped reading (once, and only if unfinished)."""
+        if not self.finished:
+            self._end(WaitCancelled)
+
+    # -- what the loop reads -----------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        """Seconds since the wait began."""
+        return self.clock() - self.started
+
+    def margin(self) -> float:
+        """Room the last poll leaves before the deadline: twice a high round trip.
+
+        The 90th percentile of recent round trips (the slowest, with fewer than ten), so that
+        one slow answer among many quick ones does not end the wait early.
+        """
+        if not self._latencies:
+            return _MIN_MARGIN
+        ordered = sorted(self._latencies)
+        if len(ordered) < 10:  # noqa: PLR2004 - a percentile needs some samples
+            high = ordered[-1]
+        else:
+            high = statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+        return max(_LATENCY_MARGIN * high, _MIN_MARGIN)
+
+    def state(self) -> WaitState:
+        """The context of an error ending the wait now."""
+        return WaitState(
+            self.resource, self.identity, self.until, self.last, self.attempts, self.elapsed()
+        )
+
+    def emit(self, event_type: type[Event], **fields: Any) -> None:
+        """Emit an event of this wait, with its identity and target."""
+        emit(event_type(**self._keys, **fields), self.settings.on_event)
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _record(self, status: Any, second: Any, description: Any) -> bool:
+        previous = self.history[-1] if self.history else None
+        if previous is not None and (previous.status, previous.encryption_status) == (
+            status,
+            second,
+        ):
+            return False
+        state = ObservedState(
+            status, second, self.attempts, self.elapsed(), dt.datetime.now(dt.UTC)
+        )
+        self.history.append(state)
+        if previous is None and status is None:
+            return True  # gone before it was ever seen: no change from nothing to nothing
+        common = {**self._keys, "attempt": self.attempts, "elapsed": state.elapsed}
+        emit(
+            self.resource.status_changed(previous, state, description, common),
+            self.settings.on_event,
+        )
+        return True
+
+    def _end(self, event_type: type[Event], **fields: Any) -> None:
+        self.finished = True
+        status = None if self.gone or self.last is None else _text(self.last.status)
+        self.emit(
+            event_type, status=status, attempts=self.attempts, elapsed=self.elapsed(), **fields
+        )

@@ -1,0 +1,259 @@
+"""The loop: poll a resource's Describe operation until its state table decides.
+
+It polls, judges, yields, pauses; :class:`~poller._engine._progress.Progress` keeps the books
+and emits the events. No request and no sleep outlives the absolute deadline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import Any, Final
+
+import anyio
+
+from poller._backoff import Uniform, delay_for
+from poller._clock import loop_clock
+from poller._engine import _failures
+from poller._engine._acceptors import RETRY, Decision, Observation, Verdict, decide, fail
+from poller._engine._observe import attempt, from_response
+from poller._engine._progress import Progress
+from poller._engine._resource import Identity, Resource
+from poller._result import WaitResult
+from poller._settings import WaitSettings
+from poller.exceptions import AccessDeniedError, ApiError
+
+__all__ = ["Wait"]
+
+#: An endpoint that has never answered is given up on after this many failed connections ...
+UNREACHABLE_ATTEMPTS: Final = 3
+#: ... spread over at least this many seconds.
+UNREACHABLE_SECONDS: Final = 10.0
+
+
+class Wait:
+    """One wait on one resource: checked when made, run by :meth:`run` or :meth:`finish`.
+
+    Args:
+        client: An aiobotocore ``sso-admin`` client.
+        resource: What kind of resource.
+        identity: Which one.
+        until: The target.
+        settings: How long and how often.
+        uniform: The source of jitter.
+
+    Raises:
+        InvalidArgumentError: A malformed identifier (before any request).
+        ValueError: An unknown target.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        resource: Resource,
+        identity: Identity,
+        until: str,
+        settings: WaitSettings,
+        *,
+        uniform: Uniform = random.uniform,
+    ) -> None:
+        resource.check(identity)
+        self.until = resource.target(until)
+        self.client = client
+        self.resource = resource
+        self.identity = identity
+        self.settings = settings
+        self.uniform = uniform
+        self.result: WaitResult | None = None
+        self._request = dict(resource.request(identity))
+        self._unreachable_since: float | None = None
+        self._unreachable_count = 0
+
+    async def run(self) -> AsyncGenerator[Any, None]:
+        """Poll until decided: yield each new state, return on success, raise on failure."""
+        clock = loop_clock()
+        progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
+        budget = self.settings.budget()
+        deadline = progress.started + budget
+        progress.begin(max(budget, 0.0))
+        try:
+            if budget <= 0:
+                raise progress.failed(_failures.timed_out(progress.state(), None))
+            while True:
+                observation, latency = await self._poll(progress, deadline, clock)
+                acceptor, decision = decide(self.resource.acceptors, observation, self.until)
+                new_state = progress.answered(
+                    observation, latency, retrying=decision.verdict is Verdict.RETRY
+                )
+                if decision.verdict is Verdict.RESOLVE:
+                    decision, observation = await self._resolve(progress, observation, deadline)
+                elif acceptor.gone:
+                    progress.vanished()
+                # The wait is decided, and its end event emitted, before a watcher sees the
+                # state that decided it: one that stops reading there has seen the whole wait.
+                error = None
+                if decision.verdict is Verdict.SUCCESS:
+                    self.result = progress.succeeded()
+                elif decision.verdict is Verdict.FAIL:
+                    assert decision.build is not None
+                    error = progress.failed(decision.build(observation, progress.state()))
+                if new_state is not None:
+                    yield new_state
+                if self.result is not None:
+                    return
+                if error is not None:
+                    raise error
+                await self._pause(progress, observation, deadline, decision, clock)
+        except (anyio.get_cancelled_exc_class(), GeneratorExit):
+            # Cancelled from outside, or a watcher stopped reading: the wait ends unfinished.
+            progress.cancelled()
+            raise
+
+    async def finish(self) -> WaitResult:
+        """Run to the end, without watching the states go by."""
+        async with aclosing(self.run()) as states:
+            async for _ in states:
+                pass
+        assert self.result is not None
+        return self.result
+
+    async def look(self) -> Any:
+        """One request, judged by the table: the description, or the error it stands for.
+
+        Whatever the target's verdict on a description, it is returned (a look does not
+        wait); an error is decided as a poll's would be, an absence resolved by the List
+        operation, and a transient error, which a wait would retry, raised as ApiError.
+        """
+        clock = loop_clock()
+        progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
+        deadline = progress.started + self.settings.budget()
+        observation, _ = await self._poll(progress, deadline, clock)
+        if observation.description is not None:
+            progress.last = observation.description
+            return observation.description
+        _, decision = decide(self.resource.acceptors, observation, self.until)
+        if decision.verdict is Verdict.RESOLVE:
+            decision, observation = await self._resolve(progress, observation, deadline)
+        build = decision.build or _failures.api_error  # a retry, or gone: nothing to describe
+        raise build(observation, progress.state())
+
+    # -- requests ----------------------------------------------------------------------------
+
+    async def _poll(
+        self, progress: Progress, deadline: float, clock: Callable[[], float]
+    ) -> tuple[Observation, float]:
+        """Send one Describe request; no answer outlives the deadline.
+
+        Returns:
+            What it observed, and the round trip in seconds.
+        """
+        resource, limiter = self.resource, self.settings.limiter
+        answer: Any = None
+        sent = clock()
+        with anyio.CancelScope(deadline=deadline):
+            if limiter is not None:
+                await limiter.acquire()
+                sent = clock()
+            progress.sent()
+            answer = await attempt(
+                self._describe, operation=resource.operation, removal_seen=progress.removal_seen
+            )
+        if answer is None:
+            raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+        answered = clock()
+        if not isinstance(answer, Observation):
+            answer = from_response(
+                resource.parse(answer),
+                answer,
+                operation=resource.operation,
+                removal_seen=progress.removal_seen,
+            )
+        if answer.throttled and limiter is not None:
+            limiter.throttled(sent)
+        return self._unreachable(answer, answered), answered - sent
+
+    async def _describe(self) -> Any:
+        return await getattr(self.client, self.resource.method)(**self._request)
+
+    def _unreachable(self, observation: Observation, now: float) -> Observation:
+        """Mark a failed connection as unreachable once failures have gone on long enough."""
+        if not observation.connect_failed:
+            if observation.error_code is None or observation.http_status is not None:
+                self._unreachable_count = -1  # an answer came: the endpoint exists
+            return observation
+        if self._unreachable_count < 0:
+            return observation
+        if self._unreachable_since is None:
+            self._unreachable_since = now
+        self._unreachable_count += 1
+        if (
+            self._unreachable_count >= UNREACHABLE_ATTEMPTS
+            and now - self._unreachable_since >= UNREACHABLE_SECONDS
+        ):
+            return dataclasses.replace(observation, unreachable=True)
+        return observation
+
+    async def _resolve(
+        self, progress: Progress, denied: Observation, deadline: float
+    ) -> tuple[Decision, Observation]:
+        """An ambiguous absence: ask the List operation once whether the resource is listed.
+
+        Absent, it is gone; listed, the table says what that means. Never reports a permission
+        problem as a deletion.
+        """
+        listing = self.resource.listing
+        assert listing is not None, f"{self.resource.name}'s table resolves, with no listing"
+        limiter = self.settings.limiter
+        pace = None if limiter is None else limiter.acquire
+        key = listing.key(self.identity)
+
+        async def is_listed() -> bool:
+            async with aclosing(listing.listed(self.client, self.identity, pace)) as keys:
+                async for listed in keys:
+                    if listed == key:
+                        return True
+            return False
+
+        answer: bool | Observation | None = None
+        with anyio.CancelScope(deadline=deadline):
+            answer = await attempt(is_listed, operation=listing.operation)
+        if answer is None:
+            raise progress.failed(_failures.timed_out(progress.state(), denied))
+        if answer is True:
+            return listing.when_listed(self.until), denied
+        if answer is False:
+            seen = progress.last is not None
+            progress.vanished()
+            return listing.when_absent(self.until, seen), denied
+        if answer.access_denied:
+            return fail(AccessDeniedError, _failures.ambiguous_denial), denied
+        if answer.transient:
+            return RETRY, answer
+        return fail(ApiError, _failures.api_error), answer
+
+    # -- pacing ------------------------------------------------------------------------------
+
+    async def _pause(
+        self,
+        progress: Progress,
+        observation: Observation,
+        deadline: float,
+        decision: Decision,
+        clock: Callable[[], float],
+    ) -> None:
+        """Sleep until the next poll, or time out when no poll can be answered in time."""
+        remaining = deadline - clock() - progress.margin()
+        if remaining <= 0:
+            raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+        delay = delay_for(
+            progress.attempts,
+            min_delay=self.settings.min_delay,
+            max_delay=self.settings.max_delay,
+            remaining=remaining,
+            uniform=self.uniform,
+            throttled=observation.throttled,
+        )
+        progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
+        await anyio.sleep(delay)
