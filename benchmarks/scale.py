@@ -27,7 +27,7 @@ from aiobotocore.session import AioSession
 
 from benchmarks._common import bench_client, median, report
 from benchmarks._endpoint import RemoteEndpoint
-from poller._fanout import wait_for_instances
+from poller._waiters._instance import wait_for_instances
 from poller.events import Event, InstanceStatusChanged
 
 __all__ = ["run"]

@@ -6,8 +6,8 @@ deleted), raising a typed error from :mod:`poller.exceptions` when it cannot get
 emitting an event from :mod:`poller.events` on every transition.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from poller._outcome import ExitCode, Outcome
 from poller._ratelimit import RateLimiter, RequestLimiter
@@ -41,7 +41,7 @@ from poller.exceptions import (
     WaitTimeoutError,
 )
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from poller._client import open_client, open_clients
     from poller._waiters._instance import (
         InstanceOutcome,
@@ -62,9 +62,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(_importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'poller' has no attribute {name!r}")

@@ -161,10 +161,6 @@ class WaitSettings:
             return self.timeout
         return self.deadline - (time.time() if now is None else now)
 
-    def with_deadline(self, epoch: float) -> WaitSettings:
-        """These settings, ending at *epoch* instead (for a fan-out's one deadline)."""
-        return dataclasses.replace(self, timeout=None, deadline=epoch)
-
 
 def _order_message(low: float, high: float, *, min_given: bool) -> str:
     if min_given:

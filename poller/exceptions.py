@@ -30,11 +30,12 @@ own words, where it gave any). Its class decides its :class:`~poller.Outcome`, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, Unpack
+import typing
+from typing import Any, ClassVar, Required, TypedDict, Unpack
 
-from poller._outcome import ExitCode, Outcome
+from poller import _outcome
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from poller._engine._resource import Description
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 
-class WaitContext(TypedDict, total=False):
+class _WaitContext(TypedDict, total=False):
     """The context every :class:`PollerError` carries, as keyword arguments."""
 
     instance_arn: Required[str]
@@ -83,7 +84,7 @@ class PollerError(Exception):
         reason: AWS's own explanation (a StatusReason, an error message), if any.
     """
 
-    outcome: ClassVar[Outcome] = Outcome.ERROR
+    outcome: ClassVar[_outcome.Outcome] = _outcome.Outcome.ERROR
     """How a wait that ends on this error ended."""
 
     def __init__(
@@ -117,7 +118,7 @@ class PollerError(Exception):
         return None if self.last is None or self.last.status is None else str(self.last.status)
 
     @property
-    def exit_code(self) -> ExitCode:
+    def exit_code(self) -> _outcome.ExitCode:
         """The ``poller`` command's exit code for this error."""
         return self.outcome.exit_code
 
@@ -125,13 +126,13 @@ class PollerError(Exception):
 class WaitTimeoutError(PollerError, TimeoutError):
     """The deadline passed before the resource reached the target."""
 
-    outcome = Outcome.TIMED_OUT
+    outcome = _outcome.Outcome.TIMED_OUT
 
 
 class ResourceFailedError(PollerError):
     """The resource is in a state that the target can never be reached from."""
 
-    outcome = Outcome.FAILED
+    outcome = _outcome.Outcome.FAILED
 
 
 class InstanceFailedError(ResourceFailedError):
@@ -169,7 +170,7 @@ class AccountAssignmentFailedError(ResourceFailedError):
 class ResourceNotFoundError(PollerError):
     """No such resource: an instance never seen in this wait, a Region, a request ID ..."""
 
-    outcome = Outcome.NOT_FOUND
+    outcome = _outcome.Outcome.NOT_FOUND
 
 
 class AccessDeniedError(PollerError):
@@ -180,9 +181,9 @@ class AccessDeniedError(PollerError):
             (the service's Reason ``KMS_AccessDeniedException``), not from IAM.
     """
 
-    outcome = Outcome.DENIED
+    outcome = _outcome.Outcome.DENIED
 
-    def __init__(self, message: str, *, kms: bool = False, **context: Unpack[WaitContext]) -> None:
+    def __init__(self, message: str, *, kms: bool = False, **context: Unpack[_WaitContext]) -> None:
         super().__init__(message, **context)
         self.kms = kms
 
@@ -202,7 +203,7 @@ class ApiError(PollerError):
         *,
         code: str,
         aws_request_id: str | None = None,
-        **context: Unpack[WaitContext],
+        **context: Unpack[_WaitContext],
     ) -> None:
         super().__init__(message, **context)
         self.code = code
@@ -216,7 +217,7 @@ class EndpointUnreachableError(ApiError):
 class InvalidArgumentError(PollerError, ValueError):
     """A malformed identifier: refused before any request, or by the service."""
 
-    outcome = Outcome.INVALID
+    outcome = _outcome.Outcome.INVALID
 
 
 class InvalidInstanceArnError(InvalidArgumentError):

@@ -67,10 +67,10 @@ async def test_non_string_arn_is_refused() -> None:
         ({"timeout": float("inf")}, "finite"),
         ({"timeout": float("nan")}, "finite"),
         ({"min_delay": -1}, "min_delay must not be negative"),
-        ({"min_delay": 10, "max_delay": 5}, "at least min_delay"),
+        ({"min_delay": 10, "max_delay": 5}, "must not be above max_delay"),
         ({"min_delay": 0, "max_delay": 0}, "max_delay must be positive"),
         ({"until": "running"}, "unknown target 'running'"),
-        ({"until": "ACTIVE"}, "expected one of active, encryption-enabled, deleted"),
+        ({"until": "ACTIVE"}, "expected one of active, encryption-enabled, replicated, deleted"),
     ],
 )
 async def test_bad_settings_are_refused(settings: dict[str, Any], message: str) -> None:
@@ -83,7 +83,7 @@ async def test_bad_settings_are_refused(settings: dict[str, Any], message: str) 
     assert [] == client.calls
 
 
-@pytest.mark.parametrize("value", ["30", True, None])
+@pytest.mark.parametrize("value", ["30", True, [30]])
 async def test_durations_of_the_wrong_type(value: Any) -> None:
     """A duration must be a number of seconds or a timedelta."""
     with pytest.raises(TypeError, match="seconds or a timedelta"):

@@ -187,8 +187,8 @@ def test_never_existed_is_deleted(sim: Simulator, leg: Leg) -> None:
 
 
 def test_never_existed_is_an_error_for_active(sim: Simulator, leg: Leg) -> None:
-    """... and InstanceDeletedError when waiting for it to be ACTIVE."""
-    with pytest.raises(poller.InstanceDeletedError, match="ListInstances does not list it"):
+    """... and ResourceNotFoundError when waiting for it to be ACTIVE (a typo, say)."""
+    with pytest.raises(poller.ResourceNotFoundError, match="ListInstances does not list it"):
         leg.wait(NEVER_EXISTED)
 
 
@@ -288,7 +288,7 @@ def test_expired_credentials_are_an_api_error(sim: Simulator, leg: Leg) -> None:
         leg.wait(arn)
 
     assert "ExpiredTokenException" == caught.value.code
-    assert caught.value.request_id
+    assert caught.value.aws_request_id
 
 
 def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> None:
@@ -324,6 +324,22 @@ def test_cancelled_mid_request(sim: Simulator, leg: Leg) -> None:
     assert "ACTIVE" == result.instance.status
 
 
+def test_every_request_is_an_attempt(sim: Simulator, leg: Leg) -> None:
+    """botocore retries nothing by itself: each throttle is a request, an attempt and an event."""
+    arn = sim.create_instance("e2e", create_seconds=0)
+    sim.add_fault(Fault.throttling(count=6), operation="DescribeInstance")
+    events: list[Event] = []
+    limiter = poller.RateLimiter(rate=1000, burst=1000)
+
+    result = leg.wait(arn, on_event=events.append, limiter=limiter)
+
+    retried = [e for e in events if isinstance(e, PollRetrying)]
+    assert 7 == sim.calls("DescribeInstance") == result.attempts
+    assert ["ThrottlingException"] * 6 == [e.error_code for e in retried]
+    assert [1, 2, 3, 4, 5, 6] == [e.attempt for e in retried]
+    assert limiter.rate < 1000  # the limiter heard of the throttles
+
+
 def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
     """No event, logged or handed to on_event, carries credentials, signatures or headers."""
     arn = sim.create_instance("e2e", create_seconds=30)
@@ -336,7 +352,7 @@ def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
         leg.wait(arn, on_event=events.append)
 
     retried = [e.error_code for e in events if isinstance(e, PollRetrying)]
-    assert ["ThrottlingException", "MalformedResponse"] == retried
+    assert ["ThrottlingException", "ThrottlingException", "MalformedResponse"] == retried
 
     assert {"poll.retrying", "wait.failed"} <= {e.name for e in events}
     text = json.dumps(logs, default=str) + json.dumps([e.fields() for e in events], default=str)

@@ -73,6 +73,14 @@ def test_whole_event_stream_through_structlog() -> None:
         },
         COMMON
         | {
+            "event": "poll.scheduled",
+            "log_level": "debug",
+            "attempt": 1,
+            "delay": 1.0,
+            "elapsed": 0.0,
+        },
+        COMMON
+        | {
             "event": "poll.retrying",
             "log_level": "warning",
             "error_code": "ThrottlingException",

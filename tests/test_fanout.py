@@ -14,7 +14,7 @@ import pytest
 from trio.testing import MockClock
 
 import poller
-from poller._fanout import InstanceOutcome, open_clients, wait_for_instances
+from poller import InstanceOutcome, open_clients, wait_for_instances
 from poller._ratelimit import RateLimiter
 from poller.events import Event, WaitCancelled, WaitStarted, WaitSucceeded, WaitTimedOut
 from poller.testing import local_identity_center
@@ -249,7 +249,7 @@ async def test_open_clients_refuses_incomplete_credentials() -> None:
 
 async def test_bad_settings_are_refused_even_with_nothing_to_wait_on() -> None:
     """Settings are checked on every call, also one with no pairs."""
-    with pytest.raises(ValueError, match="at least min_delay"):
+    with pytest.raises(ValueError, match="must not be above max_delay"):
         await poller.wait_for_instances([], min_delay=10, max_delay=1)
     with pytest.raises(ValueError, match="unknown target"):
         await poller.wait_for_instances([], until="bogus")

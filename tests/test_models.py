@@ -98,23 +98,34 @@ def test_public_names_are_pinned() -> None:
     """The package exports exactly these names, sorted; nothing leaks by accident."""
     assert sorted(poller.__all__) == poller.__all__
     assert [
+        "AccessControlAttributesFailedError",
         "AccessDeniedError",
+        "AccountAssignmentFailedError",
         "ApiError",
         "EncryptionDetails",
         "EncryptionStatus",
         "EncryptionUpdateFailedError",
+        "EndpointUnreachableError",
+        "ExitCode",
         "InstanceCreateFailedError",
         "InstanceDeletedError",
         "InstanceDescription",
         "InstanceFailedError",
         "InstanceOutcome",
         "InstanceStatus",
+        "InvalidArgumentError",
         "InvalidInstanceArnError",
+        "Moment",
         "ObservedState",
+        "Outcome",
+        "PermissionSetProvisioningFailedError",
         "PollerError",
         "RateLimiter",
         "RegionDetails",
+        "RegionRemovedError",
         "RequestLimiter",
+        "ResourceFailedError",
+        "ResourceNotFoundError",
         "Seconds",
         "Target",
         "WaitResult",
@@ -148,5 +159,7 @@ def test_error_tree() -> None:
 
 def test_targets_accept_their_strings() -> None:
     """Target is a StrEnum whose values are the command line's words."""
-    assert ["active", "encryption-enabled", "deleted"] == [t.value for t in poller.Target]
+    assert ["active", "encryption-enabled", "replicated", "deleted"] == [
+        t.value for t in poller.Target
+    ]
     assert poller.Target.DELETED is poller.Target("deleted")

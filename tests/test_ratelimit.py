@@ -14,11 +14,12 @@ from typing import Any
 
 import anyio
 import pytest
+
+import poller
 from trio.testing import MockClock
 
-from poller._fanout import wait_for_instances
-from poller._ratelimit import RateLimiter, TokenBucket
-from poller._waiter import _Wait
+from poller import RateLimiter, wait_for_instances
+from poller._ratelimit import TokenBucket
 from tests.fakes import ARN, ScriptedClient, client_error, described
 
 
@@ -187,18 +188,9 @@ def test_waiter_asks_the_limiter_before_each_request() -> None:
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 4 + [described("ACTIVE")])
 
     async def scenario() -> None:
-        wait = _Wait(
-            client,
-            ARN,
-            until="active",
-            timeout=60,
-            min_delay=0,
-            max_delay=0.001,
-            on_event=None,
-            limiter=RateLimiter(rate=1, burst=1),
+        await poller.wait_for_instance(
+            client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=RateLimiter(rate=1, burst=1)
         )
-        async for _ in wait.run():
-            pass
 
     run_virtual(scenario)
 
@@ -212,18 +204,9 @@ def test_throttled_waiter_halves_its_limiter() -> None:
     limiter = RateLimiter(rate=8, burst=8, recovery=0.001)
 
     async def scenario() -> None:
-        wait = _Wait(
-            client,
-            ARN,
-            until="active",
-            timeout=60,
-            min_delay=0,
-            max_delay=0.001,
-            on_event=None,
-            limiter=limiter,
+        await poller.wait_for_instance(
+            client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=limiter
         )
-        async for _ in wait.run():
-            pass
 
     run_virtual(scenario)
 

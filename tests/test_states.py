@@ -174,17 +174,34 @@ async def test_kms_access_denied_fails(stubbed: Stubbed, target: Target) -> None
 
 
 @pytest.mark.parametrize("target", LIVING_TARGETS)
-async def test_denied_and_unlisted_is_deleted(stubbed: Stubbed, target: Target) -> None:
-    """Denied with no deletion seen and absent from ListInstances: InstanceDeletedError."""
+async def test_denied_and_unlisted_never_seen_is_not_found(stubbed: Stubbed, target: Target) -> None:
+    """Denied, never seen and absent from ListInstances: ResourceNotFoundError (a typo)."""
     client, stubber = stubbed
     deny(stubber)
     stubber.add_response("list_instances", listed(OTHER_ARN, next_token="page-2"))
     stubber.add_response("list_instances", listed(), {"MaxResults": 100, "NextToken": "page-2"})
 
+    with pytest.raises(poller.ResourceNotFoundError) as caught:
+        await poller.wait_for_instance(client, ARN, until=target, **FAST)
+
+    assert "ListInstances does not list it" in str(caught.value)
+    assert poller.Outcome.NOT_FOUND is caught.value.outcome
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("target", LIVING_TARGETS)
+async def test_denied_and_unlisted_once_seen_is_deleted(stubbed: Stubbed, target: Target) -> None:
+    """Seen in this wait, then denied and absent from ListInstances: InstanceDeletedError."""
+    client, stubber = stubbed
+    stubber.add_response("describe_instance", described("CREATE_IN_PROGRESS"))
+    deny(stubber)
+    stubber.add_response("list_instances", listed(OTHER_ARN))
+
     with pytest.raises(poller.InstanceDeletedError) as caught:
         await poller.wait_for_instance(client, ARN, until=target, **FAST)
 
     assert "ListInstances does not list it" in str(caught.value)
+    assert "CREATE_IN_PROGRESS" == caught.value.last.status
     stubber.assert_no_pending_responses()
 
 
@@ -347,7 +364,7 @@ async def test_other_errors_are_api_errors(
     with pytest.raises(poller.ApiError) as caught:
         await poller.wait_for_instance(client, ARN, until=target, on_event=events.append, **FAST)
 
-    assert ("ExpiredTokenException", "req-42") == (caught.value.code, caught.value.request_id)
+    assert ("ExpiredTokenException", "req-42") == (caught.value.code, caught.value.aws_request_id)
     assert "is expired" in str(caught.value)
     failed = [e for e in events if isinstance(e, WaitFailed)]
     assert ["ApiError"] == [e.error for e in failed]

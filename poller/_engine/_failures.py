@@ -16,8 +16,8 @@ from poller.exceptions import (
     EndpointUnreachableError,
     PollerError,
     ResourceNotFoundError,
-    WaitContext,
     WaitTimeoutError,
+    _WaitContext,
 )
 
 if TYPE_CHECKING:
@@ -57,9 +57,9 @@ class WaitState:
         """How many requests were sent, in words: ``1 poll``, ``3 polls``."""
         return f"{self.attempts} poll" + ("" if self.attempts == 1 else "s")
 
-    def context(self, reason: str | None) -> WaitContext:
+    def context(self, reason: str | None) -> _WaitContext:
         """Keyword arguments for a :class:`PollerError`."""
-        return WaitContext(
+        return _WaitContext(
             instance_arn=self.identity.instance_arn,
             region_name=self.identity.region_name,
             request_id=self.identity.request_id,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from poller._engine._acceptors import Observation
+from poller._engine._emit import emit, wanted
 from poller._engine._failures import WaitState
 from poller._engine._resource import Identity, Resource
 from poller._result import ObservedState, WaitResult
@@ -27,8 +28,6 @@ from poller.events import (
     WaitStarted,
     WaitSucceeded,
     WaitTimedOut,
-    emit,
-    wanted,
 )
 from poller.exceptions import PollerError, WaitTimeoutError
 

@@ -43,6 +43,8 @@ class Wait:
         until: The target.
         settings: How long and how often.
         uniform: The source of jitter.
+        deadline: The end on the event loop's clock, shared with other waits started at other
+            moments (a fan-out's); by default *settings* decide it when the wait starts.
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -58,6 +60,7 @@ class Wait:
         settings: WaitSettings,
         *,
         uniform: Uniform = random.uniform,
+        deadline: float | None = None,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -67,6 +70,7 @@ class Wait:
         self.settings = settings
         self.uniform = uniform
         self.result: WaitResult | None = None
+        self.deadline = deadline
         self._request = dict(resource.request(identity))
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
@@ -75,8 +79,10 @@ class Wait:
         """Poll until decided: yield each new state, return on success, raise on failure."""
         clock = loop_clock()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
-        budget = self.settings.budget()
-        deadline = progress.started + budget
+        deadline = self.deadline
+        if deadline is None:
+            deadline = progress.started + self.settings.budget()
+        budget = deadline - progress.started
         progress.begin(max(budget, 0.0))
         try:
             if budget <= 0:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
+
+import anyio
 
 from poller._engine._many import DEFAULT_CONCURRENCY, check_concurrency, per_client, run_many
 from poller._engine._resource import Identity
@@ -219,7 +220,8 @@ async def wait_for_instances(
         limiter=limiter,
     )
     INSTANCE.target(until)
-    settings = settings.with_deadline(time.time() + settings.budget())
+    # One end for every wait, on the loop's clock: those queued for a slot start later.
+    deadline = anyio.current_time() + settings.budget()
     by_client = per_client([client for client, _ in pairs], settings, rate=rate, burst=burst)
     seen: set[tuple[int, str]] = set()
     for client, arn in pairs:
@@ -228,7 +230,8 @@ async def wait_for_instances(
         seen.add((id(client), arn))
     # Every argument is checked here, before the first request.
     waits = [
-        Wait(client, INSTANCE, Identity(arn), until, by_client[id(client)]) for client, arn in pairs
+        Wait(client, INSTANCE, Identity(arn), until, by_client[id(client)], deadline=deadline)
+        for client, arn in pairs
     ]
 
     def outcome(

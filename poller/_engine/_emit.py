@@ -1,0 +1,63 @@
+"""Emitting an event: to structlog (or stdlib logging), then to the wait's hook.
+
+Nothing that fails here ends or alters a wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Final
+
+import structlog
+
+from poller.events import Event, EventHook, Level
+
+__all__ = ["emit", "wanted"]
+
+_LOGGER_NAME: Final = "poller"
+_STDLIB_LEVELS: Final[dict[str, int]] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+_structlog_logger = structlog.get_logger(_LOGGER_NAME)
+_stdlib_logger = logging.getLogger(_LOGGER_NAME)
+
+
+def wanted(level: Level, on_event: EventHook | None) -> bool:
+    """Whether an event of *level* would reach anyone: a hook, structlog, or stdlib logging.
+
+    Lets the hot path skip building an event nobody reads (``poll.completed`` at debug).
+    """
+    return (
+        on_event is not None
+        or structlog.is_configured()
+        or _stdlib_logger.isEnabledFor(_STDLIB_LEVELS[level])
+    )
+
+
+def emit(event: Event, on_event: EventHook | None) -> None:
+    """Log *event* (structlog if the application configured it, else stdlib) and hand it on.
+
+    A failing log sink (a closed stderr, a full disk) or a hook that raises never ends or
+    alters a wait: their errors are dropped here. Cancellation is not an Exception, and passes.
+    """
+    with contextlib.suppress(Exception):  # a log sink must not end a wait
+        if structlog.is_configured():
+            getattr(_structlog_logger, event.level)(event.name, **event.fields())
+        else:
+            level = _STDLIB_LEVELS[event.level]
+            if _stdlib_logger.isEnabledFor(level):
+                fields = event.fields()
+                text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())
+                _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
+    if on_event is not None:
+        with contextlib.suppress(Exception):  # nor may the application's hook
+            on_event(event)
+
+
+def _short(value: object) -> object:
+    """Seconds to the millisecond in log lines; the event itself keeps full precision."""
+    return round(value, 3) if isinstance(value, float) else value
