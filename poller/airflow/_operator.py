@@ -16,9 +16,9 @@ except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprec
         AirflowFailException,
     )
 
-from poller._durations import Seconds, check_timing
-from poller._targets import Target
-from poller.airflow import _payload
+from poller._outcome import Outcome
+from poller._resources._instance import INSTANCE, Target
+from poller._settings import Seconds, WaitSettings
 from poller.airflow._trigger import DEFAULT_CONN_ID, InstanceWaitTrigger
 
 __all__ = ["WaitForInstanceOperator"]
@@ -39,9 +39,10 @@ class WaitForInstanceOperator(BaseOperator):
     Args:
         instance_arn: The instance to wait on (templated).
         until: ``active``, ``encryption-enabled`` or ``deleted`` (templated).
-        timeout: The whole wait's limit from the task's start, in seconds or a timedelta.
-        min_delay: The shortest pause between polls.
-        max_delay: The longest pause between polls.
+        timeout: The whole wait's limit from the task's start, in seconds or a timedelta
+            (default 30 min).
+        min_delay: The shortest pause between polls (default: the instance's, 5 s).
+        max_delay: The longest pause between polls (default: the instance's, 20 s).
         aws_conn_id: An Airflow AWS connection, used when the Amazon provider is installed
             (templated); None, or no provider, means the default AWS credential chain.
         region: The AWS Region; overrides the connection's (templated).
@@ -63,9 +64,9 @@ class WaitForInstanceOperator(BaseOperator):
         *,
         instance_arn: str,
         until: Target | str = Target.ACTIVE,
-        timeout: Seconds = 1800.0,
-        min_delay: Seconds = 2.0,
-        max_delay: Seconds = 30.0,
+        timeout: Seconds | None = None,
+        min_delay: Seconds | None = None,
+        max_delay: Seconds | None = None,
         aws_conn_id: str | None = DEFAULT_CONN_ID,
         region: str | None = None,
         endpoint_url: str | None = None,
@@ -75,9 +76,11 @@ class WaitForInstanceOperator(BaseOperator):
         self.instance_arn = instance_arn
         self.until = until.value if isinstance(until, Target) else until
         # Checked when the DAG is parsed, not hours later in the triggerer.
-        self.wait_timeout, self.min_delay, self.max_delay = check_timing(
-            timeout, min_delay, max_delay
+        settings = WaitSettings.of(
+            defaults=INSTANCE.delays, timeout=timeout, min_delay=min_delay, max_delay=max_delay
         )
+        self.wait_timeout = settings.budget()
+        self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
         self.aws_conn_id = aws_conn_id
         self.region = region
         self.endpoint_url = endpoint_url
@@ -118,6 +121,6 @@ class WaitForInstanceOperator(BaseOperator):
             instance: dict[str, Any] | None = event["instance"]
             return instance
         message = f"{event['error']}: {event['message']}"
-        if event["outcome"] in _payload.TERMINAL:
+        if Outcome(event["outcome"]).terminal:
             raise AirflowFailException(message)
         raise AirflowException(message)

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from poller._result import WaitResult
-from poller.exceptions import (
-    AccessDeniedError,
-    InstanceFailedError,
-    InvalidInstanceArnError,
-    PollerError,
-    WaitTimeoutError,
-)
+from poller.exceptions import PollerError, WaitTimeoutError
 
 __all__ = ["Outcome", "WaitPayload", "from_error", "from_other", "from_result", "timed_out"]
 
-Outcome = Literal["reached", "failed", "invalid", "timed-out", "denied", "error"]
+Outcome = Literal["reached", "failed", "invalid", "timed-out", "denied", "not-found", "error"]
 """How a wait ended: ``reached`` is the only success; the rest name the failure's kind, in the
-words of the ``poller`` command's ``Outcome``."""
-
-#: Outcomes that no retry of the task can change: the instance's state or the ARN itself.
-TERMINAL: Final[frozenset[str]] = frozenset({"failed", "invalid"})
+words of :class:`poller.Outcome` (which the error classes decide)."""
 
 
 class WaitPayload(TypedDict):
@@ -58,7 +49,7 @@ def from_result(result: WaitResult) -> WaitPayload:
     return WaitPayload(
         outcome="reached",
         instance_arn=result.instance_arn,
-        until=result.until.value,
+        until=str(result.until),
         instance=None if instance is None else instance.to_api_json(),
         status=None if instance is None or instance.status is None else str(instance.status),
         error=None,
@@ -72,7 +63,7 @@ def from_result(result: WaitResult) -> WaitPayload:
 def from_error(error: PollerError, until: str) -> WaitPayload:
     """The payload of a wait that ended on one of poller's errors."""
     return WaitPayload(
-        outcome=_outcome(error),
+        outcome=error.outcome.value,  # type: ignore[typeddict-item]
         instance_arn=error.instance_arn,
         until=until,
         instance=None if error.last is None else error.last.to_api_json(),
@@ -118,15 +109,3 @@ def timed_out(instance_arn: str, until: str, deadline_iso: str) -> WaitPayload:
         attempts=0,
         elapsed=0.0,
     )
-
-
-def _outcome(error: PollerError) -> Outcome:
-    if isinstance(error, WaitTimeoutError):
-        return "timed-out"
-    if isinstance(error, InvalidInstanceArnError):
-        return "invalid"
-    if isinstance(error, InstanceFailedError):
-        return "failed"
-    if isinstance(error, AccessDeniedError):
-        return "denied"
-    return "error"

@@ -11,10 +11,8 @@ from typing import Any
 import anyio
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from poller._client import open_client
-from poller._durations import Seconds, to_seconds
-from poller._targets import Target
-from poller._waiter import wait_for_instance
+from poller._resources._instance import INSTANCE, Target
+from poller._settings import Seconds, WaitSettings
 from poller.airflow import _payload
 from poller.exceptions import PollerError
 
@@ -22,8 +20,6 @@ __all__ = ["InstanceWaitTrigger", "to_deadline"]
 
 #: Where the triggerer finds this class: the public name, which outlives module moves.
 _CLASSPATH = "poller.airflow.InstanceWaitTrigger"
-#: The shortest wait handed to poller, which refuses a timeout of zero: it then times out.
-_LAST_MOMENT = 1e-3
 #: The Amazon provider's default connection: a missing one means the default AWS chain.
 DEFAULT_CONN_ID = "aws_default"
 
@@ -62,8 +58,8 @@ class InstanceWaitTrigger(BaseTrigger):
         instance_arn: The instance to wait on.
         deadline: When the wait must end: epoch seconds, or an ISO 8601 time with a zone.
         until: ``active``, ``encryption-enabled`` or ``deleted``.
-        min_delay: The shortest pause between polls, in seconds.
-        max_delay: The longest pause between polls, in seconds.
+        min_delay: The shortest pause between polls, in seconds (default 5).
+        max_delay: The longest pause between polls, in seconds (default 20).
         aws_conn_id: An Airflow AWS connection (used when the Amazon provider is installed:
             credentials, region, endpoint URL); None, or no provider, means the default AWS
             credential chain.
@@ -78,8 +74,8 @@ class InstanceWaitTrigger(BaseTrigger):
         deadline: float | str | dt.datetime,
         *,
         until: Target | str = Target.ACTIVE,
-        min_delay: Seconds = 2.0,
-        max_delay: Seconds = 30.0,
+        min_delay: Seconds | None = None,
+        max_delay: Seconds | None = None,
         aws_conn_id: str | None = DEFAULT_CONN_ID,
         region: str | None = None,
         endpoint_url: str | None = None,
@@ -88,8 +84,13 @@ class InstanceWaitTrigger(BaseTrigger):
         self.instance_arn = instance_arn
         self.deadline = to_deadline(deadline)
         self.until = Target(until).value
-        self.min_delay = to_seconds("min_delay", min_delay)
-        self.max_delay = to_seconds("max_delay", max_delay)
+        settings = WaitSettings.of(
+            defaults=INSTANCE.delays,
+            deadline=self.deadline,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+        self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
         self.aws_conn_id = aws_conn_id
         # A template that rendered empty ("{{ params.endpoint_url or '' }}") means none.
         self.region = region or None
@@ -123,15 +124,16 @@ class InstanceWaitTrigger(BaseTrigger):
             deadline = dt.datetime.fromtimestamp(self.deadline, dt.UTC).isoformat()
             yield TriggerEvent(_payload.timed_out(self.instance_arn, self.until, deadline))
             return
+        # Imported here, in the triggerer: parsing a DAG file need not load aiobotocore.
+        from poller._waiters._instance import wait_for_instance  # noqa: PLC0415
+
         try:
             async with await self._client() as client:
-                # Measured once the client is ready: reading the connection took time too.
-                remaining = max(self.deadline - time.time(), _LAST_MOMENT)
                 result = await wait_for_instance(
                     client,
                     self.instance_arn,
                     until=self.until,
-                    timeout=remaining,
+                    deadline=self.deadline,
                     min_delay=self.min_delay,
                     max_delay=self.max_delay,
                 )
@@ -149,6 +151,8 @@ class InstanceWaitTrigger(BaseTrigger):
 
     async def _client(self) -> AbstractAsyncContextManager[Any]:
         """An sso-admin client, from the Airflow connection when the Amazon provider is here."""
+        from poller._client import open_client  # noqa: PLC0415 - aiobotocore, in the triggerer
+
         hook_class = _aws_hook_class()
         if hook_class is None or self.aws_conn_id is None:
             return open_client(region=self.region, endpoint_url=self.endpoint_url)
