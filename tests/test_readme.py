@@ -9,8 +9,10 @@ import textwrap
 import anyio
 import pytest
 
+import poller.exceptions
 from poller import events
-from poller._targets import ACCEPTORS, Decision, Target, Verdict
+from poller._engine._acceptors import Decision, Verdict
+from poller._resources._instance import INSTANCE
 from poller.simulator import Simulator, serve_in_thread
 
 README = (pathlib.Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -23,7 +25,8 @@ def _cell(decision: Decision) -> str:
     if decision.condition:
         return f"{decision.verdict.value} if {decision.condition}, else wait"
     if decision.verdict is Verdict.RESOLVE:
-        return "ask ListInstances"
+        assert INSTANCE.listing is not None
+        return f"ask {INSTANCE.listing.operation}"
     return decision.verdict.value
 
 
@@ -31,9 +34,11 @@ def test_state_table_matches_the_acceptors() -> None:
     """Each acceptor is a README row, in the same order, with the same cells."""
     rows = [
         "| "
-        + " | ".join([acceptor.observation, *(_cell(acceptor.decision(t)) for t in Target)])
+        + " | ".join(
+            [acceptor.observation, *(_cell(acceptor.decision(t)) for t in INSTANCE.targets)]
+        )
         + " |"
-        for acceptor in ACCEPTORS
+        for acceptor in INSTANCE.acceptors
     ]
 
     positions = [README.find(row) for row in rows]
@@ -53,14 +58,41 @@ EVENT_TYPES = [
 @pytest.mark.parametrize("event_type", EVENT_TYPES, ids=lambda c: c.name)
 def test_event_table_lists_each_event_with_its_keys(event_type: type[events.Event]) -> None:
     """Each event has a README row with its level and exactly its keys."""
-    keys = [
-        f.name for f in dataclasses.fields(event_type) if f.name not in {"instance_arn", "until"}
-    ]
+    identity = {"instance_arn", "until", "region_name", "request_id"}
+    keys = [f.name for f in dataclasses.fields(event_type) if f.name not in identity]
     row = next(line for line in README.splitlines() if line.startswith(f"| {event_type.name} |"))
 
     cells = [c.strip() for c in row.strip("|").split("|")]
 
     assert [event_type.name, event_type.level, ", ".join(keys)] == [cells[0], cells[1], cells[3]]
+
+
+def _tree(text: str) -> str:
+    """The error tree drawn in *text*: the lines from ``PollerError`` to the last branch."""
+    drawn = []
+    for line in text.split("PollerError\n", 1)[1].splitlines():
+        if not line.lstrip().startswith(("├", "└", "│")):
+            break
+        drawn.append(line.rstrip())
+    return textwrap.dedent("\n".join(drawn))
+
+
+def test_error_tree_matches_the_exceptions_module() -> None:
+    """The README draws the same tree as poller.exceptions, and the tree is the classes'."""
+    readme = _tree(README)
+    assert poller.exceptions.__doc__ is not None
+    assert _tree(poller.exceptions.__doc__) == readme
+
+    parents: list[str] = ["PollerError"]
+    for line in readme.splitlines():
+        depth = (len(line) - len(line.lstrip(" │"))) // 4
+        name = line.split("── ", 1)[1].split("(")[0].split()[0]
+        del parents[depth + 1 :]
+        cls = getattr(poller.exceptions, name)
+        assert getattr(poller.exceptions, parents[depth]) in cls.__bases__, name
+        parents.append(name)
+    drawn = {line.split("── ", 1)[1].split("(")[0].split()[0] for line in readme.splitlines()}
+    assert {*drawn, "PollerError"} == set(poller.exceptions.__all__)
 
 
 def test_first_example_runs(
