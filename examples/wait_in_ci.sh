@@ -19,7 +19,7 @@ case $code in
   1) echo "the instance failed and will not recover: see the error above" >&2 ;;
   2) echo "bad input: check the ARN and the options" >&2 ;;
   3) echo "not ready in time: run the step again later" >&2 ;;
-  4) echo "access denied or AWS error: check the job's role" >&2 ;;
+  4) echo "access denied, no such instance, or AWS error: check the ARN and the job's role" >&2 ;;
   130|143) echo "interrupted" >&2 ;;
 esac
 exit "$code"

@@ -18,6 +18,9 @@ from poller.simulator import Simulator, serve_in_thread
 REPO = Path(__file__).resolve().parents[2]
 #: Polling settings that keep a wait on a fast simulator short.
 FAST = ("--min-delay", "10ms", "--max-delay", "50ms")
+#: Events on stderr as JSON lines, which the tests read (off a terminal `auto` writes
+#: console lines, for people).
+JSON_EVENTS = ("--log-format", "json")
 #: No subprocess may hang a test run.
 SUBPROCESS_TIMEOUT = 30
 
@@ -66,8 +69,15 @@ class Center:
     endpoint_url: str
 
     def options(self) -> tuple[str, ...]:
-        """``--endpoint-url`` and ``--region`` for this endpoint, and fast polling."""
-        return ("--endpoint-url", self.endpoint_url, "--region", self.simulator.region, *FAST)
+        """``--endpoint-url`` and ``--region`` for this endpoint, fast polling, JSON events."""
+        return (
+            "--endpoint-url",
+            self.endpoint_url,
+            "--region",
+            self.simulator.region,
+            *FAST,
+            *JSON_EVENTS,
+        )
 
 
 @pytest.fixture

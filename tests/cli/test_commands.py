@@ -11,6 +11,8 @@ import pytest
 from poller.simulator import Fault
 
 from .conftest import (
+    FAST,
+    JSON_EVENTS,
     SUBPROCESS_TIMEOUT,
     Center,
     command_env,
@@ -38,7 +40,7 @@ def test_describe_prints_the_api_json(center: Center) -> None:
 
 
 def test_describe_denied_exits_4(center: Center) -> None:
-    """`poller describe` maps AWS errors to the wait's exit codes."""
+    """`poller describe` judges an error as a wait would: a listed instance denied is denied."""
     arn = center.simulator.create_instance("x")
     center.simulator.add_fault(Fault.access_denied(), operation="DescribeInstance")
     url, region = center.endpoint_url, center.simulator.region
@@ -46,7 +48,21 @@ def test_describe_denied_exits_4(center: Center) -> None:
     done = run_poller("describe", arn, "--endpoint-url", url, "--region", region)
 
     assert 4 == done.returncode, done.stderr
-    assert "AccessDeniedException" in done.stderr
+    [result] = json_lines(done.stdout)
+    assert ("denied", "AccessDeniedError") == (result["Outcome"], result["Error"]["Type"])
+    assert "Check which principal you are" in done.stderr
+
+
+def test_describe_of_no_such_instance_exits_4(center: Center) -> None:
+    """A well-formed ARN that no instance has is not found: exit 4, never a success."""
+    arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+    url, region = center.endpoint_url, center.simulator.region
+
+    done = run_poller("describe", arn, "--endpoint-url", url, "--region", region)
+
+    assert 4 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert ("not-found", "ResourceNotFoundError") == (result["Outcome"], result["Error"]["Type"])
 
 
 def test_output_text_and_quiet(center: Center) -> None:
@@ -75,6 +91,21 @@ def test_output_none_and_verbose_console(center: Center) -> None:
     assert not done.stderr.startswith("{")
 
 
+def test_events_off_a_terminal_are_console_lines(center: Center) -> None:
+    """By default, events off a terminal are console lines for people (CI logs), not JSON."""
+    arn = center.simulator.create_instance("x")
+
+    done = run_poller("wait", arn, *center.options(), "--log-format", "auto")
+
+    assert 0 == done.returncode, done.stderr
+    lines = done.stderr.splitlines()
+    assert ["wait.started", "wait.succeeded"] == [
+        name for line in lines for name in line.split() if name.startswith("wait.")
+    ]
+    assert not any(line.startswith("{") for line in lines)
+    assert "\x1b" not in done.stderr  # no live status line off a terminal
+
+
 def test_poll_completed_is_hidden_by_default(center: Center) -> None:
     """Debug-level poll.completed appears only with -v."""
     arn = center.simulator.create_instance("x")
@@ -85,9 +116,17 @@ def test_poll_completed_is_hidden_by_default(center: Center) -> None:
     assert "poll.completed" not in done.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["wait", "--help"], ["wait", "not-an-arn"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["wait", "--help"],
+        ["wait", "not-an-arn"],
+        ["wait", "--timeout", "0", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
+    ],
+)
 def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
-    """--help and argument errors answer without loading aiobotocore or botocore."""
+    """--help and refused input (settings too) answer without loading aiobotocore."""
     script = (
         "import sys\nfrom poller.cli import main\ncode = main(sys.argv[1:])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
@@ -119,7 +158,7 @@ def test_simulate_serves_until_interrupted() -> None:
         url = process.stdout.readline().strip()
         arn = process.stdout.readline().strip()
         waited = subprocess.run(
-            poller_command("wait", arn, "--endpoint-url", url, "--region", "us-east-1"),
+            poller_command("wait", arn, "--endpoint-url", url, "--region", "us-east-1", *FAST),
             capture_output=True,
             text=True,
             env=command_env(),
@@ -155,7 +194,7 @@ def test_demo_creates_waits_and_shows_a_retry() -> None:
     env = {k: v for k, v in command_env().items() if not k.startswith("AWS_ACCESS")}
     env.pop("AWS_SECRET_ACCESS_KEY", None)
     done = subprocess.run(
-        poller_command("demo"),
+        poller_command("demo", *JSON_EVENTS),
         capture_output=True,
         text=True,
         env=env,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from poller._cli_durations import format_duration, parse_duration
+from poller.cli._durations import format_duration, parse_duration, spell_duration
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,18 @@ def test_parse_duration_refuses(text: str) -> None:
 def test_format_duration(seconds: float, expected: str) -> None:
     """Short human durations for the console."""
     assert expected == format_duration(seconds)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(1800.0, "30m"), (5.0, "5s"), (20.0, "20s"), (0.5, "500ms"), (5400.0, "1h30m")],
+)
+def test_spell_duration(seconds: float, expected: str) -> None:
+    """Defaults shown in --help read as what a user would type."""
+    assert expected == spell_duration(seconds)
+
+
+@pytest.mark.parametrize("seconds", [1800.0, 5.0, 0.25, 90061.5, 86400.0])
+def test_spell_duration_reads_back(seconds: float) -> None:
+    """What spell_duration writes, parse_duration reads back as the same seconds."""
+    assert seconds == parse_duration(spell_duration(seconds))

@@ -57,15 +57,19 @@ def test_service_validation_error_exits_2(center: Center) -> None:
 
 
 @pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
-def test_timeout_exits_3(center: Center) -> None:
-    """A deadline that passes exits 3."""
+@pytest.mark.parametrize("timeout", ["1ms", "2s"])
+def test_timeout_exits_3(center: Center, timeout: str) -> None:
+    """An instance that is never ready times out with 3, however short the window."""
+    # The window also covers opening the client: on a slow machine no poll may be answered
+    # in it, so only the verdict is asserted, never what the polls saw.
     arn = center.simulator.create_instance("slow")
 
-    done = run_poller("wait", arn, *center.options(), "--timeout", "500ms")
+    done = run_poller("wait", arn, *center.options(), "--timeout", timeout)
 
     assert 3 == done.returncode, done.stderr
     [result] = json_lines(done.stdout)
-    assert ("timed-out", "CREATE_IN_PROGRESS") == (result["Outcome"], result["Instance"]["Status"])
+    assert (arn, "timed-out") == (result["InstanceArn"], result["Outcome"])
+    assert (result["Instance"] or {}).get("Status") in {None, "CREATE_IN_PROGRESS"}
     assert "wait.timed_out" in {e["event"] for e in json_lines(done.stderr)}
 
 
@@ -86,6 +90,36 @@ def test_denied_or_api_error_exits_4(center: Center, fault: Fault, outcome: str)
     assert 4 == done.returncode, done.stderr
     assert outcome == json_lines(done.stdout)[0]["Outcome"]
     assert "Traceback" not in done.stderr
+
+
+def test_no_such_instance_exits_4(center: Center) -> None:
+    """A well-formed ARN that no instance has is not found: exit 4."""
+    arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+
+    done = run_poller("wait", arn, *center.options())
+
+    assert 4 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert (arn, "not-found", "ResourceNotFoundError") == (
+        result["InstanceArn"],
+        result["Outcome"],
+        result["Error"]["Type"],
+    )
+
+
+def test_several_arns_each_get_their_outcome(center: Center) -> None:
+    """Reached, failed and not found side by side: a line each, and the highest code (4)."""
+    good = center.simulator.create_instance("good")
+    bad = center.simulator.create_instance("bad", fail_reason="No")
+    missing = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+
+    done = run_poller("wait", good, bad, missing, *center.options())
+
+    assert 4 == done.returncode, done.stderr
+    results = {r["InstanceArn"]: r for r in json_lines(done.stdout)}
+    assert {good: "ACTIVE", bad: "failed", missing: "not-found"} == {
+        arn: r.get("Outcome", r.get("Status")) for arn, r in results.items()
+    }
 
 
 def test_several_arns_exit_with_the_highest_code(center: Center) -> None:
@@ -131,8 +165,10 @@ def test_until_deleted_prints_the_outcome(center: Center) -> None:
         (("wait", "--until", "gone", "x"), "'gone' is not one of"),
         (("wait", "--timeout", "-5s", "x"), "cannot be negative"),
         (("wait", "--timeout", "soon", "x"), "not a duration"),
-        (("wait", "--timeout", "0", "x"), "more than zero"),
+        (("wait", "--timeout", "0", "x"), "--timeout must be positive"),
+        (("wait", "--max-delay", "0", "x"), "--max-delay must be positive"),
         (("wait", "--min-delay", "1m", "--max-delay", "5s", "x"), "above --max-delay"),
+        (("wait", "--max-delay", "1s", "x"), "below this resource's default --min-delay"),
         (("wait", "--endpoint-url", "ftp://host", "x"), "not an http:// or https:// URL"),
         (("describe", BAD_ARN), "not an Identity Center instance ARN"),
         (("frobnicate",), "No such command"),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from poller import events
-from poller._cli_render import Console, _render_console
+from poller.cli._render import Console, _render_console
 from tests.fakes import ARN
 
 COMMON = {"instance_arn": ARN, "until": "active"}
@@ -41,6 +41,11 @@ COMMON = {"instance_arn": ARN, "until": "active"}
             "poll.completed",
             {"attempt": 2, "status": "ACTIVE", "latency": 0.012},
             "poll 2: ACTIVE (12 ms)",
+        ),
+        (
+            "poll.scheduled",
+            {"attempt": 2, "delay": 4.0, "elapsed": 3.0},
+            "next poll in 4.0s (after poll 2)",
         ),
         (
             "poll.retrying",
@@ -88,7 +93,7 @@ def test_console_line_for_each_event(name: str, fields: dict[str, Any], expected
 
 
 def test_live_status_line_follows_the_wait() -> None:
-    """The status line shows the state and the next poll, stays under log lines, then goes."""
+    """The status line shows the state and the engine's next poll, stays under log lines, goes."""
     stream = io.StringIO()
     console = Console(stream, live=True)
 
@@ -116,6 +121,7 @@ def test_live_status_line_follows_the_wait() -> None:
             elapsed=0.1,
         )
     )
+    console.on_event(events.PollScheduled(**COMMON, attempt=1, delay=60.0, elapsed=0.1))
     polling = stream.getvalue().rsplit("\r", 1)[-1]
     console.write_line("a log line")
     console.on_event(
@@ -133,7 +139,7 @@ def test_live_status_line_follows_the_wait() -> None:
     console.finish()
 
     assert "ssoins-1234567890abcdef CREATE_IN_PROGRESS" in polling
-    assert "next poll within" in polling
+    assert "· next poll in " in polling  # the engine's own delay, counting down
     assert "retry in" in retrying
     assert "a log line\n" in stream.getvalue()
     assert stream.getvalue().endswith("\r\x1b[K")  # the status line is gone at the end

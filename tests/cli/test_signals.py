@@ -46,7 +46,9 @@ def test_signal_cancels_the_waits(center: Center, signum: int, expected: int) ->
 
 def test_signal_while_listing_is_not_a_success(center: Center) -> None:
     """Interrupted while --all is still listing: exit 130 and one cancelled line, never 0."""
-    center.simulator.add_fault(Fault.slow(30.0, count=None), operation="ListInstances")
+    # The simulator logs a request once answered: the slow fault, used up when the request
+    # arrives, is what tells that the command is listing.
+    center.simulator.add_fault(Fault.slow(SUBPROCESS_TIMEOUT, count=1), operation="ListInstances")
     with subprocess.Popen(
         poller_command("wait", "--all", *center.options()),
         stdout=subprocess.PIPE,
@@ -55,7 +57,7 @@ def test_signal_while_listing_is_not_a_success(center: Center) -> None:
         env=command_env(),
     ) as process:
         deadline = time.monotonic() + SUBPROCESS_TIMEOUT
-        while center.simulator.calls("ListInstances") == 0 and time.monotonic() < deadline:
+        while len(center.simulator.faults) and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
@@ -80,3 +82,31 @@ def test_a_closed_pipe_is_no_crash(center: Center) -> None:
 
     assert 0 == process.returncode, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("signum", "expected"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_outcomes_print_as_each_wait_ends(center: Center, signum: int, expected: int) -> None:
+    """Each result prints as its wait ends; a signal cancels the rest; the highest code wins."""
+    good = center.simulator.create_instance("good")
+    bad = center.simulator.create_instance("bad", fail_reason="No")
+    stuck = center.simulator.create_instance("stuck", create_seconds=10**9)  # never ready
+    with subprocess.Popen(
+        poller_command("wait", good, stuck, bad, *center.options()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        assert process.stdout is not None
+        # The stuck wait never ends by itself: these lines come while the command still runs.
+        early = json_lines(process.stdout.readline() + process.stdout.readline())
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+
+    assert expected == process.returncode, stderr
+    assert {good: "ACTIVE", bad: "failed"} == {
+        r["InstanceArn"]: r.get("Outcome", r.get("Status")) for r in early
+    }
+    assert [(stuck, "cancelled", signal.Signals(signum).name)] == [
+        (r["InstanceArn"], r["Outcome"], r["Signal"]) for r in json_lines(stdout)
+    ]

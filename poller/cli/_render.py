@@ -1,27 +1,34 @@
-"""What the ``poller`` command writes: results on stdout, events on stderr.
+"""What the ``poller`` command writes on stderr: its events, for people or for machines.
 
-stdout carries one JSON line (or text line) per instance and nothing else. stderr carries the
-events: JSON lines off a terminal; on a terminal, a console line per transition under a live
-status line that is redrawn in place.
+stdout carries results only (:mod:`poller.cli._report`). stderr carries the events: a console
+line per transition, under a live status line redrawn in place on a terminal; plain console
+lines elsewhere (CI logs are read by people); JSON lines with ``--log-format json``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import logging
 import shutil
+import sys
 import time
 from collections.abc import MutableMapping
 from typing import Any, Final, TextIO
 
 import structlog
 
-from poller._cli_durations import format_duration
-from poller.events import Event, PollCompleted, PollRetrying, WaitStarted
+from poller.cli._durations import format_duration
+from poller.events import (
+    Event,
+    InstanceStatusChanged,
+    PollCompleted,
+    PollRetrying,
+    PollScheduled,
+    WaitStarted,
+)
 
-__all__ = ["Console", "configure_logging", "short_arn"]
+__all__ = ["Console", "configure_logging", "log_level", "open_console", "short_arn"]
 
 _CLEAR_LINE: Final = "\r\x1b[K"
 _EVENT_WIDTH: Final = 24
@@ -38,10 +45,8 @@ class _Progress:
 
     started: float
     status: str = "…"
-    min_delay: float = 0.0
-    max_delay: float = 0.0
     next_poll: float | None = None
-    next_poll_exact: bool = False
+    retrying: bool = False
     done: bool = False
 
 
@@ -71,22 +76,14 @@ class Console:
         progress = self._progress.get(event.instance_arn)
         if progress is None:
             progress = self._progress[event.instance_arn] = _Progress(started=now)
-        if isinstance(event, WaitStarted):
-            progress.min_delay, progress.max_delay = event.min_delay, event.max_delay
-        elif isinstance(event, PollCompleted):
+        # The pauses are the engine's (poll.scheduled, poll.retrying): none is guessed here.
+        if isinstance(event, PollCompleted | InstanceStatusChanged):
             progress.status = event.status or "gone"
-            # The waiter does not say which delay it drew; its jitter is uniform up to this.
-            ceiling = progress.min_delay * 2 ** max(event.attempt - 1, 0)
-            progress.next_poll = now + min(max(ceiling, progress.min_delay), progress.max_delay)
-            progress.next_poll_exact = False
-        elif isinstance(event, PollRetrying):
+        elif isinstance(event, PollScheduled | PollRetrying):
             progress.next_poll = now + event.delay
-            progress.next_poll_exact = True
-        elif event.name.startswith("wait.") and event.name != WaitStarted.name:
+            progress.retrying = isinstance(event, PollRetrying)
+        elif event.name.startswith("wait.") and not isinstance(event, WaitStarted):
             progress.done = True
-        status = getattr(event, "status", None)
-        if isinstance(status, str) and event.name == "instance.status_changed":
-            progress.status = status
         self.redraw()
 
     def redraw(self) -> None:
@@ -125,12 +122,12 @@ class Console:
             text = f"{short_arn(arn)} {progress.status} {format_duration(now - progress.started)}"
             if progress.next_poll is not None:
                 left = format_duration(max(progress.next_poll - now, 0.0))
-                if progress.next_poll_exact:
-                    text += f" · retry in {left}"
-                elif progress.next_poll > now:
-                    text += f" · next poll within {left}"
-                else:
+                if progress.next_poll <= now:
                     text += " · polling"
+                elif progress.retrying:
+                    text += f" · retry in {left}"
+                else:
+                    text += f" · next poll in {left}"
             parts.append(text)
         return " | ".join(parts)
 
@@ -184,6 +181,8 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
     if name == "poll.completed":
         latency = float(f.get("latency", 0.0)) * 1000
         return f"poll {f.get('attempt')}: {f.get('status')} ({latency:.0f} ms)"
+    if name == "poll.scheduled":
+        return f"next poll in {format_duration(f['delay'])} (after poll {f.get('attempt')})"
     if name == "poll.retrying":
         return (
             f"{f.get('error_code')}: {f.get('error_message')}; retrying in "
@@ -233,6 +232,20 @@ def log_level(*, verbose: bool, quiet: bool) -> int:
     return logging.DEBUG if verbose else logging.INFO
 
 
-def dump_json(value: object) -> str:
-    """One compact JSON line."""
-    return json.dumps(value, separators=(",", ":"), default=str)
+def open_console(*, log_format: str, quiet: bool, verbose: bool) -> Console:
+    """Configure structlog for stderr and return the console that writes there.
+
+    Args:
+        log_format: ``auto`` (console lines, under a live status line on a terminal),
+            ``console`` (console lines only) or ``json`` (JSON lines).
+        quiet: Show only errors.
+        verbose: Show every poll.
+    """
+    live = log_format == "auto" and sys.stderr.isatty() and not quiet
+    console = Console(sys.stderr, live=live)
+    configure_logging(
+        json_lines=log_format == "json",
+        level=log_level(verbose=verbose, quiet=quiet),
+        console=console,
+    )
+    return console

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Final
 
-__all__ = ["format_duration", "parse_duration"]
+__all__ = ["format_duration", "parse_duration", "spell_duration"]
 
 _UNITS: Final[dict[str, float]] = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h|d)")
@@ -49,6 +49,23 @@ def _finite(text: str, seconds: float) -> float:
     if not math.isfinite(seconds):
         raise ValueError(f"{text!r} is not a finite duration")
     return seconds
+
+
+def spell_duration(seconds: float) -> str:
+    """*seconds* exactly, as :func:`parse_duration` reads it back: ``30m``, ``5s``, ``1h30m``.
+
+    For defaults shown in ``--help``, which must read as what a user would type. Durations
+    that are not a whole number of milliseconds are given as bare seconds.
+    """
+    millis = round(seconds * 1000)
+    if millis <= 0 or not math.isclose(millis, seconds * 1000):
+        return f"{seconds:g}"
+    parts = []
+    for unit in _ORDER:
+        count, millis = divmod(millis, round(_UNITS[unit] * 1000))
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
 
 
 def format_duration(seconds: float) -> str:

@@ -1,0 +1,47 @@
+"""``poller describe``: one DescribeInstance, judged as a poll of a wait would be."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import anyio
+
+import poller
+from poller._outcome import ExitCode
+from poller.cli._options import ClientOptions
+from poller.cli._report import Reporter, dump_json, from_error, not_started
+from poller.exceptions import PollerError
+
+__all__ = ["describe", "run_describe"]
+
+
+async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> ExitCode:
+    """Print the instance's DescribeInstance answer as the API's JSON; return the exit code.
+
+    The library judges the answer (:func:`poller._waiters._instance.look_at_instance`): the
+    same errors, outcomes and exit codes as a wait, but nothing is retried.
+    """
+    from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
+
+    from poller._waiters._instance import look_at_instance  # noqa: PLC0415 - imports botocore
+
+    try:
+        async with poller.open_client(**dataclasses.asdict(client_options)) as client:
+            description = await look_at_instance(client, arn)
+    except PollerError as error:
+        reporter.report(from_error(error))
+        return error.exit_code
+    except BotoCoreError as error:  # no client: no region, an unknown profile ...
+        report = not_started(arn, error)
+        reporter.report(report)
+        return report.exit_code
+    reporter.write(dump_json(description.to_api_json()))
+    return ExitCode.OK
+
+
+def run_describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> ExitCode:
+    """Run :func:`describe` in a new event loop; return the exit code."""
+    return anyio.run(
+        functools.partial(describe, arn, client_options=client_options, reporter=reporter)
+    )
