@@ -11,17 +11,14 @@ scripted per operation and per instance::
     sim.add_fault(Fault.throttling(count=3), operation="DescribeInstance")
     async with serve(sim) as server:
         ...  # point a client at server.endpoint_url
+
+From a shell: ``python -m poller.simulator --help``; :data:`simulate_command` is that command
+as a click command, for a group to register (``poller simulate``).
 """
 
 from __future__ import annotations
 
-from poller.simulator._cli import (
-    build_parser,
-    main,
-    parse_fault,
-    serve_from_args,
-    simulator_from_args,
-)
+from poller.simulator._cli import simulate_command
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
 from poller.simulator._server import Server, make_app, serve, serve_in_thread
@@ -34,12 +31,8 @@ __all__ = [
     "Server",
     "ServiceError",
     "Simulator",
-    "build_parser",
-    "main",
     "make_app",
-    "parse_fault",
     "serve",
-    "serve_from_args",
     "serve_in_thread",
-    "simulator_from_args",
+    "simulate_command",
 ]

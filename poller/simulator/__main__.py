@@ -1,4 +1,4 @@
-"""``python -m poller.simulator``: run the local endpoint until interrupted."""
+"""``python -m poller.simulator``: run the local endpoint until SIGINT or SIGTERM."""
 
 from __future__ import annotations
 

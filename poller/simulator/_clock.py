@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -18,13 +19,13 @@ class SimulatedClock:
     """
 
     def __init__(self, time_scale: float = 1.0) -> None:
-        if time_scale <= 0:
-            raise ValueError(f"time_scale must be positive, not {time_scale!r}")
+        _check_scale(time_scale)
         self._lock = threading.Lock()
         self._scale = float(time_scale)
         self._real_origin = time.monotonic()
         self._simulated_origin = 0.0
-        #: Wall-clock epoch seconds at simulated time zero, for the dates the API reports.
+        #: Wall-clock epoch seconds when the clock started; the dates the API reports count
+        #: from here in real seconds (:meth:`wall_elapsed`), never ahead of the wall clock.
         self.epoch_origin = time.time()
 
     @property
@@ -34,8 +35,7 @@ class SimulatedClock:
 
     @time_scale.setter
     def time_scale(self, value: float) -> None:
-        if value <= 0:
-            raise ValueError(f"time_scale must be positive, not {value!r}")
+        _check_scale(value)
         with self._lock:
             now_real = time.monotonic()
             self._simulated_origin += (now_real - self._real_origin) * self._scale
@@ -53,10 +53,23 @@ class SimulatedClock:
         with self._lock:
             self._simulated_origin += seconds
 
-    def epoch(self, simulated: float) -> float:
-        """Convert a simulated time to epoch seconds (what ``CreatedDate`` carries)."""
-        return self.epoch_origin + simulated
+    def wall_elapsed(self) -> float:
+        """Return the real wall-clock seconds since the clock started, to date a creation.
+
+        Dates stay on the wall clock whatever the time scale: a ``CreatedDate`` computed from
+        simulated seconds would lie in the future as soon as time runs faster than real time.
+        """
+        return time.time() - self.epoch_origin
+
+    def epoch(self, elapsed: float) -> float:
+        """Convert a :meth:`wall_elapsed` reading to epoch seconds, as ``CreatedDate`` has it."""
+        return self.epoch_origin + elapsed
 
     def to_real(self, simulated_seconds: float) -> float:
         """Convert a simulated duration to real seconds."""
         return simulated_seconds / self._scale
+
+
+def _check_scale(value: float) -> None:
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"time_scale must be a positive finite number, not {value!r}")

@@ -25,7 +25,12 @@ UPDATE_FAILED: Final = "UPDATE_FAILED"
 
 @dataclass(slots=True)
 class Instance:
-    """A simulated Identity Center instance; times are simulated seconds."""
+    """A simulated Identity Center instance.
+
+    Times are simulated seconds, except ``created_at``: real (wall-clock) seconds since the
+    simulator's clock started, so that ``CreatedDate`` never runs ahead of the wall clock at a
+    time scale above 1.
+    """
 
     arn: str
     name: str | None

@@ -187,7 +187,9 @@ def update_instance(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
             )
         if instance.encryption_status(now) == UPDATING:
             raise conflict("An encryption configuration update is already in progress.")
-        sim.update_encryption(arn, key_type=key_type, kms_key_arn=key_arn)
+        sim.update_encryption(
+            arn, key_type=key_type, kms_key_arn=key_arn, fail_reason=sim.update_fail_reason
+        )
     if name is not None:
         instance.name = name
     enabled = body.get("PermissionSetsEnabled")

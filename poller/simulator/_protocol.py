@@ -115,7 +115,12 @@ def operation_name(headers: Mapping[str, str], known: Mapping[str, object]) -> s
     target = headers.get("X-Amz-Target", "")
     prefix, _, name = target.partition(".")
     if f"{prefix}." != TARGET_PREFIX or name not in known:
-        raise ServiceError("UnknownOperationException", "")
+        shown = target or "(no X-Amz-Target header)"
+        raise ServiceError(
+            "UnknownOperationException",
+            f"Operation {shown} is not supported by this endpoint "
+            f"(it serves {', '.join(sorted(known))})",
+        )
     return name
 
 

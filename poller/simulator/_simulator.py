@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,9 +58,13 @@ class Simulator:
         delete_seconds: How long an instance stays ``DELETE_IN_PROGRESS`` before it is gone.
         update_seconds: How long an encryption update stays ``UPDATING``.
         create_fail_reason: When set, instances created over the wire end ``CREATE_FAILED``
-            with this ``StatusReason``.
+            with this ``StatusReason`` (scripted ones only when given it as *fail_reason*).
+        update_fail_reason: When set, encryption updates started over the wire end
+            ``UPDATE_FAILED`` with this ``EncryptionStatusReason``.
         request_log_size: How many recent requests :attr:`requests` keeps (0: none).
         seed: Seed for the generated identifiers, for reproducible ARNs.
+        on_request: Called with each :class:`RequestRecord` as the request is answered (from
+            the server's event loop: keep it quick, and let it raise nothing).
     """
 
     def __init__(
@@ -72,8 +77,10 @@ class Simulator:
         delete_seconds: float = 30.0,
         update_seconds: float = 30.0,
         create_fail_reason: str | None = None,
+        update_fail_reason: str | None = None,
         request_log_size: int = 10_000,
         seed: int | None = None,
+        on_request: Callable[[RequestRecord], None] | None = None,
     ) -> None:
         self.clock = SimulatedClock(time_scale)
         self.account_id = account_id
@@ -83,6 +90,8 @@ class Simulator:
         self.delete_seconds = delete_seconds
         self.update_seconds = update_seconds
         self.create_fail_reason = create_fail_reason
+        self.update_fail_reason = update_fail_reason
+        self.on_request = on_request
         self.faults = FaultPlan()
         #: The most recent requests, oldest first (bounded by *request_log_size*).
         self.requests: deque[RequestRecord] = deque(maxlen=request_log_size)
@@ -139,6 +148,7 @@ class Simulator:
         seconds = self.create_seconds if create_seconds is None else create_seconds
         with self._lock:
             now = self.clock.now()
+            created = self.clock.wall_elapsed()
             arn = self._new_arn()
             store_id = f"d-{self._rng.getrandbits(40):010x}"
             self._instances[arn] = Instance(
@@ -150,7 +160,9 @@ class Simulator:
                 ),
                 owner_account_id=self.account_id,
                 region=self.region,
-                created_at=now,
+                # Dated on the wall clock: at a time scale above 1 a simulated date would lie
+                # in the future. The lifecycle below stays on the simulated clock.
+                created_at=created,
                 ready_at=now + seconds,
                 create_fail_reason=fail_reason,
                 tags=list(tags or []),
@@ -293,10 +305,12 @@ class Simulator:
         self.faults.clear()
 
     def record(self, record: RequestRecord) -> None:
-        """Count a request and keep it in the bounded log."""
+        """Count a request, keep it in the bounded log, and pass it to *on_request*."""
         self.request_count += 1
         if self._request_log_size:
             self.requests.append(record)
+        if self.on_request is not None:
+            self.on_request(record)
 
     def calls(self, operation: str | None = None, instance_arn: str | None = None) -> int:
         """Count the logged requests to *operation* about *instance_arn* (``None``: any)."""

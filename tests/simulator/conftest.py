@@ -37,17 +37,23 @@ def server(sim: Simulator) -> Iterator[Server]:
         yield running
 
 
-@pytest.fixture
-def boto(server: Server) -> Iterator[Any]:
-    """A boto3 sso-admin client for the server, without retries."""
-    client = boto3.session.Session().client(
+def boto_client(server: Server | str) -> Any:
+    """A boto3 sso-admin client for *server* (or an endpoint URL), without retries."""
+    endpoint_url = server if isinstance(server, str) else server.endpoint_url
+    return boto3.session.Session().client(
         "sso-admin",
         region_name="us-east-1",
-        endpoint_url=server.endpoint_url,
+        endpoint_url=endpoint_url,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         config=NO_RETRIES,
     )
+
+
+@pytest.fixture
+def boto(server: Server) -> Iterator[Any]:
+    """A boto3 sso-admin client for the server, without retries."""
+    client = boto_client(server)
     yield client
     client.close()
 

@@ -78,7 +78,18 @@ async def test_unknown_operation(endpoint: Server) -> None:
 
     status, _, body = await _post(endpoint, headers)
 
-    assert (400, {"__type": "com.amazon.coral.service#UnknownOperationException"}) == (status, body)
+    assert (400, "com.amazon.coral.service#UnknownOperationException") == (status, body["__type"])
+    assert body["message"].startswith(
+        "Operation SWBExternalService.CreatePermissionSet is not supported by this endpoint"
+    )
+
+
+async def test_missing_target(endpoint: Server) -> None:
+    """A request without X-Amz-Target is told that it named no operation."""
+    status, _, body = await _post(endpoint, SIGNED)
+
+    assert (400, "com.amazon.coral.service#UnknownOperationException") == (status, body["__type"])
+    assert body["message"].startswith("Operation (no X-Amz-Target header) is not supported")
 
 
 async def test_body_not_json(endpoint: Server) -> None:
