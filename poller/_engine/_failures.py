@@ -80,13 +80,26 @@ def aws_said(message: str, *, by: str = "AWS") -> str:
 
 
 def api_error(observation: Observation, state: WaitState) -> PollerError:
-    """An error no retry fixes: expired credentials, an unknown code ..."""
-    # An error with no HTTP status never reached AWS: botocore raised it (no credentials ...).
-    speaker = "AWS" if observation.http_status else "botocore"
+    """An error no retry fixes: expired credentials, an unknown code, a server that is not AWS."""
+    code = observation.error_code or "Unknown"
+    if code.isdigit():
+        # No AWS error shape: botocore names the answer by its HTTP status. Another server
+        # answered (a web server, a proxy's page): the endpoint URL or the network is wrong.
+        text = (
+            f"{observation.operation} on {state.label} got HTTP {code} from a server that is "
+            f"not AWS ({state.last_seen()}): check the endpoint URL and the Region."
+            f"{aws_said(observation.error_message, by='The server')}"
+        )
+    else:
+        # An error with no HTTP status never reached AWS: botocore raised it (no credentials).
+        speaker = "AWS" if observation.http_status else "botocore"
+        text = (
+            f"{observation.operation} on {state.label} failed with {code} "
+            f"({state.last_seen()}).{aws_said(observation.error_message, by=speaker)}"
+        )
     return ApiError(
-        f"{observation.operation} on {state.label} failed with {observation.error_code} "
-        f"({state.last_seen()}).{aws_said(observation.error_message, by=speaker)}",
-        code=observation.error_code or "Unknown",
+        text,
+        code=code,
         aws_request_id=observation.aws_request_id,
         **state.context(observation.error_message or None),
     )

@@ -6,6 +6,7 @@ Every request of a wait (Describe polls, List pages) goes through :func:`attempt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final, TypeVar
 
@@ -23,6 +24,7 @@ __all__ = ["TRANSPORT_ERRORS", "attempt", "from_response"]
 TRANSPORT_ERRORS: Final = (HTTPClientError, BotocoreConnectionError, ResponseParserError)
 
 _T = TypeVar("_T")
+_TAG: Final = re.compile(r"<[^>]*>")
 
 
 async def attempt(
@@ -75,15 +77,26 @@ def _from_client_error(error: ClientError, operation: str, removal_seen: bool) -
     response = error.response
     details = response.get("Error") or {}
     metadata = response.get("ResponseMetadata") or {}
+    code = str(details.get("Code") or "Unknown")
+    message = str(details.get("Message") or "")
+    if code.isdigit():
+        # No AWS error shape: botocore names the answer by its HTTP status, and its "message"
+        # is whatever page came back (a proxy's HTML, a web server's 501).
+        message = _plain(message)
     return Observation(
         operation=operation,
-        error_code=str(details.get("Code") or "Unknown"),
+        error_code=code,
         error_reason=response.get("Reason"),
-        error_message=str(details.get("Message") or ""),
+        error_message=message,
         http_status=metadata.get("HTTPStatusCode"),
         aws_request_id=metadata.get("RequestId"),
         removal_seen=removal_seen,
     )
+
+
+def _plain(text: str) -> str:
+    """A page reduced to a short line of its text, tags dropped."""
+    return " ".join(_TAG.sub(" ", text).split())[:160]
 
 
 def _body(response: Mapping[str, Any]) -> str:
