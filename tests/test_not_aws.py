@@ -21,7 +21,7 @@ REFUSED = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
 
 @pytest.mark.virtual_time
 async def test_an_endpoint_that_never_answers_ends_soon() -> None:
-    """Refused for 3 attempts and 10 s, never answered: EndpointUnreachableError, not the deadline."""
+    """Refused 3 times over 10 s, never answered: EndpointUnreachableError, not the deadline."""
     client = ScriptedClient([REFUSED])
     events: list[Event] = []
     start = anyio.current_time()
@@ -42,8 +42,10 @@ async def test_an_endpoint_that_never_answers_ends_soon() -> None:
 
 @pytest.mark.virtual_time
 async def test_an_endpoint_that_answered_once_is_retried_to_the_deadline() -> None:
-    """Once the endpoint has answered, refused connections are an outage: retried, and the
-    timeout's message names the last error."""
+    """Once the endpoint has answered, refusals are an outage: retried to the deadline.
+
+    The timeout's message names the last error.
+    """
     client = ScriptedClient([described("CREATE_IN_PROGRESS"), REFUSED])
 
     with pytest.raises(poller.WaitTimeoutError) as caught:
