@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import statistics
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -193,16 +192,13 @@ class Progress:
     def margin(self) -> float:
         """Room the last poll leaves before the deadline: twice a high round trip.
 
-        The 90th percentile of recent round trips (the slowest, with fewer than ten), so that
-        one slow answer among many quick ones does not end the wait early.
+        The 90th percentile (nearest rank) of recent round trips, so that one slow answer
+        among many quick ones does not end the wait early; with fewer than ten, the slowest.
         """
         if not self._latencies:
             return _MIN_MARGIN
         ordered = sorted(self._latencies)
-        if len(ordered) < 10:  # noqa: PLR2004 - a percentile needs some samples
-            high = ordered[-1]
-        else:
-            high = statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+        high = ordered[(len(ordered) * 9) // 10] if len(ordered) >= 10 else ordered[-1]  # noqa: PLR2004 - a percentile needs some samples
         return max(_LATENCY_MARGIN * high, _MIN_MARGIN)
 
     def state(self) -> WaitState:

@@ -6,16 +6,17 @@ and emits the events. No request and no sleep outlives the absolute deadline.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from typing import Any, Final
 
 import anyio
 
 from poller._backoff import Uniform, delay_for
-from poller._clock import loop_clock
+from poller._clock import loop_clock, loop_sleep
 from poller._engine import _failures
 from poller._engine._acceptors import RETRY, Decision, Observation, Verdict, decide, fail
 from poller._engine._observe import attempt, from_response
@@ -23,7 +24,7 @@ from poller._engine._progress import Progress
 from poller._engine._resource import Identity, Resource
 from poller._result import WaitResult
 from poller._settings import WaitSettings
-from poller.exceptions import AccessDeniedError, ApiError
+from poller.exceptions import AccessDeniedError, ApiError, PollerError
 
 __all__ = ["Wait"]
 
@@ -74,15 +75,27 @@ class Wait:
         self._request = dict(resource.request(identity))
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
+        self._sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+        #: finish()'s one cancel scope for the whole wait; None: a scope per request (watch).
+        self._scope: anyio.CancelScope | None = None
+        self._timed_out: PollerError | None = None
+        #: The last answer and its parse (reused while the answer stays the same).
+        self._answer: Any = None
+        self._description: Any = None
 
     async def run(self) -> AsyncGenerator[Any, None]:
         """Poll until decided: yield each new state, return on success, raise on failure."""
         clock = loop_clock()
+        self._sleep = loop_sleep()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
-        deadline = self.deadline
-        if deadline is None:
-            deadline = progress.started + self.settings.budget()
-        budget = deadline - progress.started
+        if self.deadline is None:
+            budget = self.settings.budget()
+            deadline = progress.started + budget
+        else:
+            deadline = self.deadline
+            budget = deadline - progress.started
+        if self._scope is not None:
+            self._scope.deadline = deadline
         progress.begin(max(budget, 0.0))
         try:
             if budget <= 0:
@@ -99,12 +112,7 @@ class Wait:
                     progress.vanished()
                 # The wait is decided, and its end event emitted, before a watcher sees the
                 # state that decided it: one that stops reading there has seen the whole wait.
-                error = None
-                if decision.verdict is Verdict.SUCCESS:
-                    self.result = progress.succeeded()
-                elif decision.verdict is Verdict.FAIL:
-                    assert decision.build is not None
-                    error = progress.failed(decision.build(observation, progress.state()))
+                error = self._end(progress, decision, observation)
                 if new_state is not None:
                     yield new_state
                 if self.result is not None:
@@ -113,15 +121,39 @@ class Wait:
                     raise error
                 await self._pause(progress, observation, deadline, decision, clock)
         except (anyio.get_cancelled_exc_class(), GeneratorExit):
-            # Cancelled from outside, or a watcher stopped reading: the wait ends unfinished.
-            progress.cancelled()
+            if self._scope is not None and self._scope.cancel_called and clock() >= deadline:
+                # finish()'s scope reached the deadline while a request was in flight.
+                self._timed_out = progress.failed(
+                    _failures.timed_out(progress.state(), progress.last_error)
+                )
+            else:
+                # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
+                progress.cancelled()
             raise
 
+    def _end(
+        self, progress: Progress, decision: Decision, observation: Observation
+    ) -> PollerError | None:
+        """Close the books on a deciding verdict: the result, or the error to raise."""
+        if decision.verdict is Verdict.SUCCESS:
+            self.result = progress.succeeded()
+        elif decision.verdict is Verdict.FAIL:
+            assert decision.build is not None
+            return progress.failed(decision.build(observation, progress.state()))
+        return None
+
     async def finish(self) -> WaitResult:
-        """Run to the end, without watching the states go by."""
-        async with aclosing(self.run()) as states:
-            async for _ in states:
-                pass
+        """Run to the end, without watching the states go by.
+
+        One cancel scope, ending at the deadline, guards the whole wait instead of one per
+        request (a measured share of the per-poll cost, BENCHMARKS.md).
+        """
+        with anyio.CancelScope() as self._scope:
+            async with aclosing(self.run()) as states:
+                async for _ in states:
+                    pass
+        if self._timed_out is not None:
+            raise self._timed_out
         assert self.result is not None
         return self.result
 
@@ -158,7 +190,9 @@ class Wait:
         resource, limiter = self.resource, self.settings.limiter
         answer: Any = None
         sent = clock()
-        with anyio.CancelScope(deadline=deadline):
+        # Under finish() one scope guards the whole wait; a watcher's generator may not hold
+        # a scope across its yields, so it guards each request instead.
+        with contextlib.nullcontext() if self._scope else anyio.CancelScope(deadline=deadline):
             if limiter is not None:
                 await limiter.acquire()
                 sent = clock()
@@ -170,8 +204,12 @@ class Wait:
             raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
         answered = clock()
         if not isinstance(answer, Observation):
+            answer.pop("ResponseMetadata", None)
+            # Most polls see the same answer again: parse it only when it changed.
+            if answer != self._answer:
+                self._answer, self._description = answer, resource.parse(answer)
             answer = from_response(
-                resource.parse(answer),
+                self._description,
                 answer,
                 operation=resource.operation,
                 removal_seen=progress.removal_seen,
@@ -262,4 +300,4 @@ class Wait:
             throttled=observation.throttled,
         )
         progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
-        await anyio.sleep(delay)
+        await self._sleep(delay)
