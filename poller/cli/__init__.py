@@ -18,9 +18,10 @@ described in :mod:`poller.cli._report`. aiobotocore is imported only once a comm
 ``poller --help`` and refused arguments answer at once.
 
 Modules: ``_main`` (the group, the commands' arguments, :func:`main`), ``_options`` (options
-defined once, settings checked by the library), ``_group`` (commands imported on first use),
-``_wait`` (the fan-out and the signals), ``_describe``, ``_demo``, ``_report`` (stdout and exit
-codes), ``_render`` (stderr), ``_durations``.
+defined once, settings checked by the library), ``_group`` (commands imported on first use:
+``poller simulate`` is :mod:`poller.simulator`'s own), ``_wait`` (the fan-out and the
+signals), ``_describe``, ``_demo``, ``_report`` (stdout and exit codes), ``_render`` (stderr),
+``_durations``.
 """
 
 from poller.cli._main import cli, main

@@ -25,25 +25,25 @@ class LazyCommand:
     """Where a command lives, and what ``--help`` says of it before it is imported.
 
     Attributes:
-        locations: ``module:attribute`` paths, tried in order; the first that exists is it.
+        location: ``module:attribute``.
         short_help: One line for the group's ``--help``.
     """
 
-    locations: tuple[str, ...]
+    location: str
     short_help: str
 
     def load(self) -> click.Command:
         """Import the command.
 
         Raises:
-            LookupError: None of the locations holds a command.
+            LookupError: The location holds no click command.
         """
-        for location in self.locations:
-            module_name, _, attribute = location.partition(":")
-            command = getattr(importlib.import_module(module_name), attribute, None)
-            if isinstance(command, click.Command):
-                return command
-        raise LookupError(f"no click command at {', '.join(self.locations)}")
+        module_name, _, attribute = self.location.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute, None)
+        if not isinstance(command, click.Command):
+            # Missing, most likely (a rename): not found, rather than of the wrong type.
+            raise LookupError(f"no click command at {self.location}")  # noqa: TRY004
+        return command
 
 
 class LazyGroup(click.Group):

@@ -28,10 +28,10 @@ _EPILOG: Final = (
     "(with several instances, the highest). stdout: one JSON line per instance, the "
     "DescribeInstance answer on success, else an object with an Outcome key."
 )
+#: The simulator's own command, which needs aiohttp: imported only when it runs.
 _SIMULATE: Final = LazyCommand(
-    # The simulator's own click command; until it exists, a wrapper of its argparse options.
-    locations=("poller.simulator._cli:simulate_command", "poller.cli._simulate:simulate"),
-    short_help="Run a local Identity Center endpoint in the foreground.",
+    "poller.simulator._cli:simulate_command",
+    "Run a local Identity Center endpoint in the foreground.",
 )
 
 

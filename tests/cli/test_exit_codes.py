@@ -6,7 +6,7 @@ import pytest
 
 from poller.simulator import Fault
 
-from .conftest import Center, json_lines, run_poller
+from .conftest import SUBPROCESS_TIMEOUT, Center, json_lines, run_poller
 
 BAD_ARN = "arn:aws:sso:::instance/ssoins-short"
 
@@ -162,6 +162,7 @@ def test_until_deleted_prints_the_outcome(center: Center) -> None:
     [
         (("wait", BAD_ARN), "not an Identity Center instance ARN"),
         (("wait",), "at least one instance ARN"),
+        (("wait", "--all", "x"), "not both"),
         (("wait", "--until", "gone", "x"), "'gone' is not one of"),
         (("wait", "--timeout", "-5s", "x"), "cannot be negative"),
         (("wait", "--timeout", "soon", "x"), "not a duration"),
@@ -186,13 +187,63 @@ def test_bad_input_exits_2_before_any_request(args: tuple[str, ...], words: str)
     assert "Traceback" not in done.stderr
 
 
-def test_no_region_exits_2_per_instance() -> None:
-    """Without a region, each instance gets an outcome and the hint names --region."""
+@pytest.mark.parametrize("command", ["wait", "describe"])
+def test_no_region_exits_2(command: str) -> None:
+    """Without a region, the command and the hint name --region."""
     arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 
-    done = run_poller("wait", arn)
+    done = run_poller(command, arn)
 
     assert 2 == done.returncode, done.stderr
     [result] = json_lines(done.stdout)
-    assert (arn, "invalid") == (result["InstanceArn"], result["Outcome"])
+    assert (arn, "invalid", "ConfigurationError") == (
+        result["InstanceArn"],
+        result["Outcome"],
+        result["Error"]["Type"],
+    )
     assert "--region" in done.stderr
+
+
+def test_unknown_profile_exits_2(center: Center) -> None:
+    """A profile the AWS config does not have is bad input; the hint names --profile."""
+    arn = center.simulator.create_instance("x")
+
+    done = run_poller("wait", arn, *center.options(), "--profile", "nobody")
+
+    assert 2 == done.returncode, done.stderr
+    assert "invalid" == json_lines(done.stdout)[0]["Outcome"]
+    assert "--profile" in done.stderr
+    assert 0 == center.simulator.calls()
+
+
+def test_all_denied_listing_exits_4_once(center: Center) -> None:
+    """--all whose ListInstances is denied: one line for all instances ("*"), exit 4."""
+    center.simulator.create_instance("x")
+    center.simulator.add_fault(Fault.access_denied(None), operation="ListInstances")
+
+    done = run_poller("wait", "--all", *center.options())
+
+    assert 4 == done.returncode, done.stderr
+    assert [("*", "error")] == [(r["InstanceArn"], r["Outcome"]) for r in json_lines(done.stdout)]
+    assert "sso:ListInstances" in done.stderr
+
+
+def test_all_listing_past_the_deadline_exits_3(center: Center) -> None:
+    """--all whose ListInstances outlasts --timeout: timed out (3), one line for all."""
+    center.simulator.add_fault(Fault.slow(SUBPROCESS_TIMEOUT, count=1), operation="ListInstances")
+
+    done = run_poller("wait", "--all", *center.options(), "--timeout", "1s")
+
+    assert 3 == done.returncode, done.stderr
+    assert [("*", "timed-out")] == [
+        (r["InstanceArn"], r["Outcome"]) for r in json_lines(done.stdout)
+    ]
+
+
+def test_all_with_no_instances_exits_0(center: Center) -> None:
+    """--all when ListInstances lists none: nothing to wait on, a warning, exit 0."""
+    done = run_poller("wait", "--all", *center.options())
+
+    assert 0 == done.returncode, done.stderr
+    assert "" == done.stdout
+    assert ["cli.no_instances"] == [e["event"] for e in json_lines(done.stderr)]
