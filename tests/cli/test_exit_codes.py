@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from poller.simulator import Fault
 
-from .conftest import SUBPROCESS_TIMEOUT, Center, json_lines, run_poller
+from .conftest import (
+    SUBPROCESS_TIMEOUT,
+    Center,
+    command_env,
+    json_lines,
+    poller_command,
+    run_poller,
+)
 
 BAD_ARN = "arn:aws:sso:::instance/ssoins-short"
 
@@ -247,3 +256,27 @@ def test_all_with_no_instances_exits_0(center: Center) -> None:
     assert 0 == done.returncode, done.stderr
     assert "" == done.stdout
     assert ["cli.no_instances"] == [e["event"] for e in json_lines(done.stderr)]
+
+
+def test_no_credentials_exits_4(center: Center) -> None:
+    """Without credentials no request is sent: an error (4) whose code says why."""
+    arn = center.simulator.create_instance("x")
+    env = {
+        k: v
+        for k, v in command_env().items()
+        if k not in {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    }
+
+    done = subprocess.run(
+        poller_command("wait", arn, *center.options()),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert 4 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert ("error", "NoCredentialsError") == (result["Outcome"], result["Error"]["Code"])
+    assert 0 == center.simulator.calls()
