@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from poller._outcome import Outcome
+
 __all__ = ["ObservedState", "WaitResult"]
 
 
@@ -41,6 +43,7 @@ class WaitResult:
         history: Each distinct state seen, in order.
         region_name: The Region waited on, for Region waits.
         request_id: The request waited on, for request waits.
+        outcome: ``reached``, or ``deleted`` / ``removed`` when the target was a removal.
     """
 
     instance_arn: str
@@ -51,6 +54,7 @@ class WaitResult:
     history: tuple[ObservedState, ...]
     region_name: str | None = None
     request_id: str | None = None
+    outcome: Outcome = Outcome.REACHED
 
     @property
     def instance(self) -> Any:

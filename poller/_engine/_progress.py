@@ -15,6 +15,7 @@ from poller._engine._acceptors import Observation
 from poller._engine._emit import emit, wanted
 from poller._engine._failures import WaitState
 from poller._engine._resource import Identity, Resource
+from poller._outcome import Outcome
 from poller._result import ObservedState, WaitResult
 from poller._settings import WaitSettings
 from poller.events import (
@@ -158,7 +159,7 @@ class Progress:
     def succeeded(self) -> WaitResult:
         """The target is reached: emit ``wait.succeeded`` and return the result."""
         self._end(WaitSucceeded)
-        removal = self.gone or self.until in self.resource.removals
+        removal = self.until in self.resource.removals
         return WaitResult(
             instance_arn=self.identity.instance_arn,
             until=self.until,
@@ -168,6 +169,7 @@ class Progress:
             history=tuple(self.history),
             region_name=self.identity.region_name,
             request_id=self.identity.request_id,
+            outcome=Outcome(self.until) if removal else Outcome.REACHED,
         )
 
     def failed(self, error: PollerError) -> PollerError:

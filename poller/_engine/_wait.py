@@ -88,12 +88,7 @@ class Wait:
         clock = loop_clock()
         self._sleep = loop_sleep()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
-        if self.deadline is None:
-            budget = self.settings.budget()
-            deadline = progress.started + budget
-        else:
-            deadline = self.deadline
-            budget = deadline - progress.started
+        deadline, budget = self._deadline(progress.started)
         if self._scope is not None:
             self._scope.deadline = deadline
         progress.begin(max(budget, 0.0))
@@ -130,6 +125,13 @@ class Wait:
                 # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
                 progress.cancelled()
             raise
+
+    def _deadline(self, started: float) -> tuple[float, float]:
+        """The wait's end on the loop's clock, and the seconds from *started* to it."""
+        if self.deadline is None:
+            budget = self.settings.budget()
+            return started + budget, budget
+        return self.deadline, self.deadline - started
 
     def _end(
         self, progress: Progress, decision: Decision, observation: Observation

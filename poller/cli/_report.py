@@ -108,7 +108,7 @@ def from_result(result: WaitResult) -> Report:
     instance = result.instance
     if instance is None:
         # A removal target (deleted) leaves nothing to describe: say how it ended instead.
-        outcome = Outcome.DELETED
+        outcome = result.outcome
         document = {
             "InstanceArn": arn,
             "Outcome": outcome.value,
