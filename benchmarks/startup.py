@@ -1,6 +1,10 @@
-"""Command start-up: ``poller wait ARN`` against ``aws sso-admin describe-instance``.
+"""Command start-up: ``poller wait ARN`` against a bare aiobotocore script and the AWS CLI.
 
-Both describe the same ACTIVE instance on the same local endpoint.
+The bare script and ``aws sso-admin describe-instance`` describe the same instance.
+
+All three describe the same ACTIVE instance on the same local endpoint. The bare script is
+what any Python tool on aiobotocore pays at the least: import it, make a client, send one
+request, print the answer as JSON.
 
 Each run is a fresh process, timed from spawn to exit with ``time.perf_counter``; the two
 commands alternate, and medians are compared. The AWS CLI pins its own botocore, so it lives in
@@ -49,6 +53,22 @@ def aws_cli(*, install: bool = True) -> Path | None:
             timeout=900,
         )
     return venv / "bin" / "aws"
+
+
+#: The least a Python program on aiobotocore does to describe an instance once.
+BARE_SCRIPT = """
+import asyncio, json, sys
+from aiobotocore.session import AioSession
+
+async def main():
+    session = AioSession()
+    async with session.create_client("sso-admin", endpoint_url=sys.argv[2]) as client:
+        answer = await client.describe_instance(InstanceArn=sys.argv[1])
+    answer.pop("ResponseMetadata", None)
+    print(json.dumps(answer, default=str))
+
+asyncio.run(main())
+"""
 
 
 def _poller_command() -> list[str]:
@@ -104,6 +124,7 @@ def run(*, quick: bool = False) -> dict[str, float]:
                 "json",
                 "-q",
             ],
+            "bare": [sys.executable, "-c", BARE_SCRIPT, arn, endpoint.endpoint_url],
             "aws": [
                 str(aws),
                 "sso-admin",
@@ -119,9 +140,9 @@ def run(*, quick: bool = False) -> dict[str, float]:
         for command in commands.values():  # warm the file cache and .pyc files, untimed
             _time(command, env)
         samples: dict[str, list[float]] = {name: [] for name in commands}
+        names = list(commands)
         for index in range(runs):
-            names = list(commands) if index % 2 == 0 else list(reversed(commands))
-            for name in names:
+            for name in names[index % 3 :] + names[: index % 3]:  # each goes first in turn
                 samples[name].append(_time(commands[name], env))
     medians = {name: median(values) for name, values in samples.items()}
     report(
@@ -131,8 +152,10 @@ def run(*, quick: bool = False) -> dict[str, float]:
                 "poller wait ARN",
                 f"{medians['poller'] * 1e3:6.0f} ms  ({' '.join(commands['poller'][:1])})",
             ),
+            ("bare aiobotocore one-shot script", f"{medians['bare'] * 1e3:6.0f} ms"),
             ("aws sso-admin describe-instance", f"{medians['aws'] * 1e3:6.0f} ms  ({aws})"),
-            ("poller / aws", f"{medians['poller'] / medians['aws']:6.2f}"),
+            ("poller / bare script", f"{medians['poller'] / medians['bare']:6.3f}"),
+            ("poller / aws", f"{medians['poller'] / medians['aws']:6.3f}"),
         ],
     )
     return medians
