@@ -14,12 +14,22 @@ from poller._result import WaitResult
 from poller._settings import WaitSettings
 from poller.exceptions import PollerError
 
-__all__ = ["DEFAULT_CONCURRENCY", "check_concurrency", "per_client", "run_many"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "check_concurrency",
+    "first_poll_spread",
+    "per_client",
+    "run_many",
+]
 
 #: Waits run at once. A waiting resource is a sleeping task of a few kilobytes (see
 #: BENCHMARKS.md), so the bound is generous: it guards memory, not the service, whose
 #: protection is the rate limit per account.
 DEFAULT_CONCURRENCY: Final = 1000
+
+#: First polls a process sends per second at most when many waits start at once: about what
+#: one core can send (a poll costs about a millisecond of CPU, BENCHMARKS.md).
+FIRST_POLLS_PER_SECOND: Final = 1000.0
 
 Ending = tuple[WaitResult | None, PollerError | None]
 """How one wait ended: its result, or its error."""
@@ -34,6 +44,16 @@ def check_concurrency(concurrency: int) -> int:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
     return concurrency
+
+
+def first_poll_spread(count: int, min_delay: float) -> float:
+    """Seconds over which the first polls of *count* waits are spread, at random.
+
+    Waits started together would otherwise send their first polls in the same instant and
+    stall the event loop; spread at the pace one process can send them, and never later than
+    the first ``min_delay``, a handful start at once and thousands within a few seconds.
+    """
+    return min(min_delay, max(count - 1, 0) / FIRST_POLLS_PER_SECOND)
 
 
 def per_client(

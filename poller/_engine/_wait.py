@@ -46,6 +46,7 @@ class Wait:
         uniform: The source of jitter.
         deadline: The end on the event loop's clock, shared with other waits started at other
             moments (a fan-out's); by default *settings* decide it when the wait starts.
+        phase: Seconds to wait before the first poll (a fan-out spreads its first polls).
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -62,6 +63,7 @@ class Wait:
         *,
         uniform: Uniform = random.uniform,
         deadline: float | None = None,
+        phase: float = 0.0,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -72,6 +74,7 @@ class Wait:
         self.uniform = uniform
         self.result: WaitResult | None = None
         self.deadline = deadline
+        self.phase = phase
         self._request = dict(resource.request(identity))
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
@@ -95,6 +98,8 @@ class Wait:
         try:
             if budget <= 0:
                 raise progress.failed(_failures.timed_out(progress.state(), None))
+            if self.phase > 0:
+                await self._sleep(min(self.phase, budget / 2))
             while True:
                 observation, latency = await self._poll(progress, deadline, clock)
                 acceptor, decision = decide(self.resource.acceptors, observation, self.until)

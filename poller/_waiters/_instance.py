@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
 import anyio
 
-from poller._engine._many import DEFAULT_CONCURRENCY, check_concurrency, per_client, run_many
+from poller._engine._many import (
+    DEFAULT_CONCURRENCY,
+    check_concurrency,
+    first_poll_spread,
+    per_client,
+    run_many,
+)
 from poller._engine._resource import Identity
 from poller._engine._wait import Wait
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RequestLimiter
@@ -229,8 +236,17 @@ async def wait_for_instances(
             raise ValueError(f"{arn!r} is listed twice with the same client")
         seen.add((id(client), arn))
     # Every argument is checked here, before the first request.
+    spread = first_poll_spread(len(pairs), settings.min_delay)
     waits = [
-        Wait(client, INSTANCE, Identity(arn), until, by_client[id(client)], deadline=deadline)
+        Wait(
+            client,
+            INSTANCE,
+            Identity(arn),
+            until,
+            by_client[id(client)],
+            deadline=deadline,
+            phase=random.uniform(0, spread),
+        )
         for client, arn in pairs
     ]
 
