@@ -104,9 +104,8 @@ class Progress:
         """
         self._latencies.append(latency)
         if observation.description is None:
-            self.last_error = observation
+            self.last_error = observation  # kept: a timeout's message names the last error seen
             return None
-        self.last_error = None
         description = observation.description
         self.last = description
         if description.status == self.resource.removal_status:
