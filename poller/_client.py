@@ -68,6 +68,7 @@ async def open_client(
     *,
     http: HttpBackend | None = None,
     session: AioSession | None = None,
+    verify: bool | str | None = None,
 ) -> AsyncIterator[Any]:
     """Open an aiobotocore ``sso-admin`` client, for callers that have none.
 
@@ -84,6 +85,8 @@ async def open_client(
             under trio and aiohttp otherwise.
         session: An aiobotocore session to create the client from (*profile* is then
             ignored); sharing one across many clients loads the service model once.
+        verify: How to check the endpoint's TLS certificate: the path of a CA bundle, False
+            not to check it, or None for botocore's default (its bundle, or AWS_CA_BUNDLE).
 
     Yields:
         The client, closed when the block ends.
@@ -92,7 +95,7 @@ async def open_client(
     config = client_config(http)
     session = session or AioSession(profile=profile)
     async with session.create_client(
-        "sso-admin", region_name=region, endpoint_url=endpoint_url, config=config
+        "sso-admin", region_name=region, endpoint_url=endpoint_url, config=config, verify=verify
     ) as client:
         yield client
 

@@ -24,6 +24,9 @@ class ExitCode(enum.IntEnum):
     """The deadline passed."""
     ERROR = 4
     """Denied, not found, or another API error."""
+    OUTPUT_FAILED = 74
+    """The results could not be written to stdout (a full disk, a closed stdout): sysexits.h's
+    EX_IOERR. A reader leaving a pipe early is not this: the outcome's own code stands."""
     SIGINT = 130
     """Interrupted (Ctrl-C)."""
     SIGTERM = 143

@@ -9,6 +9,8 @@ from typing import Any
 
 import anyio
 
+from poller._engine._acceptors import Observation, Verdict, decide
+from poller._engine._failures import WaitState
 from poller._engine._many import (
     DEFAULT_CONCURRENCY,
     check_concurrency,
@@ -29,6 +31,7 @@ from poller.exceptions import PollerError
 __all__ = [
     "InstanceOutcome",
     "look_at_instance",
+    "meets_target",
     "wait_for_instance",
     "wait_for_instances",
     "watch_instance",
@@ -139,6 +142,40 @@ async def look_at_instance(
     wait = Wait(client, INSTANCE, Identity(instance_arn), Target.ACTIVE, settings)
     description: InstanceDescription = await wait.look()
     return description
+
+
+def meets_target(
+    description: InstanceDescription,
+    until: Target | str = Target.ACTIVE,
+    *,
+    attempts: int = 1,
+    elapsed: float = 0.0,
+) -> bool:
+    """Whether *description* meets *until* now, by the instance's state table.
+
+    For a look (:func:`look_at_instance`) that must also say whether the target is reached:
+    True where a wait would succeed, False where it would go on waiting.
+
+    Args:
+        description: One DescribeInstance answer, parsed.
+        until: The target.
+        attempts: Requests that the look sent, for the error's context.
+        elapsed: Seconds that the look took, for the error's context.
+
+    Raises:
+        PollerError: The error the table gives the description for *until*, where the target
+            can never follow (CREATE_FAILED, UPDATE_FAILED, DELETE_IN_PROGRESS).
+        ValueError: An unknown target.
+    """
+    target = INSTANCE.target(until)
+    observation = Observation(description=description, operation=INSTANCE.operation)
+    _, decision = decide(INSTANCE.acceptors, observation, target)
+    if decision.verdict is Verdict.FAIL:
+        assert decision.build is not None
+        identity = Identity(description.instance_arn)
+        state = WaitState(INSTANCE, identity, target, description, attempts, elapsed)
+        raise decision.build(observation, state)
+    return decision.verdict is Verdict.SUCCESS
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
