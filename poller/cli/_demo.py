@@ -16,10 +16,9 @@ import anyio
 import structlog
 
 import poller
-from poller._outcome import ExitCode
 from poller._resources._instance import Target
 from poller.cli._options import wait_settings
-from poller.cli._report import Reporter
+from poller.cli._output import Reporter
 from poller.cli._wait import wait_all
 
 __all__ = ["demo"]
@@ -49,7 +48,7 @@ async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
         yield client
 
 
-async def _demo(reporter: Reporter) -> ExitCode:
+async def _demo(reporter: Reporter) -> int:
     from poller.simulator import Fault, Simulator, serve  # noqa: PLC0415 - aiohttp
 
     simulator = Simulator(time_scale=DEMO_TIME_SCALE, create_seconds=DEMO_CREATE_SECONDS)
@@ -74,6 +73,6 @@ async def _demo(reporter: Reporter) -> ExitCode:
         )
 
 
-def demo(reporter: Reporter) -> ExitCode:
+def demo(reporter: Reporter) -> int:
     """Run ``poller demo``; return the exit code of its wait (OK once the instance is ACTIVE)."""
-    return anyio.run(_demo, reporter)
+    return int(anyio.run(_demo, reporter))

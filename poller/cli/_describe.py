@@ -8,15 +8,15 @@ import functools
 import anyio
 
 import poller
-from poller._outcome import ExitCode
 from poller.cli._options import ClientOptions
-from poller.cli._report import Reporter, dump_json, from_error, not_started
+from poller.cli._output import Reporter
+from poller.cli._report import from_description, from_error, not_started
 from poller.exceptions import PollerError
 
 __all__ = ["describe", "run_describe"]
 
 
-async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> ExitCode:
+async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
     """Print the instance's DescribeInstance answer as the API's JSON; return the exit code.
 
     The library judges the answer (:func:`poller._waiters._instance.look_at_instance`): the
@@ -31,17 +31,18 @@ async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporte
             description = await look_at_instance(client, arn)
     except PollerError as error:
         reporter.report(from_error(error))
-        return error.exit_code
     except BotoCoreError as error:  # no client: no region, an unknown profile ...
-        report = not_started(arn, error)
-        reporter.report(report)
-        return report.exit_code
-    reporter.write(dump_json(description.to_api_json()))
-    return ExitCode.OK
+        reporter.report(not_started(arn, error))
+    else:
+        reporter.report(from_description(description))
+    reporter.console.finish()
+    return reporter.exit_code()
 
 
-def run_describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> ExitCode:
+def run_describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
     """Run :func:`describe` in a new event loop; return the exit code."""
-    return anyio.run(
-        functools.partial(describe, arn, client_options=client_options, reporter=reporter)
+    return int(
+        anyio.run(
+            functools.partial(describe, arn, client_options=client_options, reporter=reporter)
+        )
     )

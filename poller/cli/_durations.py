@@ -1,4 +1,8 @@
-"""Human durations for the command line: ``90``, ``90s``, ``15m``, ``1h30m``, ``500ms``."""
+"""Human durations for the command line: ``90``, ``90s``, ``15m``, ``1h30m``, ``500ms``.
+
+A wait's elapsed time is one figure at one precision everywhere the command shows it (the
+library's messages, stdout's ``Elapsed``, the console lines): tenths of a second.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,18 @@ import math
 import re
 from typing import Final
 
-__all__ = ["format_duration", "parse_duration", "spell_duration"]
+__all__ = [
+    "ELAPSED_DIGITS",
+    "format_duration",
+    "format_elapsed",
+    "parse_duration",
+    "polls",
+    "round_elapsed",
+    "spell_duration",
+]
+
+#: Decimals of an elapsed time, as the library's messages give it (``after 12.3 s``).
+ELAPSED_DIGITS: Final = 1
 
 _UNITS: Final[dict[str, float]] = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h|d)")
@@ -83,3 +98,18 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{minutes}m{secs:02d}s"
     return f"{secs}s"
+
+
+def round_elapsed(seconds: float) -> float:
+    """An elapsed time as stdout's ``Elapsed`` gives it: seconds, to a tenth."""
+    return round(max(seconds, 0.0), ELAPSED_DIGITS)
+
+
+def format_elapsed(seconds: float) -> str:
+    """An elapsed time as the library's messages and the console lines give it: ``12.3 s``."""
+    return f"{round_elapsed(seconds):.{ELAPSED_DIGITS}f} s"
+
+
+def polls(count: int) -> str:
+    """``1 poll``, ``3 polls``."""
+    return f"{count} poll" + ("" if count == 1 else "s")

@@ -7,58 +7,118 @@ refused input never load aiobotocore.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import click
+import structlog
 
 from poller._outcome import ExitCode
 from poller.cli import _options as options
+from poller.cli._arns import Arns, check_arn
 from poller.cli._group import LazyCommand, LazyGroup
+from poller.cli._output import Reporter
 from poller.cli._render import open_console
-from poller.cli._report import Reporter
+from poller.cli._report import signal_exit_code
+from poller.cli._streams import STREAM_ERRORS, guard_standard_fds
 
 __all__ = ["cli", "main"]
 
 _CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_EPILOG: Final = (
+_EXIT_CODES: Final = (
     "Exit codes: 0 target reached, 1 terminal failure state, 2 usage or bad input, "
-    "3 timed out, 4 denied, not found or other AWS error, 130 SIGINT, 143 SIGTERM "
-    "(with several instances, the highest). stdout: one JSON line per instance, the "
-    "DescribeInstance answer on success, else an object with an Outcome key."
+    "3 timed out (or, looking once, not yet), 4 denied, not found or other AWS error, "
+    "74 the results could not be written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM "
+    "(with several instances, the highest)."
 )
+_EPILOG: Final = (
+    f"{_EXIT_CODES} stdout: one line per instance (JSON, or text on a terminal), the "
+    "DescribeInstance answer on success, else an object with an Outcome key. ARN - reads "
+    "the ARNs from stdin, one per line or separated by spaces."
+)
+_GROUP_EPILOG: Final = f"""{_EXIT_CODES}
+
+\b
+Shell completion (bash, zsh, fish):
+  eval "$(_POLLER_COMPLETE=bash_source poller)"   # in ~/.bashrc
+  eval "$(_POLLER_COMPLETE=zsh_source poller)"    # in ~/.zshrc
+  _POLLER_COMPLETE=fish_source poller > ~/.config/fish/completions/poller.fish
+"""
 #: The simulator's own command, which needs aiohttp: imported only when it runs.
 _SIMULATE: Final = LazyCommand(
     "poller.simulator._cli:simulate_command",
     "Run a local Identity Center endpoint in the foreground.",
 )
+#: The signals that end the command before the event loop listens for them.
+_EARLY_SIGNALS: Final = (signal.SIGTERM, signal.SIGHUP)
+
+_logger = structlog.get_logger("poller")
 
 
-@click.group(cls=LazyGroup, lazy_commands={"simulate": _SIMULATE}, context_settings=_CONTEXT)
+@click.group(
+    cls=LazyGroup,
+    lazy_commands={"simulate": _SIMULATE},
+    context_settings=_CONTEXT,
+    epilog=_GROUP_EPILOG,
+)
 @click.version_option(package_name="poller")
 def cli() -> None:
     """Wait for AWS IAM Identity Center instances to settle."""
 
 
+def _check_targets(arns: Arns, *, all_instances: bool, allow_empty: bool) -> None:
+    if not arns and not all_instances:
+        raise click.UsageError("Give at least one instance ARN (or - to read them), or --all.")
+    if arns and all_instances:
+        raise click.UsageError("Give instance ARNs or --all, not both.")
+    if allow_empty and not all_instances:
+        raise click.UsageError("--allow-empty goes with --all.")
+
+
+def _start(
+    arns: Arns, *, output: str, query: Any, console_options: dict[str, Any], insecure: bool
+) -> Reporter | None:
+    """Open stderr and stdout for a run; None when results could not be written anyway."""
+    console = open_console(**console_options)
+    reporter = Reporter(output, console, query=query)
+    for arn, count in arns.repeated.items():
+        _logger.warning(
+            "cli.duplicate_arn",
+            instance_arn=arn,
+            message=f"{arn} is given {count} times: it counts once.",
+        )
+    if insecure:
+        _logger.warning(
+            "cli.insecure",
+            message="TLS certificates are not checked (--no-verify-ssl).",
+        )
+    return reporter if reporter.stdout_usable() else None
+
+
 @cli.command(epilog=_EPILOG)
-@click.argument("arns", metavar="ARN...", nargs=-1, callback=options.check_arns)
-@click.option("--all", "all_instances", is_flag=True, help="Wait on every instance listed.")
+@options.arns
+@options.all_instances
 @options.until
 @options.timeout
 @options.delays
 @options.region
 @options.profile
 @options.endpoint_url
+@options.tls
 @options.output
+@options.query
 @options.log_format
 @options.quiet
 @options.verbose
+@options.debug
 @options.backend
 def wait(
-    arns: list[str],
+    arns: Arns,
     *,
     all_instances: bool,
+    allow_empty: bool,
     until: str,
     timeout: float | None,
     min_delay: float | None,
@@ -66,50 +126,184 @@ def wait(
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
+    ca_bundle: str | None,
+    no_verify_ssl: bool,
     output: str,
+    query: Any,
     log_format: str,
     quiet: bool,
     verbose: bool,
+    debug: bool,
     backend: str,
 ) -> int:
     """Wait until each instance ARN reaches a state (all at once, under one deadline)."""
-    if not arns and not all_instances:
-        raise click.UsageError("Give at least one instance ARN, or --all.")
-    if arns and all_instances:
-        raise click.UsageError("Give instance ARNs or --all, not both.")
-    settings = options.wait_settings(timeout=timeout, min_delay=min_delay, max_delay=max_delay)
+    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
+    look_once = timeout == 0
+    # With --timeout 0 the delays are never used, but a bad pair is still bad input.
+    settings = options.wait_settings(
+        timeout=None if look_once else timeout, min_delay=min_delay, max_delay=max_delay
+    )
+    client_options = options.client_options(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        ca_bundle=ca_bundle,
+        no_verify_ssl=no_verify_ssl,
+    )
+    reporter = _start(
+        arns,
+        output=output,
+        query=query,
+        console_options={
+            "log_format": log_format,
+            "quiet": quiet,
+            "verbose": verbose,
+            "debug": debug,
+        },
+        insecure=no_verify_ssl,
+    )
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
+    if look_once:
+        from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
+
+        return run_check(
+            arns.unique,
+            all_instances=all_instances,
+            allow_empty=allow_empty,
+            until=until,
+            client_options=client_options,
+            reporter=reporter,
+            backend=backend,
+        )
     from poller.cli._wait import run_wait  # noqa: PLC0415 - keeps --help quick
 
-    console = open_console(log_format=log_format, quiet=quiet, verbose=verbose)
     return run_wait(
-        arns,
+        arns.unique,
         all_instances=all_instances,
+        allow_empty=allow_empty,
         until=until,
         settings=settings,
-        client_options=options.ClientOptions(region, profile, endpoint_url),
-        reporter=Reporter(output, console),
+        client_options=client_options,
+        reporter=reporter,
         backend=backend,
     )
 
 
 @cli.command(epilog=_EPILOG)
-@click.argument("arn", metavar="ARN", callback=lambda ctx, p, v: options.check_arn(v, ctx, p))
+@options.arns
+@options.all_instances
+@options.until
 @options.region
 @options.profile
 @options.endpoint_url
+@options.tls
+@options.output
+@options.query
 @options.log_format
+@options.quiet
+@options.debug
+@options.backend
+def check(
+    arns: Arns,
+    *,
+    all_instances: bool,
+    allow_empty: bool,
+    until: str,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    ca_bundle: str | None,
+    no_verify_ssl: bool,
+    output: str,
+    query: Any,
+    log_format: str,
+    quiet: bool,
+    debug: bool,
+    backend: str,
+) -> int:
+    """Look once: exit 0 if each instance is at the state now, 3 if not yet, else the failure."""
+    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
+    client_options = options.client_options(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        ca_bundle=ca_bundle,
+        no_verify_ssl=no_verify_ssl,
+    )
+    reporter = _start(
+        arns,
+        output=output,
+        query=query,
+        console_options={
+            "log_format": log_format,
+            "quiet": quiet,
+            "verbose": False,
+            "debug": debug,
+        },
+        insecure=no_verify_ssl,
+    )
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
+    from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
+
+    return run_check(
+        arns.unique,
+        all_instances=all_instances,
+        allow_empty=allow_empty,
+        until=until,
+        client_options=client_options,
+        reporter=reporter,
+        backend=backend,
+    )
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("arn", metavar="ARN", callback=lambda ctx, p, v: check_arn(v, ctx, p))
+@options.region
+@options.profile
+@options.endpoint_url
+@options.tls
+@options.query
+@options.log_format
+@options.debug
 def describe(
-    arn: str, *, region: str | None, profile: str | None, endpoint_url: str | None, log_format: str
+    arn: str,
+    *,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    ca_bundle: str | None,
+    no_verify_ssl: bool,
+    query: Any,
+    log_format: str,
+    debug: bool,
 ) -> int:
     """Print one DescribeInstance answer as JSON (the API's key names, ISO 8601 dates)."""
+    client_options = options.client_options(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        ca_bundle=ca_bundle,
+        no_verify_ssl=no_verify_ssl,
+    )
+    reporter = _start(
+        Arns([arn], {}),
+        output="json",
+        query=query,
+        console_options={
+            "log_format": log_format,
+            "quiet": False,
+            "verbose": False,
+            "debug": debug,
+        },
+        insecure=no_verify_ssl,
+    )
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
     from poller.cli._describe import run_describe  # noqa: PLC0415 - imports botocore
 
-    console = open_console(log_format=log_format, quiet=False, verbose=False)
-    return run_describe(
-        arn,
-        client_options=options.ClientOptions(region, profile, endpoint_url),
-        reporter=Reporter("json", console),
-    )
+    return run_describe(arn, client_options=client_options, reporter=reporter)
 
 
 @cli.command()
@@ -119,28 +313,39 @@ def demo(log_format: str) -> int:
     from poller.cli._demo import demo as run  # noqa: PLC0415 - aiohttp only when asked
 
     console = open_console(log_format=log_format, quiet=False, verbose=False)
-    return run(Reporter("json", console))
+    reporter = Reporter("json", console)
+    if not reporter.stdout_usable():
+        return ExitCode.OUTPUT_FAILED
+    return run(reporter)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``poller`` command; return its exit code."""
-    # Until the event loop listens for it, SIGTERM ends the command as the shell expects.
-    signal.signal(signal.SIGTERM, _terminated)
+    guard_standard_fds()
+    # Until the event loop listens for them, SIGTERM and SIGHUP end the command as the shell
+    # expects (SIGINT is Python's KeyboardInterrupt).
+    for signum in _EARLY_SIGNALS:
+        signal.signal(signum, _terminated)
     try:
         code = cli.main(args=argv, prog_name="poller", standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        with contextlib.suppress(*STREAM_ERRORS):  # a broken stderr does not change the code
+            exc.show()
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
-        return int(ExitCode.SIGINT)
-    except _Terminated:
-        return int(ExitCode.SIGTERM)
+        return signal_exit_code(signal.SIGINT)
+    except _Terminated as exc:
+        return signal_exit_code(exc.signum)
     return int(code) if isinstance(code, int) else int(ExitCode.OK)
 
 
 class _Terminated(BaseException):
-    """SIGTERM arrived before the waits could see it."""
+    """SIGTERM or SIGHUP arrived before the waits could see it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated
+    raise _Terminated(signum)

@@ -3,7 +3,8 @@
 Nothing here imports aiobotocore or botocore: ``--help`` and refused input answer at once.
 Durations are parsed once, by :class:`Duration`; the wait's settings are then checked by the
 library (:meth:`poller._settings.WaitSettings.of`), whose ValueError becomes a usage error
-naming the options at fault.
+naming the options at fault. A Region name is checked against the service's pattern, and a
+``--query`` compiled, before any request. The instance ARNs are read by :mod:`._arns`.
 """
 
 from __future__ import annotations
@@ -15,27 +16,35 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from poller._endpoint import check_endpoint_url
-from poller._engine._resource import Identity
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import DEFAULT_TIMEOUT, WaitSettings
+from poller.cli._arns import read_arns
 from poller.cli._durations import parse_duration, spell_duration
+from poller.cli._hints import sentence
+from poller.cli._output import OUTPUT_FORMS
 
 __all__ = [
+    "REGION_PATTERN",
     "ClientOptions",
     "Duration",
+    "all_instances",
+    "arns",
     "backend",
-    "check_arn",
-    "check_arns",
+    "client_options",
+    "debug",
     "delays",
     "endpoint_url",
     "log_format",
     "output",
     "profile",
+    "query",
     "quiet",
     "region",
     "timeout",
+    "tls",
     "until",
     "verbose",
     "wait_settings",
@@ -50,6 +59,9 @@ _OPTION_OF_SETTING: Final = {
     "max_delay": "--max-delay",
 }
 _SETTING: Final = re.compile(r"\b(" + "|".join(_OPTION_OF_SETTING) + r")\b")
+#: An AWS Region name: the service model's ``([a-z]+-){2,3}\d`` (us-east-1, us-gov-west-1,
+#: us-isob-east-1), with any number of digits at the end.
+REGION_PATTERN: Final = re.compile(r"[a-z]{2,}(-[a-z]+){1,2}-\d+")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -59,6 +71,8 @@ class ClientOptions:
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    verify: bool | str | None = None
+    """A CA bundle's path, False not to check certificates, None for botocore's default."""
 
 
 class Duration(click.ParamType):  # type: ignore[type-arg]
@@ -91,27 +105,33 @@ def wait_settings(
     except ValueError as error:
         # The library names its settings; the user knows them as options.
         message = _SETTING.sub(lambda m: _OPTION_OF_SETTING[m.group(1)], str(error))
-        raise click.UsageError(f"{message}.") from None
+        raise click.UsageError(sentence(message)) from None
 
 
-def check_arn(arn: str, ctx: click.Context | None, param: click.Parameter | None) -> str:
-    """*arn*, if the library would accept it as an instance ARN.
+def _check_region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or REGION_PATTERN.fullmatch(value):
+        return value
+    source = ctx.get_parameter_source(param.name) if param.name else None
+    given = "AWS_REGION" if source is ParameterSource.ENVIRONMENT else "--region"
+    raise click.BadParameter(
+        f"{given}={value!r} is not an AWS Region name, such as us-east-1 or eu-west-2.", ctx, param
+    )
 
-    Raises:
-        click.BadParameter: It would not (the library's message, and where to find ARNs).
-    """
+
+def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    # jmespath ships no type hints (botocore brings it); imported only with --query.
+    import jmespath  # type: ignore[import-untyped]  # noqa: PLC0415
+    from jmespath.exceptions import JMESPathError  # type: ignore[import-untyped]  # noqa: PLC0415
+
     try:
-        INSTANCE.check(Identity(arn))
-    except ValueError as error:
+        return jmespath.compile(value)
+    except JMESPathError as error:
+        message = " ".join(str(error).split())
         raise click.BadParameter(
-            f"{error} `aws sso-admin list-instances` lists yours.", ctx, param
+            f"{value!r} is not a JMESPath expression ({message.rstrip('.')}).", ctx, param
         ) from None
-    return arn
-
-
-def check_arns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
-    """Every ARN checked, repeats dropped (a repeated ARN is one wait, one result line)."""
-    return list(dict.fromkeys(check_arn(arn, ctx, param) for arn in value))
 
 
 def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -132,7 +152,14 @@ def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
-region = click.option("--region", help="AWS Region of the instances (default: your AWS config).")
+region = click.option(
+    "--region",
+    envvar="AWS_REGION",
+    show_envvar=True,
+    callback=_check_region,
+    help="AWS Region of the instances (default: AWS_REGION, as the AWS CLI reads it, "
+    "else your AWS config).",
+)
 profile = click.option("--profile", help="Named profile from your AWS config files.")
 endpoint_url = click.option(
     "--endpoint-url", callback=_check_endpoint, help="Another endpoint, e.g. `poller simulate`'s."
@@ -157,10 +184,42 @@ quiet = click.option("-q", "--quiet", is_flag=True, help="Show only errors on st
 verbose = click.option("-v", "--verbose", is_flag=True, help="Show every poll on stderr.")
 output = click.option(
     "--output",
-    type=click.Choice(["json", "text", "none"]),
-    default="json",
+    type=click.Choice(OUTPUT_FORMS),
+    default="auto",
     show_default=True,
-    help="Results on stdout: JSON lines, a line of text per instance, or nothing.",
+    help="Results on stdout: JSON lines, a line of text per instance, or nothing "
+    "(auto: text on a terminal, JSON elsewhere).",
+)
+query = click.option(
+    "--query",
+    callback=_compile_query,
+    metavar="JMESPATH",
+    help="Print what this JMESPath expression finds in each result, as the AWS CLI does "
+    "(e.g. IdentityStoreId).",
+)
+debug = click.option(
+    "--debug",
+    is_flag=True,
+    help="Show every poll and botocore's wire log on stderr (credentials and signatures removed).",
+)
+_ca_bundle = click.option(
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check the endpoint's TLS certificate against this CA bundle.",
+)
+_no_verify_ssl = click.option(
+    "--no-verify-ssl",
+    is_flag=True,
+    help="Do not check the endpoint's TLS certificate (a local endpoint).",
+)
+arns = click.argument("arns", metavar="ARN...", nargs=-1, callback=read_arns)
+_all = click.option(
+    "--all", "all_instances", is_flag=True, help="Every instance ListInstances lists."
+)
+_allow_empty = click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="With --all, none listed is a success (else exit 4, as kubectl does).",
 )
 until = click.option(
     "--until",
@@ -174,8 +233,8 @@ timeout = click.option(
     "--timeout",
     type=Duration(),
     default=None,
-    help=f"The limit of the whole command: every wait ends by then.  "
-    f"[default: {spell_duration(DEFAULT_TIMEOUT)}]",
+    help=f"The limit of the waits, from the first request: every wait ends by then. 0 looks "
+    f"once, as `poller check` does.  [default: {spell_duration(DEFAULT_TIMEOUT)}]",
 )
 _min_delay = click.option(
     "--min-delay",
@@ -196,3 +255,32 @@ _max_delay = click.option(
 def delays(function: F) -> F:
     """``--min-delay`` and ``--max-delay``."""
     return _min_delay(_max_delay(function))
+
+
+def tls(function: F) -> F:
+    """``--ca-bundle`` and ``--no-verify-ssl``."""
+    return _ca_bundle(_no_verify_ssl(function))
+
+
+def all_instances(function: F) -> F:
+    """``--all`` and ``--allow-empty``."""
+    return _all(_allow_empty(function))
+
+
+def client_options(
+    *,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    ca_bundle: str | None = None,
+    no_verify_ssl: bool = False,
+) -> ClientOptions:
+    """Where and how to connect, from the options.
+
+    Raises:
+        click.UsageError: Both --ca-bundle and --no-verify-ssl.
+    """
+    if ca_bundle is not None and no_verify_ssl:
+        raise click.UsageError("Give --ca-bundle or --no-verify-ssl, not both.")
+    verify: bool | str | None = False if no_verify_ssl else ca_bundle
+    return ClientOptions(region, profile, endpoint_url, verify)

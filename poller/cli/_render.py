@@ -7,18 +7,21 @@ lines elsewhere (CI logs are read by people); JSON lines with ``--log-format jso
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 import logging
+import os
 import shutil
 import sys
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any, Final, TextIO
 
 import structlog
 
-from poller.cli._durations import format_duration
+from poller.cli._durations import format_duration, format_elapsed, polls
+from poller.cli._status import WaitProgress, short_arn, status_line
+from poller.cli._streams import STREAM_ERRORS, silence
 from poller.events import (
     Event,
     InstanceStatusChanged,
@@ -32,42 +35,48 @@ __all__ = ["Console", "configure_logging", "log_level", "open_console", "short_a
 
 _CLEAR_LINE: Final = "\r\x1b[K"
 _EVENT_WIDTH: Final = 24
+#: The width of a terminal that does not say.
+_DEFAULT_COLUMNS: Final = 80
 
 
-def short_arn(arn: str) -> str:
-    """The instance id of an instance ARN (``ssoins-…``), which is what a person reads."""
-    return arn.rpartition("/")[2] or arn
+def _terminal_width(stream: TextIO) -> int:
+    """Columns of the terminal *stream* writes to (stderr's own, not stdout's), less one.
 
-
-@dataclasses.dataclass(slots=True)
-class _Progress:
-    """What the live status line shows about one wait."""
-
-    started: float
-    status: str = "…"
-    next_poll: float | None = None
-    retrying: bool = False
-    done: bool = False
+    The last column is left free: a line that fills it wraps on some terminals.
+    """
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        columns = shutil.get_terminal_size((_DEFAULT_COLUMNS, 24)).columns
+    return max(columns - 1, 1)
 
 
 class Console:
     """stderr: log lines, and on a terminal a live status line kept below them.
 
+    stderr carries only events: once writing to it fails (closed, a full disk, a terminal
+    gone), the console writes nothing more, and the waits go on as before.
+
     Args:
         stream: Where to write (stderr).
         live: Whether to draw the live status line.
+        width: The line's width; by default the terminal's, asked at each redraw.
     """
 
-    def __init__(self, stream: TextIO, *, live: bool) -> None:
+    def __init__(
+        self, stream: TextIO, *, live: bool, width: Callable[[], int] | None = None
+    ) -> None:
         self.stream = stream
         self.live = live
-        self._progress: dict[str, _Progress] = {}
+        self.broken = False
+        self._width = width or functools.partial(_terminal_width, stream)
+        self._progress: dict[str, WaitProgress] = {}
         self._drawn = False
 
     def write_line(self, text: str) -> None:
         """Write one line, keeping the status line below it."""
         self._clear()
-        self.stream.write(text + "\n")
+        self._put(text + "\n")
         self.redraw()
 
     def on_event(self, event: Event) -> None:
@@ -75,7 +84,7 @@ class Console:
         now = time.monotonic()
         progress = self._progress.get(event.instance_arn)
         if progress is None:
-            progress = self._progress[event.instance_arn] = _Progress(started=now)
+            progress = self._progress[event.instance_arn] = WaitProgress(started=now)
         # The pauses are the engine's (poll.scheduled, poll.retrying): none is guessed here.
         if isinstance(event, PollCompleted | InstanceStatusChanged):
             progress.status = event.status or "gone"
@@ -84,52 +93,59 @@ class Console:
             progress.retrying = isinstance(event, PollRetrying)
         elif event.name.startswith("wait.") and not isinstance(event, WaitStarted):
             progress.done = True
+            progress.next_poll = None
         self.redraw()
 
     def redraw(self) -> None:
         """Draw the status line again (the elapsed times move on)."""
         if not self.live:
             return
-        line = self._status_line(time.monotonic())
+        line = status_line(self._progress, time.monotonic(), self._width())
         self._clear()
         if line:
-            width = shutil.get_terminal_size((100, 24)).columns - 1
-            self.stream.write(line[:width])
+            self._put(line)
             self._drawn = True
-        self.stream.flush()
+        self._flush()
 
     def finish(self) -> None:
         """Take the status line away, for good."""
         self._clear()
         self.live = False
-        self.stream.flush()
+        self._flush()
 
     def hide(self) -> None:
         """Take the status line away until the next redraw."""
         self._clear()
-        self.stream.flush()
+        self._flush()
 
     def _clear(self) -> None:
         if self._drawn:
-            self.stream.write(_CLEAR_LINE)
+            self._put(_CLEAR_LINE)
             self._drawn = False
 
-    def _status_line(self, now: float) -> str:
-        parts = []
-        for arn, progress in self._progress.items():
-            if progress.done:
-                continue
-            text = f"{short_arn(arn)} {progress.status} {format_duration(now - progress.started)}"
-            if progress.next_poll is not None:
-                left = format_duration(max(progress.next_poll - now, 0.0))
-                if progress.next_poll <= now:
-                    text += " · polling"
-                elif progress.retrying:
-                    text += f" · retry in {left}"
-                else:
-                    text += f" · next poll in {left}"
-            parts.append(text)
-        return " | ".join(parts)
+    def _put(self, text: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.stream.write(text)
+            if not self.live:
+                self.stream.flush()
+        except STREAM_ERRORS:
+            self._break()
+
+    def _flush(self) -> None:
+        if self.broken:
+            return
+        try:
+            self.stream.flush()
+        except STREAM_ERRORS:
+            self._break()
+
+    def _break(self) -> None:
+        """Writing to stderr failed: events are dropped from now on; nothing else changes."""
+        self.broken = True
+        self.live = False
+        silence(self.stream)
 
 
 class _LineLogger:
@@ -165,7 +181,7 @@ def _render_console(_logger: Any, _method: str, event_dict: MutableMapping[str, 
 
 def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case per event
     """The words for an event; unknown events list their fields."""
-    elapsed = format_duration(float(f.get("elapsed", 0.0)))
+    elapsed = format_elapsed(float(f.get("elapsed", 0.0)))
     if name == "wait.started":
         return (
             f"waiting (timeout {format_duration(f['timeout'])}, polls "
@@ -189,7 +205,7 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
             f"{format_duration(f['delay'])} (poll {f.get('attempt')})"
         )
     if name == "wait.succeeded":
-        return f"done: {f.get('status') or 'gone'} after {elapsed}, {f.get('attempts')} polls"
+        return f"done: {f.get('status') or 'gone'} after {elapsed}, {polls(f.get('attempts', 0))}"
     if name == "wait.failed":
         reason = f": {f['reason']}" if f.get("reason") else ""
         return f"failed ({f.get('error')}){reason} after {elapsed}"
@@ -197,7 +213,7 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
     if name == "wait.cancelled":
         return f"cancelled in {f.get('status') or 'no state'} after {elapsed}"
-    if name == "cli.error":
+    if name.startswith("cli.") and "message" in f:  # the command's own: a message, a hint
         return f"{f.get('message')} {f.get('hint') or ''}".strip()
     return " ".join(f"{key}={value}" for key, value in f.items())
 
@@ -232,7 +248,7 @@ def log_level(*, verbose: bool, quiet: bool) -> int:
     return logging.DEBUG if verbose else logging.INFO
 
 
-def open_console(*, log_format: str, quiet: bool, verbose: bool) -> Console:
+def open_console(*, log_format: str, quiet: bool, verbose: bool, debug: bool = False) -> Console:
     """Configure structlog for stderr and return the console that writes there.
 
     Args:
@@ -240,12 +256,25 @@ def open_console(*, log_format: str, quiet: bool, verbose: bool) -> Console:
             ``console`` (console lines only) or ``json`` (JSON lines).
         quiet: Show only errors.
         verbose: Show every poll.
+        debug: Show every poll and botocore's wire log (credentials and signatures removed).
     """
-    live = log_format == "auto" and sys.stderr.isatty() and not quiet
+    live = log_format == "auto" and _is_terminal(sys.stderr) and not quiet
     console = Console(sys.stderr, live=live)
+    json_lines = log_format == "json"
     configure_logging(
-        json_lines=log_format == "json",
-        level=log_level(verbose=verbose, quiet=quiet),
+        json_lines=json_lines,
+        level=log_level(verbose=verbose or debug, quiet=quiet),
         console=console,
     )
+    if debug:
+        from poller.cli._debug import log_the_wire  # noqa: PLC0415 - only with --debug
+
+        log_the_wire(console, json_lines=json_lines)
     return console
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except STREAM_ERRORS:
+        return False

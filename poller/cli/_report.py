@@ -10,79 +10,42 @@ with an ``Outcome`` key, which API answers never have::
      "Instance": {...the last DescribeInstance answer, or null...}}
 
 ``Outcome`` and the exit code are the library's (:class:`poller.Outcome`, read from
-``error.outcome``; :class:`poller.ExitCode`); a cancelled wait adds ``"Signal": "SIGINT"``.
-``Error.Type`` names the :mod:`poller.exceptions` class, or ``ConfigurationError`` when
-botocore could not even make a client (no region, an unknown profile); ApiError adds ``Code``
-and ``RequestId`` (AWS's ID of the failed call). A failure before any instance was known
-(``--all`` whose ListInstances failed) reports ``"InstanceArn": "*"``.
+``error.outcome``; :class:`poller.ExitCode`); a cancelled wait adds ``"Signal": "SIGINT"`` and
+exits 128 plus the signal's number, as the shell does. ``Error.Type`` names the
+:mod:`poller.exceptions` class, or ``ConfigurationError`` when botocore could not even make a
+client (no region, an unknown profile); ApiError adds ``Code`` and ``RequestId`` (AWS's ID of
+the failed call). ``Attempts`` counts the requests the service saw (0 when none was sent) and
+``Elapsed`` is in seconds, to the tenth the messages use. A failure before any instance was
+known (``--all`` whose ListInstances failed, or listed none) reports ``"InstanceArn": "*"``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
 import signal
-import sys
-from typing import Any, Final, TextIO
+from typing import Any
 
-import structlog
-
-from poller._outcome import ExitCode, Outcome
+from poller._outcome import Outcome
 from poller._result import WaitResult
-from poller.cli._render import Console
-from poller.exceptions import (
-    ApiError,
-    EndpointUnreachableError,
-    InstanceDeletedError,
-    PollerError,
-)
+from poller.cli._durations import round_elapsed
+from poller.cli._hints import NETWORK_CODES, UNREACHABLE_HINT, hint_for, sentence
+from poller.events import WaitCancelled
+from poller.exceptions import ApiError, PollerError
 
 __all__ = [
     "Report",
-    "Reporter",
     "cancelled",
     "dump_json",
+    "from_description",
     "from_error",
     "from_result",
+    "gone",
     "listing_failed",
+    "no_instances",
     "not_started",
+    "signal_exit_code",
 ]
-
-_logger = structlog.get_logger("poller")
-
-#: Error codes of failures below HTTP (botocore's class names, and poller's own for garbled
-#: answers): the network or the endpoint, not the caller's credentials.
-_NO_ANSWER_CODES: Final = frozenset(
-    {
-        "ConnectionClosedError",
-        "ConnectTimeoutError",
-        "EndpointConnectionError",
-        "HTTPClientError",
-        "MalformedResponse",
-        "ProxyConnectionError",
-        "ReadTimeoutError",
-        "ResponseParserError",
-        "SSLError",
-    }
-)
-_NETWORK_HINT: Final = "The service did not answer properly: check the network and --endpoint-url."
-#: What to do about each outcome; :func:`_hint` refines a few by the error itself.
-_HINTS: Final = {
-    Outcome.FAILED: "The instance cannot get there: fix the cause and retry.",
-    Outcome.INVALID: "`aws sso-admin list-instances` lists your instance ARNs.",
-    Outcome.TIMED_OUT: "Wait longer with --timeout, or look at the instance.",
-    Outcome.DENIED: (
-        "Check which principal you are (`aws sts get-caller-identity`) and its permissions."
-    ),
-    Outcome.NOT_FOUND: (
-        "Point --region and --profile at the account and Region that hold the instance."
-    ),
-    Outcome.ERROR: (
-        "Check your credentials, --region and --profile (`aws sts get-caller-identity`)."
-    ),
-}
 
 
 def dump_json(value: object) -> str:
@@ -90,40 +53,59 @@ def dump_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), default=str)
 
 
+def signal_exit_code(signum: int) -> int:
+    """The shell's exit code for a command ended by signal *signum*: 128 plus its number."""
+    return 128 + int(signum)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Report:
     """One instance's ending: what to print, and which exit code it asks for."""
 
     instance_arn: str
-    exit_code: ExitCode
+    exit_code: int
     document: dict[str, Any]
     text: str
     message: str | None = None
     hint: str | None = None
 
 
+def from_description(description: Any) -> Report:
+    """An instance that is at the target: its DescribeInstance answer."""
+    arn = description.instance_arn
+    text = f"{arn}\t{description.status}"
+    if description.encryption_status is not None:
+        text += f"\tencryption {description.encryption_status}"
+    return Report(arn, Outcome.REACHED.exit_code, description.to_api_json(), text)
+
+
+def gone(instance_arn: str, outcome: Outcome, *, attempts: int, elapsed: float) -> Report:
+    """A removal reached (``deleted``): nothing is left to describe, so say how it ended."""
+    document = {
+        "InstanceArn": instance_arn,
+        "Outcome": outcome.value,
+        "Attempts": attempts,
+        "Elapsed": round_elapsed(elapsed),
+    }
+    return Report(instance_arn, outcome.exit_code, document, f"{instance_arn}\t{outcome.value}")
+
+
 def from_result(result: WaitResult) -> Report:
     """A wait that reached its target."""
-    arn = result.instance_arn
-    instance = result.instance
-    if instance is None:
-        # A removal target (deleted) leaves nothing to describe: say how it ended instead.
-        outcome = result.outcome
-        document = {
-            "InstanceArn": arn,
-            "Outcome": outcome.value,
-            "Attempts": result.attempts,
-            "Elapsed": round(result.elapsed, 3),
-        }
-        return Report(arn, outcome.exit_code, document, f"{arn}\t{outcome.value}")
-    text = f"{arn}\t{instance.status}"
-    if instance.encryption_status is not None:
-        text += f"\tencryption {instance.encryption_status}"
-    return Report(arn, Outcome.REACHED.exit_code, instance.to_api_json(), text)
+    if result.instance is None:
+        return gone(
+            result.instance_arn, result.outcome, attempts=result.attempts, elapsed=result.elapsed
+        )
+    return from_description(result.instance)
 
 
-def from_error(error: PollerError) -> Report:
-    """A wait that ended on one of poller's errors: its outcome and exit code are the error's."""
+def from_error(error: PollerError, *, hint: str | None = None) -> Report:
+    """A wait that ended on one of poller's errors: its outcome and exit code are the error's.
+
+    Args:
+        error: The error.
+        hint: What to do, when the error's own hint (:func:`hint_for`) does not fit.
+    """
     details: dict[str, Any] = {"Type": type(error).__name__, "Message": error.message}
     if error.reason is not None:
         details["Reason"] = error.reason
@@ -136,63 +118,65 @@ def from_error(error: PollerError) -> Report:
         "InstanceArn": error.instance_arn,
         "Outcome": outcome,
         "Attempts": error.attempts,
-        "Elapsed": round(error.elapsed, 3),
+        "Elapsed": round_elapsed(error.elapsed),
         "Error": details,
         "Instance": None if error.last is None else error.last.to_api_json(),
     }
     text = f"{error.instance_arn}\t{outcome}\t{error.status or '-'}\t{type(error).__name__}"
-    return Report(error.instance_arn, error.exit_code, document, text, error.message, _hint(error))
+    return Report(
+        error.instance_arn,
+        error.exit_code,
+        document,
+        text,
+        sentence(error.message),
+        sentence(hint or hint_for(error)),
+    )
 
 
-def _hint(error: PollerError) -> str:
-    """What to do: by the outcome, with the network and a deletion told apart."""
-    if isinstance(error, InstanceDeletedError):
-        return "Check the ARN, or wait with --until deleted."
-    if isinstance(error, EndpointUnreachableError) or (
-        isinstance(error, ApiError) and error.code in _NO_ANSWER_CODES
-    ):
-        return _NETWORK_HINT
-    return _HINTS.get(error.outcome, _HINTS[Outcome.ERROR])
-
-
-def _configuration(instance_arn: str, outcome: Outcome, message: str, hint: str) -> Report:
-    """An ending outside poller's error tree: botocore's own set-up, before any wait."""
+def _configuration(
+    instance_arn: str, outcome: Outcome, message: str, hint: str, *, kind: str
+) -> Report:
+    """An ending outside poller's error tree, before any request of the wait was sent."""
+    message = sentence(message)
     document = {
         "InstanceArn": instance_arn,
         "Outcome": outcome.value,
-        "Error": {"Type": "ConfigurationError", "Message": message},
+        "Attempts": 0,
+        "Elapsed": 0.0,
+        "Error": {"Type": kind, "Message": message},
         "Instance": None,
     }
     text = f"{instance_arn}\t{outcome.value}"
-    return Report(instance_arn, outcome.exit_code, document, text, message, hint)
+    return Report(instance_arn, outcome.exit_code, document, text, message, sentence(hint))
 
 
 def not_started(instance_arn: str, error: Exception) -> Report:
-    """No client could be made: no Region, an unknown profile, or another botocore error.
+    """No client could be made, or botocore failed before an answer: no wait ever ran.
 
-    These come from botocore before any wait exists, so no error class of poller's decides
-    them; the first two are the caller's input (``invalid``), the rest ``error``.
+    These come from botocore, so no error class of poller's decides them: no Region and an
+    unknown profile are the caller's input (``invalid``), the rest ``error``; an endpoint that
+    cannot be reached gets network advice, not credentials advice.
     """
     from botocore.exceptions import NoRegionError, ProfileNotFound  # noqa: PLC0415 - lazy
 
+    def configuration(outcome: Outcome, message: str, hint: str) -> Report:
+        return _configuration(instance_arn, outcome, message, hint, kind="ConfigurationError")
+
     if isinstance(error, NoRegionError):
-        return _configuration(
-            instance_arn,
+        return configuration(
             Outcome.INVALID,
-            "No AWS Region is configured.",
-            "Pass --region, or set AWS_REGION or a region in your profile.",
+            "No AWS Region is configured",
+            "Pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION) or a region in your profile.",
         )
     if isinstance(error, ProfileNotFound):
-        return _configuration(
-            instance_arn,
-            Outcome.INVALID,
-            f"{error}.",
-            "Check --profile against `aws configure list-profiles`.",
+        return configuration(
+            Outcome.INVALID, str(error), "Check --profile against `aws configure list-profiles`."
         )
-    return _configuration(
-        instance_arn,
+    if type(error).__name__ in NETWORK_CODES:
+        return configuration(Outcome.ERROR, str(error), UNREACHABLE_HINT)
+    return configuration(
         Outcome.ERROR,
-        f"{error}.",
+        str(error),
         "Configure credentials (`aws configure`, AWS_PROFILE, `aws sso login`) and retry.",
     )
 
@@ -203,76 +187,55 @@ def listing_failed(error: Exception) -> Report:
 
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
+        message = f"ListInstances failed with {details.get('Code', 'Unknown')}"
+        if details.get("Message"):
+            message += f": {details['Message']}"
         return _configuration(
             "*",
             Outcome.ERROR,
-            f"ListInstances failed with {details.get('Code', 'Unknown')}: {details.get('Message')}",
+            message,
             "Check your credentials and their sso:ListInstances permission.",
+            kind="ConfigurationError",
         )
     if isinstance(error, TimeoutError):
         return _configuration(
-            "*", Outcome.TIMED_OUT, "Timed out listing instances.", "Wait longer with --timeout."
+            "*",
+            Outcome.TIMED_OUT,
+            "Timed out listing instances",
+            "Wait longer with --timeout.",
+            kind="ConfigurationError",
         )
     return not_started("*", error)
 
 
-def cancelled(instance_arn: str, signum: int) -> Report:
-    """A wait stopped by SIGINT or SIGTERM: the shell's code for that signal."""
-    name = signal.Signals(signum).name
-    document = {"InstanceArn": instance_arn, "Outcome": Outcome.CANCELLED.value, "Signal": name}
-    text = f"{instance_arn}\t{Outcome.CANCELLED.value} ({name})"
-    return Report(instance_arn, ExitCode[name], document, text)
+def no_instances() -> Report:
+    """``--all``, and ListInstances lists none: nothing to wait on is not a success."""
+    return _configuration(
+        "*",
+        Outcome.NOT_FOUND,
+        "No instances: ListInstances lists none for these credentials and this Region",
+        "Check --region and --profile, or pass --allow-empty to accept none.",
+        kind="ResourceNotFoundError",
+    )
 
 
-class Reporter:
-    """Prints each report as it comes (stdout) and its error line (stderr, as an event).
+def cancelled(instance_arn: str, signum: int, ended: WaitCancelled | None = None) -> Report:
+    """A wait stopped by a signal: the shell's code for it (130 SIGINT, 143 SIGTERM ...).
 
     Args:
-        output: ``json``, ``text`` or ``none``.
-        console: The stderr writer, whose status line follows the events.
-        out: stdout.
+        instance_arn: The instance.
+        signum: The signal.
+        ended: The wait's ``wait.cancelled`` event, if it had started: its attempts and time.
     """
-
-    def __init__(self, output: str, console: Console, out: TextIO | None = None) -> None:
-        self.output = output
-        self.console = console
-        # sys.stdout is None when the command runs with stdout closed (`>&-`).
-        self.out = sys.stdout if out is None else out
-        self.out_gone = False
-        self.reports: dict[str, Report] = {}
-
-    def report(self, report: Report) -> None:
-        """Record and print *report*."""
-        self.reports[report.instance_arn] = report
-        if report.message is not None:
-            _logger.error(
-                "cli.error",
-                instance_arn=report.instance_arn,
-                message=report.message,
-                hint=report.hint,
-                exit_code=int(report.exit_code),
-            )
-        if self.output == "none":
-            return
-        self.write(dump_json(report.document) if self.output == "json" else report.text)
-
-    def write(self, line: str) -> None:
-        """Print one result line, unless stdout is gone (closed, or a pipe nobody reads)."""
-        if self.out is None or self.out_gone:
-            return
-        # On a terminal stdout and stderr share the screen: keep the status line off the result.
-        self.console.hide()
-        try:
-            self.out.write(line + "\n")
-            self.out.flush()
-        except (BrokenPipeError, ValueError):
-            # `poller wait ... | head -c0`: the reader left. The exit code still tells the
-            # outcome; stop writing, and keep Python from failing on the final flush.
-            self.out_gone = True
-            with contextlib.suppress(OSError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), self.out.fileno())
-        self.console.redraw()
-
-    def exit_code(self) -> ExitCode:
-        """The highest exit code of all reports (OK when there were none)."""
-        return max((r.exit_code for r in self.reports.values()), default=ExitCode.OK)
+    name = signal.Signals(signum).name
+    attempts = 0 if ended is None else ended.attempts
+    elapsed = 0.0 if ended is None else ended.elapsed
+    document = {
+        "InstanceArn": instance_arn,
+        "Outcome": Outcome.CANCELLED.value,
+        "Signal": name,
+        "Attempts": attempts,
+        "Elapsed": round_elapsed(elapsed),
+    }
+    text = f"{instance_arn}\t{Outcome.CANCELLED.value} ({name})"
+    return Report(instance_arn, signal_exit_code(signum), document, text)

@@ -122,7 +122,10 @@ def test_poll_completed_is_hidden_by_default(center: Center) -> None:
         ["--help"],
         ["wait", "--help"],
         ["wait", "not-an-arn"],
-        ["wait", "--timeout", "0", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
+        ["wait", "--max-delay", "0", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
+        ["wait", "--region", "us east 1", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
+        ["wait", "--query", "[", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
+        ["check", "-"],
     ],
 )
 def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
@@ -136,6 +139,7 @@ def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,  # `check -` finds no ARN there
         text=True,
         env=command_env(),
         timeout=SUBPROCESS_TIMEOUT,

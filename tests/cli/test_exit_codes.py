@@ -175,7 +175,7 @@ def test_until_deleted_prints_the_outcome(center: Center) -> None:
         (("wait", "--until", "gone", "x"), "'gone' is not one of"),
         (("wait", "--timeout", "-5s", "x"), "cannot be negative"),
         (("wait", "--timeout", "soon", "x"), "not a duration"),
-        (("wait", "--timeout", "0", "x"), "--timeout must be positive"),
+        (("wait", "--allow-empty", "x"), "--allow-empty goes with --all"),
         (("wait", "--max-delay", "0", "x"), "--max-delay must be positive"),
         (("wait", "--min-delay", "1m", "--max-delay", "5s", "x"), "above --max-delay"),
         (("wait", "--max-delay", "1s", "x"), "below this resource's default --min-delay"),
@@ -249,9 +249,21 @@ def test_all_listing_past_the_deadline_exits_3(center: Center) -> None:
     ]
 
 
-def test_all_with_no_instances_exits_0(center: Center) -> None:
-    """--all when ListInstances lists none: nothing to wait on, a warning, exit 0."""
+def test_all_with_no_instances_exits_4(center: Center) -> None:
+    """--all when ListInstances lists none: nothing was waited on, which is no success (4)."""
     done = run_poller("wait", "--all", *center.options())
+
+    assert 4 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert ("*", "not-found", 0) == (result["InstanceArn"], result["Outcome"], result["Attempts"])
+    [error] = [e for e in json_lines(done.stderr) if e["event"] == "cli.error"]
+    assert "No instances" in error["message"]
+    assert "--allow-empty" in error["hint"]
+
+
+def test_all_allow_empty_with_no_instances_exits_0(center: Center) -> None:
+    """--all --allow-empty when ListInstances lists none: nothing to wait on, a warning, 0."""
+    done = run_poller("wait", "--all", "--allow-empty", *center.options())
 
     assert 0 == done.returncode, done.stderr
     assert "" == done.stdout

@@ -9,6 +9,7 @@ import pytest
 
 from poller import events
 from poller.cli._render import Console, _render_console
+from poller.cli._status import WaitProgress, status_line
 from tests.fakes import ARN
 
 COMMON = {"instance_arn": ARN, "until": "active"}
@@ -154,3 +155,71 @@ def test_no_status_line_off_a_terminal() -> None:
     console.write_line("only this")
 
     assert "only this\n" == stream.getvalue()
+
+
+def progress_of(*statuses: str, next_poll: float | None = 3.0) -> dict[str, WaitProgress]:
+    """One wait per status, started at 0, polling again at *next_poll*."""
+    return {
+        f"arn:aws:sso:::instance/ssoins-{n:016d}": WaitProgress(
+            started=0.0, status=status, next_poll=next_poll
+        )
+        for n, status in enumerate(statuses)
+    }
+
+
+def test_one_wait_reads_as_its_instance() -> None:
+    """A single wait: its instance, status, time so far and the next poll."""
+    line = status_line(progress_of("CREATE_IN_PROGRESS", next_poll=15.0), now=12.0, width=79)
+
+    assert "ssoins-0000000000000000 CREATE_IN_PROGRESS 12s · next poll in 3.0s" == line
+
+
+def test_several_waits_read_as_counts() -> None:
+    """Several waits: how many, per status, and the soonest next poll."""
+    progress = progress_of("CREATE_IN_PROGRESS", "ACTIVE", "CREATE_IN_PROGRESS")
+
+    line = status_line(progress, now=0.0, width=79)
+
+    assert "3 waiting: 2 CREATE_IN_PROGRESS, 1 ACTIVE · next poll in 3.0s" == line
+
+
+def test_ended_waits_are_counted_as_done() -> None:
+    """Waits that ended are only counted; when all have, there is no line, and no next poll."""
+    progress = progress_of("CREATE_IN_PROGRESS", "ACTIVE", "CREATE_IN_PROGRESS")
+    for wait in list(progress.values())[:2]:
+        wait.done = True
+
+    one_left = status_line(progress, now=0.0, width=79)
+    list(progress.values())[2].done = True
+    none_left = status_line(progress, now=0.0, width=79)
+
+    assert one_left.endswith("· 2 done · next poll in 3.0s"), one_left
+    assert "" == none_left
+
+
+@pytest.mark.parametrize("width", range(1, 121))
+def test_the_line_always_fits(width: int) -> None:
+    """Fifty waits in many states fit any width, keeping the count as long as it can."""
+    statuses = [f"STATUS_{n % 7}_WITH_A_LONG_NAME" for n in range(50)]
+
+    line = status_line(progress_of(*statuses), now=0.0, width=width)
+
+    assert len(line) <= width
+    if width >= len("50 waiting"):
+        assert line.startswith("50 waiting")
+
+
+def test_on_80_columns_the_console_keeps_to_one_line() -> None:
+    """Many waits on an 80-column terminal: every status line drawn is shorter than 80."""
+    stream = io.StringIO()
+    console = Console(stream, live=True, width=lambda: 79)
+    arns = [f"arn:aws:sso:::instance/ssoins-{n:016d}" for n in range(12)]
+
+    for arn in arns:
+        common = {"instance_arn": arn, "until": "active"}
+        console.on_event(events.WaitStarted(**common, timeout=60, min_delay=2, max_delay=30))
+        console.on_event(events.PollScheduled(**common, attempt=1, delay=5.0, elapsed=0.1))
+
+    drawn = [part.rpartition("\x1b[K")[2] for part in stream.getvalue().split("\r")]
+    assert "12 waiting: 12 starting · next poll in" in drawn[-1]
+    assert all(len(line) < 80 for line in drawn)

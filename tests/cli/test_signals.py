@@ -1,4 +1,7 @@
-"""SIGINT and SIGTERM end ``poller wait`` promptly, with the shell's codes and no traceback."""
+"""SIGINT, SIGTERM and SIGHUP end ``poller wait`` promptly, with the shell's codes, no traceback.
+
+The shell's code for a signal is 128 plus its number: 130, 143 and 129.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ from poller.simulator import Fault
 from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
 
 
-@pytest.mark.parametrize(("signum", "expected"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "expected"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+)
 @pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
 def test_signal_cancels_the_waits(center: Center, signum: int, expected: int) -> None:
     """The waits see a real cancellation: wait.cancelled, a cancelled outcome, 130 or 143."""

@@ -1,0 +1,92 @@
+"""The instance ARNs a command is given: as arguments, or from stdin when the only one is ``-``.
+
+From stdin, ARNs are separated by any whitespace (one per line, or several on a line, as
+``aws sso-admin list-instances --query 'Instances[].InstanceArn' --output text`` prints
+them); blank lines are ignored. Each is checked as an argument is, before any request. An ARN
+given twice is waited on once, with a warning.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import sys
+from typing import Final, TextIO
+
+import click
+
+from poller._engine._resource import Identity
+from poller._resources._instance import INSTANCE
+
+__all__ = ["STDIN", "Arns", "check_arn", "read_arns"]
+
+#: The argument that stands for "read the ARNs from stdin".
+STDIN: Final = "-"
+
+
+def check_arn(
+    arn: str, ctx: click.Context | None, param: click.Parameter | None, *, where: str = ""
+) -> str:
+    """*arn*, if the library would accept it as an instance ARN.
+
+    Args:
+        arn: The ARN.
+        ctx: click's context, for the error.
+        param: The argument, for the error.
+        where: Where it came from, when not from the command line (`` (line 3 of stdin)``).
+
+    Raises:
+        click.BadParameter: It would not (the library's message, and where to find ARNs).
+    """
+    try:
+        INSTANCE.check(Identity(arn))
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{str(error).rstrip('.')}{where}. `aws sso-admin list-instances` lists yours.",
+            ctx,
+            param,
+        ) from None
+    return arn
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Arns:
+    """The checked ARNs, each once, in the order given; and those given more than once."""
+
+    unique: list[str]
+    repeated: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.unique)
+
+
+def _from_stdin(stdin: TextIO | None, ctx: click.Context, param: click.Parameter) -> list[str]:
+    if stdin is None:
+        raise click.BadParameter("'-' reads ARNs from stdin, which is closed.", ctx, param)
+    arns = []
+    for number, line in enumerate(stdin, start=1):
+        for word in line.split():
+            arns.append(check_arn(word, ctx, param, where=f" (line {number} of stdin)"))
+    if not arns:
+        raise click.BadParameter("'-' reads ARNs from stdin, which held none.", ctx, param)
+    return arns
+
+
+def read_arns(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...], stdin: TextIO | None = None
+) -> Arns:
+    """The ARN arguments (a click callback), or the ARNs on stdin for a lone ``-``.
+
+    Raises:
+        click.BadParameter: A malformed ARN, ``-`` beside other ARNs, or nothing on stdin.
+    """
+    if STDIN in value:
+        if len(value) > 1:
+            raise click.BadParameter(
+                "'-' (read ARNs from stdin) must be the only ARN argument.", ctx, param
+            )
+        given = _from_stdin(sys.stdin if stdin is None else stdin, ctx, param)
+    else:
+        given = [check_arn(arn, ctx, param) for arn in value]
+    counts = collections.Counter(given)
+    return Arns(list(counts), {arn: n for arn, n in counts.items() if n > 1})

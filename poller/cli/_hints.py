@@ -1,0 +1,92 @@
+"""What to do about an ending: the hint after each error line, and sentences that end once.
+
+The outcome picks the hint; a few errors refine it: a deletion, a KMS key policy, and an
+endpoint that never answered or is not AWS (the network, not the caller's credentials).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from poller._outcome import Outcome
+from poller.exceptions import (
+    AccessDeniedError,
+    ApiError,
+    EndpointUnreachableError,
+    InstanceDeletedError,
+    PollerError,
+)
+
+__all__ = [
+    "NETWORK_CODES",
+    "NETWORK_HINT",
+    "UNREACHABLE_HINT",
+    "hint_for",
+    "sentence",
+]
+
+#: Error codes of failures below HTTP (botocore's class names, and poller's own for garbled
+#: answers): the network or the endpoint, not the caller's credentials.
+NETWORK_CODES: Final = frozenset(
+    {
+        "ConnectionClosedError",
+        "ConnectTimeoutError",
+        "EndpointConnectionError",
+        "HTTPClientError",
+        "MalformedResponse",
+        "ProxyConnectionError",
+        "ReadTimeoutError",
+        "ResponseParserError",
+        "SSLError",
+    }
+)
+NETWORK_HINT: Final = "The service did not answer properly: check the network and --endpoint-url."
+UNREACHABLE_HINT: Final = (
+    "Nothing answered: check the network (a proxy, a firewall, a VPN), --region, "
+    "--endpoint-url, and for TLS errors --ca-bundle."
+)
+NOT_AWS_HINT: Final = "Another server answered: check --endpoint-url, --region and any proxy."
+KMS_HINT: Final = (
+    "The instance's customer managed KMS key must let you and Identity Center use it: check "
+    "its key policy (`aws kms get-key-policy --key-id KEY --policy-name default`)."
+)
+DELETED_HINT: Final = "Check the ARN, or wait with --until deleted."
+#: What to do about each outcome; :func:`hint_for` refines a few by the error itself.
+_BY_OUTCOME: Final = {
+    Outcome.FAILED: "The instance cannot get there: fix the cause and retry.",
+    Outcome.INVALID: "`aws sso-admin list-instances` lists your instance ARNs.",
+    Outcome.TIMED_OUT: "Wait longer with --timeout, or look at the instance.",
+    Outcome.DENIED: (
+        "Check which principal you are (`aws sts get-caller-identity`) and its permissions."
+    ),
+    Outcome.NOT_FOUND: (
+        "Point --region and --profile at the account and Region that hold the instance."
+    ),
+    Outcome.ERROR: (
+        "Check your credentials, --region and --profile (`aws sts get-caller-identity`)."
+    ),
+}
+
+
+def sentence(text: str) -> str:
+    """*text* ending in exactly one full stop (messages from botocore may bring their own)."""
+    text = text.rstrip()
+    if text.endswith(("?", "!", "…")):
+        return text
+    return text.rstrip(".") + "."
+
+
+def hint_for(error: PollerError) -> str:
+    """What to do: by the outcome, with the network, KMS and a deletion told apart."""
+    if isinstance(error, InstanceDeletedError):
+        return DELETED_HINT
+    if isinstance(error, AccessDeniedError) and error.kms:
+        return KMS_HINT
+    if isinstance(error, EndpointUnreachableError):
+        return UNREACHABLE_HINT
+    if isinstance(error, ApiError):
+        if error.code.isdigit():  # an HTTP status without an AWS error: not AWS
+            return NOT_AWS_HINT
+        if error.code in NETWORK_CODES:
+            return NETWORK_HINT
+    return _BY_OUTCOME.get(error.outcome, _BY_OUTCOME[Outcome.ERROR])

@@ -1,0 +1,111 @@
+"""What ``poller wait`` and ``poller check`` share while they run.
+
+A task listening for SIGINT, SIGTERM and SIGHUP cancels the work, so that each wait sees a
+real cancellation (and emits ``wait.cancelled``) before the command exits with the shell's
+code for the signal (128 plus its number: 130, 143, 129). Another redraws the live status
+line. ``--all`` lists the instances here, and the end of a run is written here: a cancelled
+line for each wait a signal stopped, and on a terminal one line for a person when all is well.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import anyio
+import structlog
+from anyio.abc import TaskStatus
+
+from poller._outcome import ExitCode
+from poller._resources._listing import listed_instance_arns
+from poller.cli._output import Reporter, success_line
+from poller.cli._render import Console
+from poller.cli._report import cancelled, listing_failed, no_instances
+
+__all__ = ["HANDLED_SIGNALS", "end_run", "listed_arns", "run_until_signal"]
+
+#: The signals that cancel the waits: Ctrl-C, `kill`, and a terminal that went away.
+HANDLED_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_REDRAW_EVERY: Final = 0.25
+_logger = structlog.get_logger("poller")
+
+
+async def _watch_signals(
+    on_signal: Callable[[int], None], *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+) -> None:
+    with anyio.open_signal_receiver(*HANDLED_SIGNALS) as signals:
+        task_status.started()
+        async for signum in signals:
+            on_signal(int(signum))
+            return
+
+
+async def _redraw(console: Console) -> None:
+    while True:
+        await anyio.sleep(_REDRAW_EVERY)
+        console.redraw()
+
+
+async def run_until_signal(body: Callable[[], Awaitable[None]], console: Console) -> int | None:
+    """Run *body* until it ends, or until a handled signal cancels it.
+
+    Returns:
+        The signal that cancelled *body*, or None.
+    """
+    received: list[int] = []
+    async with anyio.create_task_group() as group:
+
+        def on_signal(signum: int) -> None:
+            received.append(signum)
+            group.cancel_scope.cancel()
+
+        await group.start(_watch_signals, on_signal)
+        if console.live:
+            group.start_soon(_redraw, console)
+        await body()
+        group.cancel_scope.cancel()
+    return received[0] if received else None
+
+
+async def listed_arns(
+    client: Any, reporter: Reporter, *, deadline: float | None, allow_empty: bool
+) -> list[str]:
+    """Every instance ListInstances lists, read by *deadline* (epoch seconds), if any.
+
+    A failure is reported once, for all of them (``"*"``), and leaves nothing to wait on; so
+    does an empty listing (``not-found``), unless *allow_empty*.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - lazy
+
+    limit = None if deadline is None else max(deadline - time.time(), 0.0)
+    try:
+        with anyio.fail_after(limit):
+            arns = [arn async for arn in listed_instance_arns(client)]
+    except (BotoCoreError, ClientError, TimeoutError) as error:
+        reporter.report(listing_failed(error))
+        return []
+    if not arns:
+        if allow_empty:
+            _logger.warning("cli.no_instances", message="ListInstances lists none.")
+        else:
+            reporter.report(no_instances())
+    return list(dict.fromkeys(arns))
+
+
+def end_run(reporter: Reporter, arns: list[str], signum: int | None, *, until: str) -> int:
+    """Close a run: a cancelled line for each wait a signal stopped; the exit code of all.
+
+    Interrupted before ``--all`` had listed anything, one cancelled line stands for all.
+    """
+    console = reporter.console
+    if signum is not None:
+        for arn in arns or ["*"]:
+            if arn not in reporter.reports:
+                reporter.report(cancelled(arn, signum, reporter.cancellations.get(arn)))
+    code = reporter.exit_code()
+    if code == ExitCode.OK and reporter.reports and console.live:
+        console.write_line(success_line(reporter.reports, until))
+    console.finish()
+    return code

@@ -1,0 +1,106 @@
+"""The live status line: where the waits stand, in one line that fits the terminal.
+
+Pure: it is given what each wait is doing, the time and the width, and returns the line. One
+wait still going reads ``ssoins-… CREATE_IN_PROGRESS 12s · next poll in 3.0s``; several read
+as counts, ``3 waiting: 2 CREATE_IN_PROGRESS, 1 ACTIVE · 1 done · next poll in 3.0s``. A wait
+that has ended is only counted as done: nothing says "next poll" once every wait has ended.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from poller.cli._durations import format_duration
+
+__all__ = ["WaitProgress", "short_arn", "status_line"]
+
+_SEPARATOR: Final = " · "
+_ELLIPSIS: Final = "…"
+
+
+def short_arn(arn: str) -> str:
+    """The instance id of an instance ARN (``ssoins-…``), which is what a person reads."""
+    return arn.rpartition("/")[2] or arn
+
+
+@dataclasses.dataclass(slots=True)
+class WaitProgress:
+    """What the status line shows about one wait.
+
+    Attributes:
+        started: When the wait started (the clock of the ``now`` given to :func:`status_line`).
+        status: The last status seen.
+        next_poll: When the engine will poll again, if it has said.
+        retrying: Whether that poll retries a transient error.
+        done: Whether the wait has ended.
+    """
+
+    started: float
+    status: str = "starting"
+    next_poll: float | None = None
+    retrying: bool = False
+    done: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Part:
+    """A piece of the line; under a narrow terminal the lowest ``keep`` goes first."""
+
+    text: str
+    keep: int
+
+
+def status_line(progress: Mapping[str, WaitProgress], now: float, width: int) -> str:
+    """The status line for these waits at *now*, at most *width* characters ("" if none runs).
+
+    Args:
+        progress: Each wait's progress, by instance ARN, in the order they started.
+        now: The current time, on the clock of ``WaitProgress.started``.
+        width: The most characters the line may take (the terminal's width, less one).
+    """
+    waiting = {arn: p for arn, p in progress.items() if not p.done}
+    if not waiting or width <= 0:
+        return ""
+    done = len(progress) - len(waiting)
+    parts: list[_Part] = []
+    if len(waiting) == 1:
+        [(arn, only)] = waiting.items()
+        parts.append(_Part(f"{short_arn(arn)} {only.status}", 9))
+        parts.append(_Part(" " + format_duration(now - only.started), 2))
+    else:
+        counts = collections.Counter(p.status for p in waiting.values())
+        parts.append(_Part(f"{len(waiting)} waiting", 9))
+        parts.append(_Part(": " + ", ".join(f"{n} {s}" for s, n in counts.most_common()), 3))
+    if done:
+        parts.append(_Part(f"{_SEPARATOR}{done} done", 1))
+    pause = _pause(list(waiting.values()), now)
+    if pause:
+        parts.append(_Part(_SEPARATOR + pause, 5))
+    return _fit(parts, width)
+
+
+def _pause(waiting: Sequence[WaitProgress], now: float) -> str:
+    """What comes next for the wait that polls soonest."""
+    due = [p for p in waiting if p.next_poll is not None]
+    if not due:
+        return ""
+    soonest = min(due, key=lambda p: p.next_poll or 0.0)
+    assert soonest.next_poll is not None
+    if soonest.next_poll <= now:
+        return "polling"
+    left = format_duration(soonest.next_poll - now)
+    return f"retry in {left}" if soonest.retrying else f"next poll in {left}"
+
+
+def _fit(parts: list[_Part], width: int) -> str:
+    """Join *parts*, dropping the least needed until the line fits; cut it as a last resort."""
+    kept = list(parts)
+    while len("".join(p.text for p in kept)) > width and len(kept) > 1:
+        kept.remove(min(kept[1:], key=lambda p: p.keep))
+    line = "".join(p.text for p in kept)
+    if len(line) <= width:
+        return line
+    return line[: width - 1] + _ELLIPSIS

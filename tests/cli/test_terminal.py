@@ -1,0 +1,88 @@
+"""On a terminal: text results, a line for a person, and a live status line that fits."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import termios
+import time
+
+import pytest
+
+from .conftest import FAST, SUBPROCESS_TIMEOUT, Center, command_env, poller_command
+
+COLUMNS = 80
+#: What the live status line draws: a clear, the line, and the next clear's carriage return.
+STATUS_LINE = re.compile(r"\x1b\[K([^\r\n]*)\r")
+
+
+def run_on_terminal(*args: str) -> tuple[int, str]:
+    """Run ``python -m poller ARGS`` with stdout and stderr on an 80-column terminal."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, COLUMNS, 0, 0))
+    attributes = termios.tcgetattr(follower)
+    attributes[1] &= ~termios.OPOST  # "\n" as written, not "\r\n"
+    termios.tcsetattr(follower, termios.TCSANOW, attributes)
+    with subprocess.Popen(
+        poller_command(*args),
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=command_env(),
+    ) as process:
+        os.close(follower)
+        chunks = []
+        deadline = time.monotonic() + SUBPROCESS_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1.0)
+            if not ready:
+                if process.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait(SUBPROCESS_TIMEOUT)
+    os.close(leader)
+    return code, b"".join(chunks).decode()
+
+
+def test_a_terminal_gets_text_and_a_success_line(center: Center) -> None:
+    """--output auto prints text on a terminal, and the end says so in words."""
+    arn = center.simulator.create_instance("x", create_seconds=0)
+    url, region = center.endpoint_url, center.simulator.region
+
+    code, screen = run_on_terminal("wait", arn, "--endpoint-url", url, "--region", region, *FAST)
+
+    assert 0 == code, screen
+    assert f"{arn}\tACTIVE\tencryption ENABLED\n" in screen
+    assert '{"InstanceArn"' not in screen
+    assert f"✓ {arn.rpartition('/')[2]} is active." in screen
+
+
+@pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
+def test_several_waits_share_one_status_line_that_fits(center: Center) -> None:
+    """Three waits on 80 columns: one compact status line, never wider than the terminal."""
+    arns = [center.simulator.create_instance(f"i{n}") for n in range(3)]
+    url, region = center.endpoint_url, center.simulator.region
+
+    code, screen = run_on_terminal(
+        "wait", *arns, "--endpoint-url", url, "--region", region, "--timeout", "5s",
+        "--min-delay", "1s", "--max-delay", "2s",
+    )  # fmt: skip
+
+    assert 3 == code, screen
+    lines = STATUS_LINE.findall(screen)
+    assert any(line.startswith("3 waiting: 3 CREATE_IN_PROGRESS") for line in lines), lines
+    assert all(len(line) < COLUMNS for line in lines), lines
+    after_the_end = screen.rpartition("wait.timed_out")[2]
+    assert "next poll" not in after_the_end
