@@ -5,12 +5,16 @@
 #
 #   examples/wait_in_ci.sh INSTANCE_ARN [poller wait options, e.g. --region R --endpoint-url URL]
 set -u
+if [ $# -lt 1 ]; then
+  echo "usage: $0 INSTANCE_ARN [poller wait options]" >&2
+  exit 2
+fi
 arn=$1
 shift
 
-# JSON result on stdout (jq works on it), events on stderr.
-if result=$(poller wait "$arn" --timeout 20m "$@"); then
-  echo "ready: identity store $(printf '%s' "$result" | python3 -c 'import json,sys; print(json.load(sys.stdin)["IdentityStoreId"])')"
+# The identity store's ID on stdout (--query picks it, as with the AWS CLI), events on stderr.
+if store=$(poller wait "$arn" --timeout 20m --query IdentityStoreId --output text "$@"); then
+  echo "ready: identity store $store"
   exit 0
 else
   code=$?
@@ -20,6 +24,7 @@ case $code in
   2) echo "bad input: check the ARN and the options" >&2 ;;
   3) echo "not ready in time: run the step again later" >&2 ;;
   4) echo "access denied, no such instance, or AWS error: check the ARN and the job's role" >&2 ;;
-  130|143) echo "interrupted" >&2 ;;
+  74) echo "poller could not write its result" >&2 ;;
+  129|130|143) echo "interrupted" >&2 ;;
 esac
 exit "$code"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from poller.simulator import Simulator, serve_in_thread
+from poller.simulator import Fault, Simulator, serve_in_thread
 from tests.fakes import KMS_KEY
 
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
@@ -78,6 +78,31 @@ def test_delete_waits_until_gone(run: Any, sim: Simulator) -> None:
 
     assert 0 == done.returncode, done.stderr
     assert "DELETE_IN_PROGRESS -> gone" in done.stdout
+
+
+def test_delete_of_an_instance_already_gone(run: Any, sim: Simulator) -> None:
+    """An instance that is already gone is what a teardown wants: said plainly, exit 0."""
+    arn = sim.create_instance("doomed", create_seconds=0)
+    sim.delete_seconds = 0
+    sim.delete_instance(arn)
+
+    done = run("delete_instance.py", arn)
+
+    assert 0 == done.returncode, done.stderr
+    assert f"{arn} is already gone: nothing to delete\n" == done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_delete_denied_is_not_gone(run: Any, sim: Simulator) -> None:
+    """DeleteInstance denied for an instance that is still listed: a clear message, exit 4."""
+    arn = sim.create_instance("kept", create_seconds=0)
+    sim.add_fault(Fault.access_denied(), operation="DeleteInstance")
+
+    done = run("delete_instance.py", arn)
+
+    assert 4 == done.returncode, done.stderr
+    assert done.stderr.startswith(f"cannot delete {arn}: AccessDeniedException")
+    assert "Traceback" not in done.stderr
 
 
 def test_rotate_waits_until_enabled(run: Any, sim: Simulator) -> None:
@@ -187,12 +212,21 @@ def run_script(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
     }
     with serve_in_thread(sim) as server:
 
-        def run(arn: str) -> subprocess.CompletedProcess[str]:
+        def run(*arn: str) -> subprocess.CompletedProcess[str]:
+            if not arn:  # as a user would call it by mistake: nothing at all
+                return subprocess.run(
+                    ["bash", str(EXAMPLES / "wait_in_ci.sh")],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
             return subprocess.run(
                 [
                     "bash",
                     str(EXAMPLES / "wait_in_ci.sh"),
-                    arn,
+                    *arn,
                     "--endpoint-url",
                     server.endpoint_url,
                     "--region",
@@ -230,3 +264,13 @@ def test_shell_script_acts_on_the_exit_code(run_script: Any, sim: Simulator) -> 
 
     assert 1 == done.returncode
     assert "will not recover" in done.stderr
+
+
+def test_shell_script_without_arguments(run_script: Any, sim: Simulator) -> None:
+    """No ARN: a usage line and exit 2, not an unbound variable."""
+    done = run_script()
+
+    assert 2 == done.returncode
+    assert done.stderr.startswith("usage: ")
+    assert "unbound variable" not in done.stderr
+    assert 0 == sim.calls()
