@@ -112,17 +112,27 @@ async def test_throttling_is_retried_by_botocore(identity_center: LocalIdentityC
 
 
 def test_pytest_plugin(tmp_path: Path) -> None:
-    """``pytest_plugins = ["poller.testing"]`` gives a strict-mode suite the fixture."""
-    (tmp_path / "pytest.ini").write_text(
-        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+    """``pytest_plugins = ["poller.testing"]`` gives a suite on anyio's plugin the fixture."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            pytest_plugins = ["poller.testing"]
+
+            @pytest.fixture
+            def anyio_backend():
+                return "asyncio"
+            """
+        )
     )
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["poller.testing"]\n')
     (tmp_path / "test_plugin.py").write_text(
         textwrap.dedent(
             """
             import pytest
 
-            @pytest.mark.asyncio
+            @pytest.mark.anyio
             async def test_fixture(identity_center):
                 arn = identity_center.simulator.create_instance("p")
                 async with identity_center.client() as client:
