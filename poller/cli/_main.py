@@ -222,7 +222,7 @@ def check(
     debug: bool,
     backend: str,
 ) -> int:
-    """Look once: exit 0 if each instance is at the state now, 3 if not yet, else the failure."""
+    """Look at each instance once: exit 0 if it is at the state now, 3 if not yet."""
     _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
     client_options = options.client_options(
         region=region,

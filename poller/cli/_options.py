@@ -155,10 +155,9 @@ def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> st
 region = click.option(
     "--region",
     envvar="AWS_REGION",
-    show_envvar=True,
     callback=_check_region,
-    help="AWS Region of the instances (default: AWS_REGION, as the AWS CLI reads it, "
-    "else your AWS config).",
+    help="AWS Region of the instances (else AWS_REGION, as the AWS CLI reads it, then your "
+    "AWS config).",
 )
 profile = click.option("--profile", help="Named profile from your AWS config files.")
 endpoint_url = click.option(
