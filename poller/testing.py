@@ -7,9 +7,12 @@
         async with center.client() as client:
             await poller.wait_for_instance(client, arn, min_delay=0.01, max_delay=0.1)
 
-With pytest and pytest-asyncio, ``pytest_plugins = ["poller.testing"]`` in a ``conftest.py``
-provides the fixture :func:`identity_center` (``time_scale=1000`` unless parametrized
-indirectly with a dict of :class:`~poller.simulator.Simulator` options).
+With pytest, ``pytest_plugins = ["poller.testing"]`` in a ``conftest.py`` provides the async
+fixture :func:`identity_center` (``time_scale=1000`` unless parametrized indirectly with a dict
+of :class:`~poller.simulator.Simulator` options). anyio's pytest plugin runs it: set
+``anyio_mode = "auto"`` or mark the tests ``@pytest.mark.anyio``. The server needs asyncio, so
+make the ``anyio_backend`` fixture return ``"asyncio"``: by default the plugin runs each test
+on trio too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aiobotocore.session import AioSession
 
+from poller._client import client_config
 from poller.simulator import Server, Simulator, serve
 
 if TYPE_CHECKING:
@@ -62,7 +66,8 @@ class LocalIdentityCenter:
         """Open an aiobotocore sso-admin client for this endpoint with dummy credentials.
 
         Args:
-            config: Client settings (retries, timeouts), passed on unchanged.
+            config: Client settings (retries, timeouts), passed on unchanged; by default
+                poller's own, under which botocore retries nothing by itself.
 
         Yields:
             The client, closed when the block ends.
@@ -74,7 +79,7 @@ class LocalIdentityCenter:
             endpoint_url=self.endpoint_url,
             aws_access_key_id=DUMMY_ACCESS_KEY_ID,
             aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
-            config=config,
+            config=client_config() if config is None else config,
         ) as client:
             yield client
 
@@ -96,13 +101,13 @@ async def local_identity_center(**simulator_options: Any) -> AsyncIterator[Local
 
 
 try:
-    import pytest_asyncio
-except ImportError:  # not testing with pytest-asyncio: the helpers above still work
+    import pytest
+except ImportError:  # not testing with pytest: the helpers above still work
     pass
 else:
 
-    @pytest_asyncio.fixture
-    async def identity_center(request: Any) -> AsyncIterator[LocalIdentityCenter]:
+    @pytest.fixture
+    async def identity_center(request: pytest.FixtureRequest) -> AsyncIterator[LocalIdentityCenter]:
         """A local Identity Center for one test (time_scale 1000 unless parametrized)."""
         options = {"time_scale": FIXTURE_TIME_SCALE, **getattr(request, "param", {})}
         async with local_identity_center(**options) as center:

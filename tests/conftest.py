@@ -9,11 +9,24 @@ import pytest
 import structlog
 from aiobotocore.session import AioSession
 from aiobotocore.stub import AioStubber
+from trio.testing import MockClock
 
 from poller.events import Event
 
 #: Settings that make a wait fast and bounded in tests.
 FAST: dict[str, Any] = {"timeout": 10, "min_delay": 0, "max_delay": 0.001}
+
+
+@pytest.fixture
+def anyio_backend(request: pytest.FixtureRequest) -> str | tuple[str, dict[str, Any]]:
+    """The event loop of an async test: asyncio, or trio in virtual time if marked so.
+
+    A test marked ``virtual_time`` runs on trio with a fresh ``MockClock`` that jumps ahead
+    whenever every task sleeps: its timings are exact and cost no real time.
+    """
+    if request.node.get_closest_marker("virtual_time"):
+        return ("trio", {"clock": MockClock(autojump_threshold=0)})
+    return "asyncio"
 
 
 @pytest.fixture(autouse=True)

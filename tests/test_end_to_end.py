@@ -3,7 +3,8 @@
 A real aiobotocore client from ``poller.open_client`` (SigV4, botocore's parsing and its own
 retries) against the local endpoint of ``poller.simulator``, served from a thread. Each test
 runs on three legs: asyncio with aiobotocore's aiohttp session, asyncio with its httpx session,
-and trio with its httpx session.
+and trio with its httpx session: the leg decides ``anyio_backend``, the event loop that anyio's
+pytest plugin runs the test on.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 import anyio
 import pytest
+import sniffio
 from structlog.testing import capture_logs
 
 import poller
@@ -42,7 +44,7 @@ class Leg:
     http: HttpBackend
     endpoint_url: str
 
-    def run(
+    async def run(
         self, use: Callable[[Any], Awaitable[T]], *, prepare: Callable[[], object] = object
     ) -> T:
         """Open a client the way users do, on this leg, and run *use* with it.
@@ -50,21 +52,18 @@ class Leg:
         *prepare* runs once the client is open, so that a short simulated lifecycle it starts
         is not over before the first poll.
         """
+        assert self.backend == sniffio.current_async_library(), "anyio_backend follows the leg"
+        async with poller.open_client(
+            region="us-east-1", endpoint_url=self.endpoint_url, http=self.http
+        ) as client:
+            prepare()
+            return await use(client)
 
-        async def main() -> T:
-            async with poller.open_client(
-                region="us-east-1", endpoint_url=self.endpoint_url, http=self.http
-            ) as client:
-                prepare()
-                return await use(client)
-
-        return anyio.run(main, backend=self.backend)
-
-    def wait(
+    async def wait(
         self, arn: str, *, prepare: Callable[[], object] = object, **settings: Any
     ) -> poller.WaitResult:
         """wait_for_instance on this leg, with FAST settings unless overridden."""
-        return self.run(
+        return await self.run(
             lambda client: poller.wait_for_instance(client, arn, **(FAST | settings)),
             prepare=prepare,
         )
@@ -91,18 +90,25 @@ def sim() -> Simulator:
 @pytest.fixture(params=LEGS, ids=["asyncio-aiohttp", "asyncio-httpx", "trio-httpx"])
 def leg(request: pytest.FixtureRequest, sim: Simulator, aws_environment: None) -> Iterator[Leg]:
     """Each stack in turn, talking to *sim* over loopback."""
+    backend, http = request.param
     with serve_in_thread(sim) as server:
-        yield Leg(*request.param, endpoint_url=server.endpoint_url)
+        yield Leg(backend, http, server.endpoint_url)
 
 
-def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
+@pytest.fixture
+def anyio_backend(leg: Leg) -> str:
+    """The leg's event loop runs the test (in real time: the server is real)."""
+    return leg.backend
+
+
+async def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
     """CREATE_IN_PROGRESS waits; ACTIVE succeeds with the service's description."""
 
     async def scenario(client: Any) -> tuple[str, poller.WaitResult]:
         arn = sim.create_instance("e2e", create_seconds=500)  # once the client is ready
         return arn, await poller.wait_for_instance(client, arn, **FAST)
 
-    arn, result = leg.run(scenario)
+    arn, result = await leg.run(scenario)
 
     assert ["CREATE_IN_PROGRESS", "ACTIVE"] == [s.status for s in result.history]
     assert arn == result.instance.instance_arn
@@ -112,17 +118,17 @@ def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
 
 
 @pytest.mark.parametrize("target", [Target.ACTIVE, Target.ENCRYPTION_ENABLED])
-def test_create_failed(sim: Simulator, leg: Leg, target: Target) -> None:
+async def test_create_failed(sim: Simulator, leg: Leg, target: Target) -> None:
     """CREATE_FAILED raises InstanceCreateFailedError with the service's StatusReason."""
     arn = sim.create_instance("e2e", fail_reason="Organization limit reached")
 
     with pytest.raises(poller.InstanceCreateFailedError) as caught:
-        leg.wait(arn, until=target)
+        await leg.wait(arn, until=target)
 
     assert "Organization limit reached" == caught.value.reason
 
 
-def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
+async def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
     """ACTIVE with EncryptionStatus UPDATING waits; ENABLED succeeds."""
     arn = sim.create_instance("e2e", create_seconds=0)
 
@@ -131,7 +137,7 @@ def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
             arn, key_type="CUSTOMER_MANAGED_KEY", kms_key_arn=KMS_KEY, update_seconds=500
         )
 
-    result = leg.wait(arn, until="encryption-enabled", prepare=rotate)
+    result = await leg.wait(arn, until="encryption-enabled", prepare=rotate)
 
     assert [("ACTIVE", "UPDATING"), ("ACTIVE", "ENABLED")] == [
         (s.status, s.encryption_status) for s in result.history
@@ -140,7 +146,7 @@ def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
 
 
 @pytest.mark.parametrize("target", [Target.ACTIVE, Target.ENCRYPTION_ENABLED])
-def test_encryption_update_failed(sim: Simulator, leg: Leg, target: Target) -> None:
+async def test_encryption_update_failed(sim: Simulator, leg: Leg, target: Target) -> None:
     """UPDATE_FAILED raises EncryptionUpdateFailedError with the EncryptionStatusReason."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.update_encryption(
@@ -149,26 +155,28 @@ def test_encryption_update_failed(sim: Simulator, leg: Leg, target: Target) -> N
     sim.advance(60)
 
     with pytest.raises(poller.EncryptionUpdateFailedError) as caught:
-        leg.wait(arn, until=target)
+        await leg.wait(arn, until=target)
 
     assert "Key is disabled" == caught.value.reason
 
 
 @pytest.mark.parametrize("target", [Target.ACTIVE, Target.ENCRYPTION_ENABLED])
-def test_delete_in_progress_fails_living_targets(sim: Simulator, leg: Leg, target: Target) -> None:
+async def test_delete_in_progress_fails_living_targets(
+    sim: Simulator, leg: Leg, target: Target
+) -> None:
     """DELETE_IN_PROGRESS raises InstanceDeletedError when waiting for a living instance."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.delete_instance(arn, delete_seconds=600)
 
     with pytest.raises(poller.InstanceDeletedError, match="DELETE_IN_PROGRESS"):
-        leg.wait(arn, until=target)
+        await leg.wait(arn, until=target)
 
 
-def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> None:
+async def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> None:
     """DELETE_IN_PROGRESS waits; the AccessDenied that follows is the deletion: success."""
     arn = sim.create_instance("e2e", create_seconds=0)
 
-    result = leg.wait(
+    result = await leg.wait(
         arn, until="deleted", prepare=lambda: sim.delete_instance(arn, delete_seconds=500)
     )
 
@@ -177,55 +185,55 @@ def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> None:
     assert 0 == sim.calls("ListInstances")
 
 
-def test_never_existed_is_deleted(sim: Simulator, leg: Leg) -> None:
+async def test_never_existed_is_deleted(sim: Simulator, leg: Leg) -> None:
     """Denied and not listed: gone, which is success for DELETED ..."""
     sim.create_instance("another")
 
-    result = leg.wait(NEVER_EXISTED, until="deleted")
+    result = await leg.wait(NEVER_EXISTED, until="deleted")
 
     assert (1, 1) == (result.attempts, sim.calls("ListInstances"))
 
 
-def test_never_existed_is_an_error_for_active(sim: Simulator, leg: Leg) -> None:
+async def test_never_existed_is_an_error_for_active(sim: Simulator, leg: Leg) -> None:
     """... and ResourceNotFoundError when waiting for it to be ACTIVE (a typo, say)."""
     with pytest.raises(poller.ResourceNotFoundError, match="ListInstances does not list it"):
-        leg.wait(NEVER_EXISTED)
+        await leg.wait(NEVER_EXISTED)
 
 
-def test_permission_denied_but_listed(sim: Simulator, leg: Leg) -> None:
+async def test_permission_denied_but_listed(sim: Simulator, leg: Leg) -> None:
     """A missing DescribeInstance permission on a listed instance is never a deletion."""
     arn = sim.create_instance("e2e")
     sim.add_fault(Fault.access_denied(count=None), operation="DescribeInstance", instance_arn=arn)
 
     with pytest.raises(poller.AccessDeniedError) as caught:
-        leg.wait(arn, until="deleted")
+        await leg.wait(arn, until="deleted")
 
     assert caught.value.kms is False
     assert "sso:DescribeInstance" in str(caught.value)
 
 
-def test_permission_denied_everywhere(sim: Simulator, leg: Leg) -> None:
+async def test_permission_denied_everywhere(sim: Simulator, leg: Leg) -> None:
     """Denied DescribeInstance and ListInstances: AccessDeniedError saying it cannot tell."""
     arn = sim.create_instance("e2e")
     sim.add_fault(Fault.access_denied(count=None))
 
     with pytest.raises(poller.AccessDeniedError, match="cannot tell"):
-        leg.wait(arn, until="deleted")
+        await leg.wait(arn, until="deleted")
 
 
 @pytest.mark.parametrize("target", list(Target))
-def test_kms_access_denied(sim: Simulator, leg: Leg, target: Target) -> None:
+async def test_kms_access_denied(sim: Simulator, leg: Leg, target: Target) -> None:
     """AccessDenied with Reason KMS_AccessDeniedException is a key policy problem."""
     arn = sim.create_instance("e2e")
     sim.add_fault(Fault.access_denied(count=None, kms=True), instance_arn=arn)
 
     with pytest.raises(poller.AccessDeniedError) as caught:
-        leg.wait(arn, until=target)
+        await leg.wait(arn, until=target)
 
     assert (True, "KMS_AccessDeniedException") == (caught.value.kms, caught.value.reason)
 
 
-def test_unknown_status_waits(sim: Simulator, leg: Leg) -> None:
+async def test_unknown_status_waits(sim: Simulator, leg: Leg) -> None:
     """A Status this version does not know is waited on, with one warning."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.set_status(arn, "MIGRATING")
@@ -236,7 +244,7 @@ def test_unknown_status_waits(sim: Simulator, leg: Leg) -> None:
         if isinstance(event, UnknownStatusSeen):
             sim.set_status(arn, None)  # the migration ends: ACTIVE again
 
-    result = leg.wait(arn, on_event=hook)
+    result = await leg.wait(arn, on_event=hook)
 
     assert ["MIGRATING", "ACTIVE"] == [s.status for s in result.history]
     assert 1 == sum(isinstance(e, UnknownStatusSeen) for e in events)
@@ -254,13 +262,15 @@ def test_unknown_status_waits(sim: Simulator, leg: Leg) -> None:
     ],
     ids=["throttling", "kms-throttling", "internal", "http-503", "dropped", "malformed"],
 )
-def test_transient_faults_are_retried(sim: Simulator, leg: Leg, fault: Fault, code: str) -> None:
+async def test_transient_faults_are_retried(
+    sim: Simulator, leg: Leg, fault: Fault, code: str
+) -> None:
     """Faults the service recovers from never end a wait: retried, with poll.retrying."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.add_fault(fault, operation="DescribeInstance")
     events: list[Event] = []
 
-    result = leg.wait(arn, on_event=events.append)
+    result = await leg.wait(arn, on_event=events.append)
 
     retried = [e.error_code for e in events if isinstance(e, PollRetrying)]
     assert retried
@@ -268,16 +278,16 @@ def test_transient_faults_are_retried(sim: Simulator, leg: Leg, fault: Fault, co
     assert "ACTIVE" == result.instance.status
 
 
-def test_validation_exception(sim: Simulator, leg: Leg) -> None:
+async def test_validation_exception(sim: Simulator, leg: Leg) -> None:
     """A ValidationException from the service raises InvalidInstanceArnError."""
     arn = sim.create_instance("e2e")
     sim.add_fault(Fault.validation(count=None, message="Instance ARN is invalid"))
 
     with pytest.raises(poller.InvalidInstanceArnError, match="Instance ARN is invalid"):
-        leg.wait(arn)
+        await leg.wait(arn)
 
 
-def test_expired_credentials_are_an_api_error(sim: Simulator, leg: Leg) -> None:
+async def test_expired_credentials_are_an_api_error(sim: Simulator, leg: Leg) -> None:
     """Any other error code raises ApiError with the code and the request id."""
     arn = sim.create_instance("e2e")
     sim.add_fault(
@@ -285,13 +295,13 @@ def test_expired_credentials_are_an_api_error(sim: Simulator, leg: Leg) -> None:
     )
 
     with pytest.raises(poller.ApiError) as caught:
-        leg.wait(arn)
+        await leg.wait(arn)
 
     assert "ExpiredTokenException" == caught.value.code
     assert caught.value.aws_request_id
 
 
-def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> None:
+async def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> None:
     """An answer slower than the deadline is abandoned at the deadline: WaitTimeoutError."""
     arn = sim.create_instance("e2e")
     sim.add_fault(Fault.slow(5.0, count=None))
@@ -301,12 +311,12 @@ def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> None:
             await poller.wait_for_instance(client, arn, timeout=0.3, min_delay=0.01, max_delay=0.05)
         return caught.value
 
-    error = leg.run(scenario)
+    error = await leg.run(scenario)
 
     assert (1, None) == (error.attempts, error.last)
 
 
-def test_cancelled_mid_request(sim: Simulator, leg: Leg) -> None:
+async def test_cancelled_mid_request(sim: Simulator, leg: Leg) -> None:
     """Cancelled mid-request: wait.cancelled, re-raised, and the client still works after."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.add_fault(Fault.slow(5.0, count=1))
@@ -317,21 +327,21 @@ def test_cancelled_mid_request(sim: Simulator, leg: Leg) -> None:
             await poller.wait_for_instance(client, arn, on_event=events.append, **FAST)
         return scope.cancelled_caught, await poller.wait_for_instance(client, arn, **FAST)
 
-    cancelled, result = leg.run(scenario)
+    cancelled, result = await leg.run(scenario)
 
     assert cancelled
     assert [WaitCancelled] == [type(e) for e in events if e.name.startswith("wait.")][1:]
     assert "ACTIVE" == result.instance.status
 
 
-def test_every_request_is_an_attempt(sim: Simulator, leg: Leg) -> None:
-    """botocore retries nothing by itself: each throttle is a request, an attempt and an event."""
+async def test_every_request_is_an_attempt(sim: Simulator, leg: Leg) -> None:
+    """No retries inside botocore: each throttle is a request, an attempt and an event."""
     arn = sim.create_instance("e2e", create_seconds=0)
     sim.add_fault(Fault.throttling(count=6), operation="DescribeInstance")
     events: list[Event] = []
     limiter = poller.RateLimiter(rate=1000, burst=1000)
 
-    result = leg.wait(arn, on_event=events.append, limiter=limiter)
+    result = await leg.wait(arn, on_event=events.append, limiter=limiter)
 
     retried = [e for e in events if isinstance(e, PollRetrying)]
     assert 7 == sim.calls("DescribeInstance") == result.attempts
@@ -340,7 +350,7 @@ def test_every_request_is_an_attempt(sim: Simulator, leg: Leg) -> None:
     assert limiter.rate < 1000  # the limiter heard of the throttles
 
 
-def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
+async def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
     """No event, logged or handed to on_event, carries credentials, signatures or headers."""
     arn = sim.create_instance("e2e", create_seconds=30)
     sim.add_fault(Fault.throttling(count=2))
@@ -349,7 +359,7 @@ def test_no_credentials_in_events(sim: Simulator, leg: Leg) -> None:
     events: list[Event] = []
 
     with capture_logs() as logs, pytest.raises(poller.ApiError):
-        leg.wait(arn, on_event=events.append)
+        await leg.wait(arn, on_event=events.append)
 
     retried = [e.error_code for e in events if isinstance(e, PollRetrying)]
     assert ["ThrottlingException", "ThrottlingException", "MalformedResponse"] == retried

@@ -12,21 +12,20 @@ from structlog.testing import capture_logs
 import poller
 from poller.events import Event
 from tests.fakes import ARN, ScriptedClient, client_error, described
-from tests.test_loop import run_virtual
+
+pytestmark = pytest.mark.virtual_time
 
 COMMON = {"instance_arn": ARN, "until": "active"}
 
 
-def _scenario(client: ScriptedClient, hook: Any = None) -> Any:
-    async def scenario() -> Any:
-        return await poller.wait_for_instance(
-            client, ARN, timeout=10, min_delay=1, max_delay=1, on_event=hook
-        )
-
-    return run_virtual(scenario)
+async def _wait(client: ScriptedClient, hook: Any = None) -> poller.WaitResult:
+    """Wait on *client* for 10 s at most, polling once a second."""
+    return await poller.wait_for_instance(
+        client, ARN, timeout=10, min_delay=1, max_delay=1, on_event=hook
+    )
 
 
-def test_whole_event_stream_through_structlog() -> None:
+async def test_whole_event_stream_through_structlog() -> None:
     """A configured structlog receives each event once, named and keyed as in the table."""
     client = ScriptedClient(
         [
@@ -37,7 +36,7 @@ def test_whole_event_stream_through_structlog() -> None:
     )
 
     with capture_logs() as logs:
-        _scenario(client)
+        await _wait(client)
 
     assert [
         COMMON
@@ -123,13 +122,13 @@ def test_whole_event_stream_through_structlog() -> None:
     ] == logs
 
 
-def test_on_event_gets_the_same_events() -> None:
+async def test_on_event_gets_the_same_events() -> None:
     """on_event receives typed events whose fields are what structlog logs."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("CREATE_FAILED")])
     events: list[Event] = []
 
     with capture_logs() as logs, pytest.raises(poller.InstanceCreateFailedError):
-        _scenario(client, events.append)
+        await _wait(client, events.append)
 
     assert [e["event"] for e in logs] == [e.name for e in events]
     assert [{k: v for k, v in e.items() if k not in {"event", "log_level"}} for e in logs] == [
@@ -144,25 +143,25 @@ def test_on_event_gets_the_same_events() -> None:
     } == {k: v for k, v in events[-1].fields().items() if k not in COMMON}
 
 
-def test_failure_carries_the_reason() -> None:
+async def test_failure_carries_the_reason() -> None:
     """wait.failed carries AWS's own reason."""
     client = ScriptedClient([described("CREATE_FAILED", reason="Quota reached")])
     events: list[Event] = []
 
     with pytest.raises(poller.InstanceCreateFailedError):
-        _scenario(client, events.append)
+        await _wait(client, events.append)
 
     assert (events[-1].name, events[-1].reason) == ("wait.failed", "Quota reached")  # type: ignore[attr-defined]
 
 
-def test_unconfigured_structlog_goes_to_stdlib_logging(
+async def test_unconfigured_structlog_goes_to_stdlib_logging(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With structlog unconfigured, events go to the 'poller' logger and never to stdout."""
     assert not structlog.is_configured()
     caplog.set_level(logging.DEBUG, logger="poller")
 
-    _scenario(ScriptedClient([described("ACTIVE")]))
+    await _wait(ScriptedClient([described("ACTIVE")]))
 
     records = [r for r in caplog.records if r.name == "poller"]
     assert ["wait.started", "poll.completed", "instance.status_changed", "wait.succeeded"] == [
@@ -174,19 +173,19 @@ def test_unconfigured_structlog_goes_to_stdlib_logging(
     assert "" == capsys.readouterr().out
 
 
-def test_library_never_configures_structlog() -> None:
+async def test_library_never_configures_structlog() -> None:
     """A wait leaves structlog as unconfigured as it found it."""
-    _scenario(ScriptedClient([described("ACTIVE")]))
+    await _wait(ScriptedClient([described("ACTIVE")]))
 
     assert not structlog.is_configured()
 
 
-def test_each_transition_is_emitted_exactly_once() -> None:
+async def test_each_transition_is_emitted_exactly_once() -> None:
     """Repeated states emit poll.completed each time but status_changed only on change."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 4 + [described("ACTIVE")])
     events: list[Event] = []
 
-    _scenario(client, events.append)
+    await _wait(client, events.append)
 
     names = [e.name for e in events]
     assert 5 == names.count("poll.completed")

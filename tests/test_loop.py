@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
 
 import anyio
 import pytest
+import sniffio
+import trio
 from botocore.exceptions import (
     ConnectionClosedError,
     EndpointConnectionError,
@@ -28,31 +29,35 @@ from poller.events import Event, PollRetrying, WaitCancelled, WaitStarted, WaitT
 from tests.fakes import ARN, OTHER_ARN, ScriptedClient, client_error, described
 
 
-def run_virtual(test: Callable[[], Awaitable[Any]]) -> Any:
-    """Run *test* on trio with a clock that jumps ahead whenever every task sleeps."""
-    return anyio.run(
-        test, backend="trio", backend_options={"clock": MockClock(autojump_threshold=0)}
-    )
+@pytest.mark.virtual_time
+async def test_virtual_time_runs_on_a_fresh_mock_clock() -> None:
+    """A test marked virtual_time runs on trio, on a MockClock of its own that starts at 0."""
+    assert isinstance(trio.lowlevel.current_clock(), MockClock)
+    assert 0 == anyio.current_time()
 
 
-def test_timeout_sends_no_request_that_outlives_the_deadline() -> None:
+async def test_other_async_tests_run_on_asyncio() -> None:
+    """An async test without the marker runs on asyncio, in real time."""
+    assert "asyncio" == sniffio.current_async_library()
+
+
+@pytest.mark.virtual_time
+async def test_timeout_sends_no_request_that_outlives_the_deadline() -> None:
     """Polling a stuck instance ends at the deadline, every answer arriving before it."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")], latency=0.5)
     events: list[Event] = []
+    start = anyio.current_time()
 
-    async def scenario() -> tuple[float, poller.WaitTimeoutError]:
-        start = anyio.current_time()
-        with pytest.raises(poller.WaitTimeoutError) as caught:
-            await poller.wait_for_instance(client, ARN, timeout=60, on_event=events.append)
-        return start, caught.value
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=60, on_event=events.append)
 
-    start, error = run_virtual(scenario)
-
+    error = caught.value
     sent = [at - start for _, at in client.calls]
     assert all(at + 0.5 <= 60 for at in sent)
     assert sent[-1] >= 60 - 2 * 0.5  # the last poll leaves two round trips before the deadline
     assert error.elapsed <= 60
     assert len(sent) == error.attempts
+    assert error.last is not None
     assert "CREATE_IN_PROGRESS" == error.last.status
     assert isinstance(error, TimeoutError)
     assert isinstance(events[-1], WaitTimedOut)
@@ -60,7 +65,8 @@ def test_timeout_sends_no_request_that_outlives_the_deadline() -> None:
         assert part in str(error)
 
 
-def test_last_poll_is_judged() -> None:
+@pytest.mark.virtual_time
+async def test_last_poll_is_judged() -> None:
     """A state reached just before the deadline is seen by the last poll: success."""
 
     def answer() -> dict[str, Any]:
@@ -69,44 +75,36 @@ def test_last_poll_is_judged() -> None:
 
     client = ScriptedClient([answer], latency=0.5)
 
-    async def scenario() -> poller.WaitResult:
-        return await poller.wait_for_instance(client, ARN, timeout=60, max_delay=30)
-
-    result = run_virtual(scenario)
+    result = await poller.wait_for_instance(client, ARN, timeout=60, max_delay=30)
 
     assert "ACTIVE" == result.instance.status
     assert result.elapsed <= 60
 
 
-def test_in_flight_request_is_cut_at_the_deadline() -> None:
+@pytest.mark.virtual_time
+async def test_in_flight_request_is_cut_at_the_deadline() -> None:
     """A request slower than the whole timeout is cancelled at the deadline."""
     client = ScriptedClient([described("ACTIVE")], latency=100)
+    start = anyio.current_time()
 
-    async def scenario() -> tuple[float, poller.WaitTimeoutError]:
-        start = anyio.current_time()
-        with pytest.raises(poller.WaitTimeoutError) as caught:
-            await poller.wait_for_instance(client, ARN, timeout=10)
-        return anyio.current_time() - start, caught.value
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=10)
 
-    took, error = run_virtual(scenario)
-
+    took = anyio.current_time() - start
+    error = caught.value
     assert 10 == took
     assert (error.attempts, error.last) == (1, None)
 
 
-def test_throttling_doubles_the_next_delay() -> None:
+@pytest.mark.virtual_time
+async def test_throttling_doubles_the_next_delay() -> None:
     """With a fixed 2 s schedule, a throttled poll is followed by a 4 s pause."""
     client = ScriptedClient(
         [described("CREATE_IN_PROGRESS"), client_error("ThrottlingException"), described("ACTIVE")]
     )
     events: list[Event] = []
 
-    async def scenario() -> None:
-        await poller.wait_for_instance(
-            client, ARN, min_delay=2, max_delay=2, on_event=events.append
-        )
-
-    run_virtual(scenario)
+    await poller.wait_for_instance(client, ARN, min_delay=2, max_delay=2, on_event=events.append)
 
     times = [at for _, at in client.calls]
     assert [2, 4] == [b - a for a, b in itertools.pairwise(times)]
@@ -114,21 +112,20 @@ def test_throttling_doubles_the_next_delay() -> None:
     assert [4] == [e.delay for e in retrying]
 
 
-def test_transient_errors_count_against_the_deadline_only() -> None:
+@pytest.mark.virtual_time
+async def test_transient_errors_count_against_the_deadline_only() -> None:
     """Endless throttling times out at the deadline; no attempt cap ends it sooner."""
     client = ScriptedClient([client_error("ThrottlingException", reason="KMS_ThrottlingException")])
 
-    async def scenario() -> poller.WaitTimeoutError:
-        with pytest.raises(poller.WaitTimeoutError) as caught:
-            await poller.wait_for_instance(client, ARN, timeout=600, min_delay=1, max_delay=1)
-        return caught.value
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=600, min_delay=1, max_delay=1)
 
-    error = run_virtual(scenario)
-
+    error = caught.value
     assert error.attempts > 100
     assert error.last is None
 
 
+@pytest.mark.virtual_time
 @pytest.mark.parametrize(
     "failure",
     [
@@ -139,15 +136,12 @@ def test_transient_errors_count_against_the_deadline_only() -> None:
     ],
     ids=["connect", "read-timeout", "closed", "garbled"],
 )
-def test_transport_errors_are_retried(failure: Any) -> None:
+async def test_transport_errors_are_retried(failure: Any) -> None:
     """Connection and read errors, and garbled answers, are retried with poll.retrying."""
     client = ScriptedClient([failure, described("ACTIVE")])
     events: list[Event] = []
 
-    async def scenario() -> poller.WaitResult:
-        return await poller.wait_for_instance(client, ARN, on_event=events.append)
-
-    result = run_virtual(scenario)
+    result = await poller.wait_for_instance(client, ARN, on_event=events.append)
 
     retrying = [e for e in events if isinstance(e, PollRetrying)]
     expected = "MalformedResponse" if isinstance(failure, dict) else type(failure).__name__
@@ -156,34 +150,32 @@ def test_transport_errors_are_retried(failure: Any) -> None:
     assert ["ACTIVE"] == [s.status for s in result.history]
 
 
+@pytest.mark.virtual_time
 @pytest.mark.parametrize("latency", [0.0, 50.0], ids=["sleeping", "in-flight"])
-def test_cancellation_is_prompt_and_reraised(latency: float) -> None:
+async def test_cancellation_is_prompt_and_reraised(latency: float) -> None:
     """Cancelled while sleeping or mid-request: ends at once, emits wait.cancelled, re-raises."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")], latency=latency)
     events: list[Event] = []
     reraised: list[bool] = []
+    start = anyio.current_time()
 
-    async def scenario() -> float:
-        start = anyio.current_time()
-        with anyio.CancelScope() as scope:
+    with anyio.CancelScope() as scope:
 
-            async def cancel_soon() -> None:
-                await anyio.sleep(5)
-                scope.cancel()
+        async def cancel_soon() -> None:
+            await anyio.sleep(5)
+            scope.cancel()
 
-            async with anyio.create_task_group() as group:
-                group.start_soon(cancel_soon)
-                try:
-                    await poller.wait_for_instance(
-                        client, ARN, min_delay=30, max_delay=30, on_event=events.append
-                    )
-                except anyio.get_cancelled_exc_class():
-                    reraised.append(True)
-                    raise
-        return anyio.current_time() - start
+        async with anyio.create_task_group() as group:
+            group.start_soon(cancel_soon)
+            try:
+                await poller.wait_for_instance(
+                    client, ARN, min_delay=30, max_delay=30, on_event=events.append
+                )
+            except anyio.get_cancelled_exc_class():
+                reraised.append(True)
+                raise
 
-    took = run_virtual(scenario)
-
+    took = anyio.current_time() - start
     assert 5 == took
     assert [True] == reraised
     assert isinstance(events[0], WaitStarted)
@@ -206,7 +198,8 @@ async def test_cancellation_on_asyncio() -> None:
     assert 1 == len(client.calls)
 
 
-def test_watch_yields_each_distinct_state() -> None:
+@pytest.mark.virtual_time
+async def test_watch_yields_each_distinct_state() -> None:
     """watch_instance yields the first state and each change, and ends after the target."""
     client = ScriptedClient(
         [
@@ -217,14 +210,10 @@ def test_watch_yields_each_distinct_state() -> None:
             described("ACTIVE", "ENABLED"),
         ]
     )
+    seen: list[tuple[str | None, str | None]] = []
 
-    async def scenario() -> list[tuple[str | None, str | None]]:
-        seen = []
-        async for state in poller.watch_instance(client, ARN, until="encryption-enabled"):
-            seen.append((state.status, state.encryption_status))
-        return seen
-
-    seen = run_virtual(scenario)
+    async for state in poller.watch_instance(client, ARN, until="encryption-enabled"):
+        seen.append((state.status, state.encryption_status))
 
     assert [
         ("CREATE_IN_PROGRESS", None),
@@ -234,34 +223,33 @@ def test_watch_yields_each_distinct_state() -> None:
     assert 5 == len(client.calls)
 
 
-def test_watch_raises_failures() -> None:
+@pytest.mark.virtual_time
+async def test_watch_raises_failures() -> None:
     """watch_instance raises the same errors as wait_for_instance."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("CREATE_FAILED")])
 
     seen: list[str | None] = []
 
-    async def scenario() -> None:
+    async def read_all() -> None:
         async for state in poller.watch_instance(client, ARN):
             seen.append(state.status)
 
     with pytest.raises(poller.InstanceCreateFailedError):
-        run_virtual(scenario)
+        await read_all()
 
     assert ["CREATE_IN_PROGRESS", "CREATE_FAILED"] == seen
 
 
-def test_watch_stopped_early_is_cancelled() -> None:
+@pytest.mark.virtual_time
+async def test_watch_stopped_early_is_cancelled() -> None:
     """A watcher that stops reading ends the wait with wait.cancelled and no more polls."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")])
     events: list[Event] = []
 
-    async def scenario() -> None:
-        watch = poller.watch_instance(client, ARN, on_event=events.append)
-        async with aclosing(watch) as states:
-            async for _ in states:
-                break
-
-    run_virtual(scenario)
+    watch = poller.watch_instance(client, ARN, on_event=events.append)
+    async with aclosing(watch) as states:
+        async for _ in states:
+            break
 
     assert isinstance(events[-1], WaitCancelled)
     assert 1 == len(client.calls)
@@ -273,7 +261,8 @@ def test_watch_checks_arguments_at_call() -> None:
         poller.watch_instance(ScriptedClient([]), "arn:aws:sso:::instance/nope")
 
 
-def test_last_poll_is_judged_with_instant_answers() -> None:
+@pytest.mark.virtual_time
+async def test_last_poll_is_judged_with_instant_answers() -> None:
     """Even with no measured round trip, the last poll leaves before the deadline."""
 
     def answer() -> dict[str, Any]:
@@ -281,62 +270,56 @@ def test_last_poll_is_judged_with_instant_answers() -> None:
 
     client = ScriptedClient([answer])
 
-    async def scenario() -> poller.WaitResult:
-        return await poller.wait_for_instance(client, ARN, timeout=60, min_delay=10, max_delay=10)
+    result = await poller.wait_for_instance(client, ARN, timeout=60, min_delay=10, max_delay=10)
 
-    assert "ACTIVE" == run_virtual(scenario).instance.status
+    assert "ACTIVE" == result.instance.status
 
 
-def test_botocore_errors_are_api_errors() -> None:
+@pytest.mark.virtual_time
+async def test_botocore_errors_are_api_errors() -> None:
     """No credentials (botocore's own error, no HTTP answer) ends the wait with ApiError."""
     client = ScriptedClient([NoCredentialsError()])
     events: list[Event] = []
 
-    async def scenario() -> None:
-        await poller.wait_for_instance(client, ARN, on_event=events.append)
-
     with pytest.raises(poller.ApiError) as caught:
-        run_virtual(scenario)
+        await poller.wait_for_instance(client, ARN, on_event=events.append)
 
     assert "NoCredentialsError" == caught.value.code
     assert "botocore said: Unable to locate credentials" in str(caught.value)
     assert ["wait.started", "wait.failed"] == [e.name for e in events if e.name.startswith("wait")]
 
 
-def test_watcher_stopping_at_the_target_sees_success() -> None:
+@pytest.mark.virtual_time
+async def test_watcher_stopping_at_the_target_sees_success() -> None:
     """A watcher that breaks on ACTIVE has seen a finished wait: wait.succeeded, not cancelled."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS"), described("ACTIVE")])
     events: list[Event] = []
 
-    async def scenario() -> None:
-        async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
-            async for state in states:
-                if state.status == "ACTIVE":
-                    break
-
-    run_virtual(scenario)
+    async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
+        async for state in states:
+            if state.status == "ACTIVE":
+                break
 
     assert ["wait.started", "wait.succeeded"] == [
         e.name for e in events if e.name.startswith("wait.")
     ]
 
 
-def test_watcher_stopping_at_a_failure_sees_it_logged() -> None:
+@pytest.mark.virtual_time
+async def test_watcher_stopping_at_a_failure_sees_it_logged() -> None:
     """A watcher that breaks on CREATE_FAILED leaves wait.failed behind, not wait.cancelled."""
     client = ScriptedClient([described("CREATE_FAILED", reason="Quota")])
     events: list[Event] = []
 
-    async def scenario() -> None:
-        async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
-            async for _ in states:
-                break
-
-    run_virtual(scenario)
+    async with aclosing(poller.watch_instance(client, ARN, on_event=events.append)) as states:
+        async for _ in states:
+            break
 
     assert ["wait.started", "wait.failed"] == [e.name for e in events if e.name.startswith("wait.")]
 
 
-def test_a_failing_hook_cannot_swallow_cancellation() -> None:
+@pytest.mark.virtual_time
+async def test_a_failing_hook_cannot_swallow_cancellation() -> None:
     """A hook that raises on wait.cancelled does not replace the cancellation."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")])
 
@@ -344,34 +327,30 @@ def test_a_failing_hook_cannot_swallow_cancellation() -> None:
         if event.name == "wait.cancelled":
             raise RuntimeError("hook bug")
 
-    async def scenario() -> bool:
-        with anyio.move_on_after(5) as scope:
-            await poller.wait_for_instance(client, ARN, min_delay=30, max_delay=30, on_event=hook)
-        return scope.cancelled_caught
+    with anyio.move_on_after(5) as scope:
+        await poller.wait_for_instance(client, ARN, min_delay=30, max_delay=30, on_event=hook)
 
-    assert run_virtual(scenario)
+    assert scope.cancelled_caught
 
 
-def test_waits_sharing_a_limiter_are_paced_together() -> None:
+@pytest.mark.virtual_time
+async def test_waits_sharing_a_limiter_are_paced_together() -> None:
     """Two waits on one RateLimiter(1/s) never send two polls within a second."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 5 + [described("ACTIVE")])
+    limiter = poller.RateLimiter(rate=1, burst=1)
 
-    async def scenario() -> None:
-        limiter = poller.RateLimiter(rate=1, burst=1)
-        async with anyio.create_task_group() as group:
-            for arn in (ARN, OTHER_ARN):
-                group.start_soon(
-                    functools.partial(
-                        poller.wait_for_instance,
-                        client,
-                        arn,
-                        min_delay=0,
-                        max_delay=0.001,
-                        limiter=limiter,
-                    )
+    async with anyio.create_task_group() as group:
+        for arn in (ARN, OTHER_ARN):
+            group.start_soon(
+                functools.partial(
+                    poller.wait_for_instance,
+                    client,
+                    arn,
+                    min_delay=0,
+                    max_delay=0.001,
+                    limiter=limiter,
                 )
-
-    run_virtual(scenario)
+            )
 
     times = [at for _, at in client.calls]
     assert all(b - a >= 1 for a, b in itertools.pairwise(times))

@@ -9,25 +9,15 @@ from __future__ import annotations
 import collections
 import itertools
 import math
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 import pytest
 
 import poller
-from trio.testing import MockClock
-
 from poller import RateLimiter, wait_for_instances
 from poller._ratelimit import TokenBucket
 from tests.fakes import ARN, ScriptedClient, client_error, described
-
-
-def run_virtual(test: Callable[[], Awaitable[Any]]) -> Any:
-    """Run *test* on trio with a clock that jumps ahead whenever every task sleeps."""
-    return anyio.run(
-        test, backend="trio", backend_options={"clock": MockClock(autojump_threshold=0)}
-    )
 
 
 def arns(count: int) -> list[str]:
@@ -145,83 +135,74 @@ def test_bad_settings_are_refused(settings: dict[str, Any], error: type[Exceptio
 # -- the limiter, in virtual time ------------------------------------------------------------
 
 
-def test_limiter_spaces_requests_at_the_rate() -> None:
+@pytest.mark.virtual_time
+async def test_limiter_spaces_requests_at_the_rate() -> None:
     """Twenty acquirers at 10/s with a burst of 5: 5 at once, then one every 100 ms."""
     limiter = RateLimiter(rate=10, burst=5)
     times: list[float] = []
+    start = anyio.current_time()
 
-    async def scenario() -> None:
-        start = anyio.current_time()
+    async def one() -> None:
+        await limiter.acquire()
+        times.append(anyio.current_time() - start)
 
-        async def one() -> None:
-            await limiter.acquire()
-            times.append(anyio.current_time() - start)
-
-        async with anyio.create_task_group() as group:
-            for _ in range(20):
-                group.start_soon(one)
-
-    run_virtual(scenario)
+    async with anyio.create_task_group() as group:
+        for _ in range(20):
+            group.start_soon(one)
 
     assert [0.0] * 5 == times[:5]
     gaps = [b - a for a, b in itertools.pairwise(times[4:])]
     assert [pytest.approx(0.1)] * 15 == gaps
 
 
-def test_a_cancelled_acquirer_leaves_the_queue() -> None:
+@pytest.mark.virtual_time
+async def test_a_cancelled_acquirer_leaves_the_queue() -> None:
     """An acquirer cancelled while queued takes no token and blocks nobody."""
     limiter = RateLimiter(rate=1, burst=1)
-
-    async def scenario() -> float:
-        await limiter.acquire()  # the bucket is now empty
-        with anyio.move_on_after(0.5):
-            await limiter.acquire()
-        start = anyio.current_time()
+    await limiter.acquire()  # the bucket is now empty
+    with anyio.move_on_after(0.5):
         await limiter.acquire()
-        return anyio.current_time() - start
+    start = anyio.current_time()
 
-    assert 0.5 == pytest.approx(run_virtual(scenario))
+    await limiter.acquire()
+
+    assert 0.5 == pytest.approx(anyio.current_time() - start)
 
 
-def test_waiter_asks_the_limiter_before_each_request() -> None:
+@pytest.mark.virtual_time
+async def test_waiter_asks_the_limiter_before_each_request() -> None:
     """A wait with a limiter of 1 request/s polls once a second even with no delay."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 4 + [described("ACTIVE")])
+    limiter = RateLimiter(rate=1, burst=1)
 
-    async def scenario() -> None:
-        await poller.wait_for_instance(
-            client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=RateLimiter(rate=1, burst=1)
-        )
-
-    run_virtual(scenario)
+    await poller.wait_for_instance(
+        client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=limiter
+    )
 
     times = [at for _, at in client.calls]
     assert [pytest.approx(1.0, abs=0.01)] * 4 == [b - a for a, b in itertools.pairwise(times)]
 
 
-def test_throttled_waiter_halves_its_limiter() -> None:
+@pytest.mark.virtual_time
+async def test_throttled_waiter_halves_its_limiter() -> None:
     """A ThrottlingException answer is reported to the limiter, which halves its rate."""
     client = ScriptedClient([client_error("ThrottlingException"), described("ACTIVE")])
     limiter = RateLimiter(rate=8, burst=8, recovery=0.001)
 
-    async def scenario() -> None:
-        await poller.wait_for_instance(
-            client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=limiter
-        )
-
-    run_virtual(scenario)
+    await poller.wait_for_instance(
+        client, ARN, timeout=60, min_delay=0, max_delay=0.001, limiter=limiter
+    )
 
     assert 4.0 == pytest.approx(limiter.rate, rel=1e-3)
 
 
-def test_a_thousand_waiters_on_one_account_keep_to_its_rate() -> None:
+@pytest.mark.virtual_time
+async def test_a_thousand_waiters_on_one_account_keep_to_its_rate() -> None:
     """1,000 instances polled with no delay through one client never exceed 10 requests/s."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 3000 + [described("ACTIVE")])
     pairs = [(client, arn) for arn in arns(1000)]
 
-    async def scenario() -> None:
-        await wait_for_instances(pairs, timeout=3600, min_delay=0, max_delay=0.001)
-
-    run_virtual(scenario)
+    await wait_for_instances(pairs, timeout=3600, min_delay=0, max_delay=0.001)
 
     times = [at for _, at in client.calls]
     per_second = collections.Counter(int(t - times[0]) for t in times)

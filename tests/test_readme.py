@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 import textwrap
+from collections.abc import Awaitable, Callable
+from typing import cast
 
-import anyio
 import pytest
 
 import poller.exceptions
@@ -95,7 +96,7 @@ def test_error_tree_matches_the_exceptions_module() -> None:
     assert {*drawn, "PollerError"} == set(poller.exceptions.__all__)
 
 
-def test_first_example_runs(
+async def test_first_example_runs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The README's first example runs as written, against the local endpoint."""
@@ -103,6 +104,7 @@ def test_first_example_runs(
     body = "async def example(instance_arn):\n" + textwrap.indent(code, "    ")
     namespace: dict[str, object] = {}
     exec(body, namespace)  # our own README's code
+    example = cast("Callable[[str], Awaitable[None]]", namespace["example"])
     sim = Simulator(time_scale=1000.0)
     arn = sim.create_instance("readme", create_seconds=0)
     for name, value in {
@@ -115,7 +117,7 @@ def test_first_example_runs(
     with serve_in_thread(sim) as server:
         # botocore's per-service endpoint variable: the example itself stays unchanged.
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_ADMIN", server.endpoint_url)
-        anyio.run(namespace["example"], arn)  # type: ignore[arg-type]
+        await example(arn)
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("d-")
