@@ -67,7 +67,7 @@ def test_startup_runs() -> None:
 
     medians = startup.run(quick=True)
 
-    assert {"poller", "aws"} == set(medians)
+    assert {"poller", "bare", "aws"} == set(medians)
 
 
 def test_runner_accepts_a_selection(capsys: pytest.CaptureFixture[str]) -> None:

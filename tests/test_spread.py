@@ -28,7 +28,7 @@ async def test_thousands_of_first_polls_are_spread() -> None:
     start = anyio.current_time()
 
     outcomes = await poller.wait_for_instances(
-        [(client, arn) for arn in arns], min_delay=1, max_delay=2, rate=None
+        [(client, arn) for arn in arns], min_delay=1, max_delay=2, rate=None, concurrency=2000
     )
 
     first = [at - start for _, at in client.calls]

@@ -28,6 +28,9 @@ from poller.exceptions import AccessDeniedError, ApiError, PollerError
 
 __all__ = ["Wait"]
 
+#: Below this, a pause is no pause: the clock may not even move (float resolution), so the
+#: wait times out rather than poll again in the same instant.
+_SHORTEST_PAUSE: Final = 1e-3
 #: An endpoint that has never answered is given up on after this many failed connections ...
 UNREACHABLE_ATTEMPTS: Final = 3
 #: ... spread over at least this many seconds.
@@ -296,7 +299,7 @@ class Wait:
     ) -> None:
         """Sleep until the next poll, or time out when no poll can be answered in time."""
         remaining = deadline - clock() - progress.margin()
-        if remaining <= 0:
+        if remaining < _SHORTEST_PAUSE:
             raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
         delay = delay_for(
             progress.attempts,
