@@ -174,7 +174,9 @@ async def test_kms_access_denied_fails(stubbed: Stubbed, target: Target) -> None
 
 
 @pytest.mark.parametrize("target", LIVING_TARGETS)
-async def test_denied_and_unlisted_never_seen_is_not_found(stubbed: Stubbed, target: Target) -> None:
+async def test_denied_and_unlisted_never_seen_is_not_found(
+    stubbed: Stubbed, target: Target
+) -> None:
     """Denied, never seen and absent from ListInstances: ResourceNotFoundError (a typo)."""
     client, stubber = stubbed
     deny(stubber)
