@@ -21,8 +21,9 @@ from __future__ import annotations
 from poller.simulator._cli import simulate_command
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
+from poller.simulator._log import RequestRecord
 from poller.simulator._server import Server, make_app, serve, serve_in_thread
-from poller.simulator._simulator import RequestRecord, Simulator
+from poller.simulator._simulator import Simulator
 
 __all__ = [
     "Fault",

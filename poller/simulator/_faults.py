@@ -140,22 +140,51 @@ class _Armed:
     fault: Fault
     operation: str | None
     instance_arn: str | None
+    region_name: str | None
+    request_id: str | None
     remaining: int | None
+
+    def matches(
+        self,
+        operation: str,
+        instance_arn: str | None,
+        region_name: str | None,
+        request_id: str | None,
+    ) -> bool:
+        return (
+            (self.operation is None or self.operation == operation)
+            and (self.instance_arn is None or self.instance_arn == instance_arn)
+            and (self.region_name is None or self.region_name == region_name)
+            and (self.request_id is None or self.request_id == request_id)
+        )
 
 
 class FaultPlan:
-    """The armed faults, matched in the order they were added; safe to use from any thread."""
+    """The armed faults, matched in the order they were added; safe to use from any thread.
+
+    A fault applies to the requests that match every filter it was armed with: the
+    operation, and the ``InstanceArn``, ``RegionName`` and request ID (of a Describe or List
+    operation on a provisioning or assignment request) of the input.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._armed: list[_Armed] = []
 
     def add(
-        self, fault: Fault, *, operation: str | None = None, instance_arn: str | None = None
+        self,
+        fault: Fault,
+        *,
+        operation: str | None = None,
+        instance_arn: str | None = None,
+        region_name: str | None = None,
+        request_id: str | None = None,
     ) -> None:
-        """Arm *fault* for requests matching *operation* and *instance_arn* (``None``: any)."""
+        """Arm *fault* for requests matching every filter given (``None``: any)."""
         with self._lock:
-            self._armed.append(_Armed(fault, operation, instance_arn, fault.count))
+            self._armed.append(
+                _Armed(fault, operation, instance_arn, region_name, request_id, fault.count)
+            )
 
     def clear(self) -> None:
         """Disarm every fault."""
@@ -165,15 +194,20 @@ class FaultPlan:
     def __len__(self) -> int:
         return len(self._armed)
 
-    def take(self, operation: str, instance_arn: str | None) -> Fault | None:
+    def take(
+        self,
+        operation: str,
+        instance_arn: str | None = None,
+        *,
+        region_name: str | None = None,
+        request_id: str | None = None,
+    ) -> Fault | None:
         """Return the first fault matching this request, using up one of its count."""
         if not self._armed:  # the common case, without taking the lock
             return None
         with self._lock:
             for index, armed in enumerate(self._armed):
-                if armed.operation is not None and armed.operation != operation:
-                    continue
-                if armed.instance_arn is not None and armed.instance_arn != instance_arn:
+                if not armed.matches(operation, instance_arn, region_name, request_id):
                     continue
                 if armed.remaining is not None:
                     armed.remaining -= 1

@@ -8,7 +8,15 @@ therefore cost memory only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from poller.simulator._regions import Region
+
+if TYPE_CHECKING:
+    from poller.simulator._access_control import AccessControlConfiguration
+    from poller.simulator._assignments import Assignment
+    from poller.simulator._permission_sets import PermissionSet
+    from poller.simulator._requests import Request, RequestKind
 
 AWS_OWNED_KMS_KEY: Final = "AWS_OWNED_KMS_KEY"
 CUSTOMER_MANAGED_KEY: Final = "CUSTOMER_MANAGED_KEY"
@@ -25,11 +33,12 @@ UPDATE_FAILED: Final = "UPDATE_FAILED"
 
 @dataclass(slots=True)
 class Instance:
-    """A simulated Identity Center instance.
+    """A simulated Identity Center instance, and what lives in it.
 
     Times are simulated seconds, except ``created_at``: real (wall-clock) seconds since the
     simulator's clock started, so that ``CreatedDate`` never runs ahead of the wall clock at a
-    time scale above 1.
+    time scale above 1. Its Regions, attribute-based access control configuration, permission
+    sets, assignments and requests go with it when it is deleted.
     """
 
     arn: str
@@ -53,6 +62,28 @@ class Instance:
     forced_status_reason: str | None = None
     forced_encryption_status: str | None = None
     forced_encryption_reason: str | None = None
+    #: By name, the primary Region first.
+    regions: dict[str, Region] = field(default_factory=dict)
+    access_control: AccessControlConfiguration | None = None
+    permission_sets: dict[str, PermissionSet] = field(default_factory=dict)
+    #: By (account ID, permission set ARN), then by (principal type, principal ID).
+    assignments: dict[tuple[str, str], dict[tuple[str, str], Assignment]] = field(
+        default_factory=dict
+    )
+    #: Every request started on the instance, by kind, oldest first.
+    requests: dict[RequestKind, list[Request]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.regions:
+            # The primary Region is ACTIVE from the start, dated with the instance.
+            self.regions[self.region] = Region(self.region, self.created_at, 0.0, is_primary=True)
+
+    def live_regions(self, now: float) -> dict[str, Region]:
+        """Return the Regions at *now*, forgetting those whose removal has finished."""
+        gone = [name for name, region in list(self.regions.items()) if region.is_gone(now)]
+        for name in gone:
+            self.regions.pop(name, None)
+        return self.regions
 
     def is_gone(self, now: float) -> bool:
         """Tell whether the deletion has finished at *now*."""
@@ -109,12 +140,7 @@ class Instance:
             "Status": self.status(now),
             "PrimaryRegion": self.region,
             "Regions": [
-                {
-                    "RegionName": self.region,
-                    "Status": "ACTIVE",
-                    "AddedDate": created,
-                    "IsPrimaryRegion": True,
-                }
+                region.metadata(now, epoch) for region in list(self.live_regions(now).values())
             ],
         }
         if self.name is not None:

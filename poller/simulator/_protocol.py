@@ -20,6 +20,12 @@ SIGV4_ALGORITHM: Final = "AWS4-HMAC-SHA256"
 #: The body of a malformed-body fault: a JSON document cut short.
 MALFORMED_BODY: Final = b'{"InstanceArn": "arn:aws:sso:::instance/ssoins-'
 _GATEWAY_BODY: Final = "<html><body><h1>{status}</h1>The server is unavailable.</body></html>\n"
+#: The input members that name the provisioning or assignment request an operation asks about.
+_REQUEST_ID_MEMBERS: Final = (
+    "ProvisionPermissionSetRequestId",
+    "AccountAssignmentCreationRequestId",
+    "AccountAssignmentDeletionRequestId",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,28 @@ class Answer:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     error_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a request is about, as its input names it: what fault filters and the log see."""
+
+    instance_arn: str | None = None
+    region_name: str | None = None
+    request_id: str | None = None
+
+
+def subject_of(arguments: Mapping[str, Any]) -> Subject:
+    """Return the instance, Region and request that *arguments* name (strings only)."""
+
+    def text(member: str) -> str | None:
+        value = arguments.get(member)
+        return value if isinstance(value, str) else None
+
+    request_id = next(
+        (found for member in _REQUEST_ID_MEMBERS if (found := text(member)) is not None), None
+    )
+    return Subject(text("InstanceArn"), text("RegionName"), request_id)
 
 
 def new_request_id() -> str:

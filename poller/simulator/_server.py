@@ -14,9 +14,11 @@ from aiohttp import web
 
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
+from poller.simulator._log import RequestRecord
 from poller.simulator._operations import OPERATIONS
 from poller.simulator._protocol import (
     Answer,
+    Subject,
     bare_http_error,
     check_authorization,
     decode_input,
@@ -24,9 +26,10 @@ from poller.simulator._protocol import (
     malformed,
     new_request_id,
     operation_name,
+    subject_of,
     success,
 )
-from poller.simulator._simulator import RequestRecord, Simulator
+from poller.simulator._simulator import Simulator
 
 #: How long a stopping server waits for requests still being answered (a slow fault's sleep).
 _SHUTDOWN_TIMEOUT = 0.5
@@ -64,23 +67,27 @@ class _Endpoint:
         arrived = time.monotonic()
         request_id = new_request_id()
         operation = ""
-        instance_arn: str | None = None
+        subject = Subject()
         try:
             check_authorization(request.headers)
             operation = operation_name(request.headers, OPERATIONS)
             arguments = decode_input(await request.read())
-            candidate = arguments.get("InstanceArn")
-            instance_arn = candidate if isinstance(candidate, str) else None
-            fault = self.simulator.faults.take(operation, instance_arn)
+            subject = subject_of(arguments)
+            fault = self.simulator.faults.take(
+                operation,
+                subject.instance_arn,
+                region_name=subject.region_name,
+                request_id=subject.request_id,
+            )
             answer = await self._answer(fault, operation, arguments, request_id)
         except ServiceError as err:
             answer = error(err, request_id)
         if answer is None:
-            self._log(arrived, operation, instance_arn, 0, None)
+            self._log(arrived, operation, subject, 0, None)
             if request.transport is not None:
                 request.transport.close()
             return web.Response(status=204)  # never written: the connection is closed
-        self._log(arrived, operation, instance_arn, answer.status, answer.error_code)
+        self._log(arrived, operation, subject, answer.status, answer.error_code)
         return web.Response(status=answer.status, body=answer.body, headers=answer.headers)
 
     async def _answer(
@@ -99,9 +106,19 @@ class _Endpoint:
         return success(OPERATIONS[operation](self.simulator, arguments), request_id)
 
     def _log(
-        self, arrived: float, operation: str, arn: str | None, status: int, code: str | None
+        self, arrived: float, operation: str, subject: Subject, status: int, code: str | None
     ) -> None:
-        self.simulator.record(RequestRecord(arrived, operation, arn, status, code))
+        self.simulator.record(
+            RequestRecord(
+                arrived,
+                operation,
+                subject.instance_arn,
+                status,
+                code,
+                subject.region_name,
+                subject.request_id,
+            )
+        )
 
 
 def make_app(simulator: Simulator) -> web.Application:

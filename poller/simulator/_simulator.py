@@ -1,4 +1,4 @@
-"""The simulated service's state: instances, their clock, armed faults and the request log."""
+"""The simulated service's state: instances and their contents, clock, faults, request log."""
 
 from __future__ import annotations
 
@@ -6,33 +6,17 @@ import random
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from poller._arn import is_valid_instance_arn
+from poller.simulator._access_control import AccessControlScripts
+from poller.simulator._assignments import AssignmentScripts
 from poller.simulator._clock import SimulatedClock
-from poller.simulator._errors import ServiceError, access_denied
+from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultPlan
 from poller.simulator._instances import AWS_OWNED_KMS_KEY, Instance
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """One answered (or dropped) request.
-
-    Attributes:
-        time: :func:`time.monotonic` when the request arrived (real seconds).
-        operation: The operation named by ``X-Amz-Target`` (``""`` when there was none).
-        instance_arn: The ``InstanceArn`` of the input, if any.
-        status: The HTTP status answered; 0 when the connection was dropped.
-        error_code: The AWS error code answered, if any.
-    """
-
-    time: float
-    operation: str
-    instance_arn: str | None
-    status: int
-    error_code: str | None
+from poller.simulator._log import RequestRecord
+from poller.simulator._regions import RegionScripts
+from poller.simulator._requests import FailureRules, Request
 
 
 def _partition(region: str) -> str:
@@ -43,12 +27,17 @@ def _partition(region: str) -> str:
     return "aws"
 
 
-class Simulator:
-    """A local IAM Identity Center: instances whose lifecycles run on a simulated clock.
+class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
+    """A local IAM Identity Center whose lifecycles run on a simulated clock.
 
-    All durations are simulated seconds; *time_scale* simulated seconds pass per real second.
-    The methods here script the service directly (no HTTP, none of the service's conflict
-    checks); :func:`poller.simulator.serve` puts it on the wire. Safe to use from any thread.
+    Instances, and what a rollout starts in them: Regions, attribute-based access control,
+    permission-set provisioning, account assignments.
+
+    All durations are simulated seconds (``math.inf``: never over); *time_scale* simulated
+    seconds pass per real second. The methods here script the service directly: no HTTP, and
+    only the checks without which the state would make no sense (the service's conflict and
+    quota checks are the wire's). :func:`poller.simulator.serve` puts it on the wire. Safe to
+    use from any thread.
 
     Args:
         time_scale: Simulated seconds per real second.
@@ -61,8 +50,26 @@ class Simulator:
             with this ``StatusReason`` (scripted ones only when given it as *fail_reason*).
         update_fail_reason: When set, encryption updates started over the wire end
             ``UPDATE_FAILED`` with this ``EncryptionStatusReason``.
+        add_region_seconds: How long an added Region stays ``ADDING``.
+        remove_region_seconds: How long a Region stays ``REMOVING`` before it is gone.
+        region_quota: How many Regions besides the primary one AddRegion allows an instance
+            (``None``: no limit); beyond, ServiceQuotaExceededException.
+        access_control_seconds: How long an attribute-based access control configuration
+            stays ``CREATION_IN_PROGRESS``.
+        access_control_fail_reason: When set, configurations created over the wire end
+            ``CREATION_FAILED`` with this ``StatusReason``.
+        provisioning_seconds: How long a permission-set provisioning is ``IN_PROGRESS``.
+        provisioning_fail_reason: When set, provisioning requests received over the wire end
+            ``FAILED`` with this ``FailureReason`` (see also :meth:`fail_provisioning`).
+        assignment_seconds: How long an account-assignment creation or deletion is
+            ``IN_PROGRESS``.
+        assignment_fail_reason: When set, assignment requests received over the wire end
+            ``FAILED`` with this ``FailureReason`` (see also :meth:`fail_assignments`).
+        assignment_quota: How many account assignments (in place or being created) an
+            instance may have (``None``: no limit); beyond, CreateAccountAssignment answers
+            ServiceQuotaExceededException.
         request_log_size: How many recent requests :attr:`requests` keeps (0: none).
-        seed: Seed for the generated identifiers, for reproducible ARNs.
+        seed: Seed for the generated identifiers, for reproducible ARNs and request IDs.
         on_request: Called with each :class:`RequestRecord` as the request is answered (from
             the server's event loop: keep it quick, and let it raise nothing).
     """
@@ -78,6 +85,16 @@ class Simulator:
         update_seconds: float = 30.0,
         create_fail_reason: str | None = None,
         update_fail_reason: str | None = None,
+        add_region_seconds: float = 300.0,
+        remove_region_seconds: float = 120.0,
+        region_quota: int | None = None,
+        access_control_seconds: float = 10.0,
+        access_control_fail_reason: str | None = None,
+        provisioning_seconds: float = 15.0,
+        provisioning_fail_reason: str | None = None,
+        assignment_seconds: float = 10.0,
+        assignment_fail_reason: str | None = None,
+        assignment_quota: int | None = None,
         request_log_size: int = 10_000,
         seed: int | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
@@ -91,6 +108,16 @@ class Simulator:
         self.update_seconds = update_seconds
         self.create_fail_reason = create_fail_reason
         self.update_fail_reason = update_fail_reason
+        self.add_region_seconds = add_region_seconds
+        self.remove_region_seconds = remove_region_seconds
+        self.region_quota = region_quota
+        self.access_control_seconds = access_control_seconds
+        self.access_control_fail_reason = access_control_fail_reason
+        self.provisioning_seconds = provisioning_seconds
+        self.provisioning_fail_reason = provisioning_fail_reason
+        self.assignment_seconds = assignment_seconds
+        self.assignment_fail_reason = assignment_fail_reason
+        self.assignment_quota = assignment_quota
         self.on_request = on_request
         self.faults = FaultPlan()
         #: The most recent requests, oldest first (bounded by *request_log_size*).
@@ -104,6 +131,9 @@ class Simulator:
         self._order: list[str] = []  # every ARN ever created, append-only: list positions
         self._client_tokens: dict[str, tuple[str, Any]] = {}
         self._rejected_keys: dict[str, str] = {}
+        self._async_requests: dict[str, Request] = {}
+        self._assignment_failures = FailureRules()
+        self._provisioning_failures = FailureRules()
 
     # -- time -------------------------------------------------------------------------------
 
@@ -115,10 +145,6 @@ class Simulator:
     @time_scale.setter
     def time_scale(self, value: float) -> None:
         self.clock.time_scale = value
-
-    def now(self) -> float:
-        """Return the current simulated time in seconds."""
-        return self.clock.now()
 
     def advance(self, seconds: float) -> None:
         """Jump simulated time forward by *seconds*, finishing due transitions at once."""
@@ -191,29 +217,6 @@ class Simulator:
             arn = self.create_instance(name, fail_reason=self.create_fail_reason, tags=tags)
             self._client_tokens[client_token] = (arn, (name, tags))
             return arn
-
-    def get(self, arn: str) -> Instance | None:
-        """Return the instance *arn*, or ``None`` if it never existed or is deleted."""
-        instance = self._instances.get(arn)
-        if instance is not None and instance.is_gone(self.clock.now()):
-            with self._lock:
-                self._instances.pop(arn, None)
-            return None
-        return instance
-
-    def require(self, arn: str, operation: str = "DescribeInstance") -> Instance:
-        """Return the live instance *arn*, or raise what the service answers for it.
-
-        Raises:
-            ServiceError: ValidationException for a malformed ARN, AccessDeniedException for
-                an instance that does not exist (or no longer does), as the service does.
-        """
-        if not is_valid_instance_arn(arn):
-            raise ServiceError("ValidationException", f"Invalid instance ARN: {arn!r}")
-        instance = self.get(arn)
-        if instance is None:
-            raise access_denied(operation, arn)
-        return instance
 
     def delete_instance(self, arn: str, *, delete_seconds: float | None = None) -> None:
         """Start deleting *arn*: ``DELETE_IN_PROGRESS`` for *delete_seconds*, then gone."""
@@ -295,10 +298,31 @@ class Simulator:
     # -- faults and the request log ---------------------------------------------------------
 
     def add_fault(
-        self, fault: Fault, *, operation: str | None = None, instance_arn: str | None = None
+        self,
+        fault: Fault,
+        *,
+        operation: str | None = None,
+        instance_arn: str | None = None,
+        region_name: str | None = None,
+        request_id: str | None = None,
     ) -> None:
-        """Arm *fault* for requests to *operation* about *instance_arn* (``None``: any)."""
-        self.faults.add(fault, operation=operation, instance_arn=instance_arn)
+        """Arm *fault* for the requests that match every filter given (``None``: any).
+
+        Args:
+            fault: What to do.
+            operation: The operation, e.g. ``"DescribeRegion"``.
+            instance_arn: The ``InstanceArn`` of the input.
+            region_name: The ``RegionName`` of the input.
+            request_id: The request ID of the input (``ProvisionPermissionSetRequestId``,
+                ``AccountAssignmentCreationRequestId`` or ``...DeletionRequestId``).
+        """
+        self.faults.add(
+            fault,
+            operation=operation,
+            instance_arn=instance_arn,
+            region_name=region_name,
+            request_id=request_id,
+        )
 
     def clear_faults(self) -> None:
         """Disarm every fault."""
@@ -312,11 +336,20 @@ class Simulator:
         if self.on_request is not None:
             self.on_request(record)
 
-    def calls(self, operation: str | None = None, instance_arn: str | None = None) -> int:
-        """Count the logged requests to *operation* about *instance_arn* (``None``: any)."""
+    def calls(
+        self,
+        operation: str | None = None,
+        instance_arn: str | None = None,
+        *,
+        region_name: str | None = None,
+        request_id: str | None = None,
+    ) -> int:
+        """Count the logged requests that match every filter given (``None``: any)."""
         return sum(
             (operation is None or r.operation == operation)
             and (instance_arn is None or r.instance_arn == instance_arn)
+            and (region_name is None or r.region_name == region_name)
+            and (request_id is None or r.request_id == request_id)
             for r in list(self.requests)
         )
 

@@ -15,11 +15,16 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from poller.simulator import Server, Simulator, serve_in_thread
 
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 UNKNOWN_ARN = "arn:aws:sso:::instance/ssoins-0000000000000000"
+ACCOUNT = "111122223333"
+OTHER_ACCOUNT = "444455556666"
+GROUP = "906723b8-1234-5678-9abc-def012345678"
+UNKNOWN_REQUEST = "00000000-0000-4000-8000-000000000000"
 #: No retries: every fault must reach the test as the client parsed it.
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
@@ -28,6 +33,32 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 def sim() -> Simulator:
     """A simulator whose clock only moves when a test advances it (scale 1e-6)."""
     return Simulator(time_scale=1e-6, seed=7)
+
+
+@pytest.fixture
+def arn(sim: Simulator) -> str:
+    """An ACTIVE instance of the simulator."""
+    created = sim.create_instance("rollout", create_seconds=0)
+    sim.advance(0.001)
+    return created
+
+
+@pytest.fixture
+def ps_arn(sim: Simulator, arn: str) -> str:
+    """A permission set of the instance."""
+    return sim.create_permission_set(arn, "Admin")
+
+
+def error_of(call: Any, **kwargs: Any) -> dict[str, Any]:
+    """The error response that *call* with *kwargs* raised (it must raise ClientError)."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    return caught.value.response  # type: ignore[no-any-return]
+
+
+def code_of(call: Any, **kwargs: Any) -> str:
+    """The error code that *call* with *kwargs* answered."""
+    return str(error_of(call, **kwargs)["Error"]["Code"])
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
-"""The operations the endpoint serves: input checks as the service makes them, then the state.
+"""CreateInstance, DescribeInstance, ListInstances, UpdateInstance and DeleteInstance.
 
-Each operation takes the simulator and the decoded JSON input and returns the JSON output, or
-raises :class:`ServiceError`.
+Their input checks are written out by hand, in the service's words, as they were before the
+model-driven ones of the other operations.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from collections.abc import Callable
 from typing import Any, Final
 
 from poller._arn import (
@@ -26,13 +23,11 @@ from poller.simulator._instances import (
     CUSTOMER_MANAGED_KEY,
     UPDATING,
 )
+from poller.simulator._operations._paging import decode_token, encode_token
 from poller.simulator._simulator import Simulator
-
-Operation = Callable[[Simulator, dict[str, Any]], dict[str, Any]]
 
 _NAME_PATTERN: Final = r"[\w+=,.@-]+"
 _CLIENT_TOKEN_PATTERN: Final = r"[!-~]+"
-_TOKEN_PATTERN: Final = r"[-a-zA-Z0-9+=/_]*"
 _KMS_KEY_ARN_PATTERN: Final = (
     r"arn:aws(-[a-z]{1,5}){0,3}:kms:([a-z]{2,}(-[a-z0-9]+)+){1}:[0-9]{12}:key/"
     r"(mrk-[a-f0-9]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
@@ -122,21 +117,6 @@ def describe_instance(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
     return instance.describe(sim.now(), sim.clock.epoch_origin)
 
 
-def _encode_token(position: int) -> str:
-    return base64.urlsafe_b64encode(f"v1:{position}".encode()).decode()
-
-
-def _decode_token(token: object) -> int:
-    _pattern("nextToken", token, _TOKEN_PATTERN)
-    try:
-        version, _, position = base64.urlsafe_b64decode(str(token)).decode().partition(":")
-        if version == "v1" and position.isdigit():
-            return int(position)
-    except (binascii.Error, UnicodeDecodeError):
-        pass
-    raise ServiceError("ValidationException", "The NextToken is invalid.")
-
-
 def list_instances(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
     """ListInstances: paginated with ``MaxResults`` and ``NextToken``; no encryption details."""
     limit = body.get("MaxResults", _DEFAULT_PAGE_SIZE)
@@ -145,12 +125,12 @@ def list_instances(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
             "maxResults", limit, f"Member must have value between 1 and {_MAX_PAGE_SIZE}, inclusive"
         )
     token = body.get("NextToken")
-    start = 0 if token is None else _decode_token(token)
+    start = 0 if token is None else decode_token(token)
     instances, following = sim.page(start, limit)
     now, epoch = sim.now(), sim.clock.epoch_origin
     output: dict[str, Any] = {"Instances": [instance.summary(now, epoch) for instance in instances]}
     if following is not None:
-        output["NextToken"] = _encode_token(following)
+        output["NextToken"] = encode_token(following)
     return output
 
 
@@ -206,13 +186,3 @@ def delete_instance(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
         raise conflict("The instance is still being created; delete it once it has settled.")
     sim.delete_instance(arn)
     return {}
-
-
-#: The operations served, by the name after ``SWBExternalService.`` in ``X-Amz-Target``.
-OPERATIONS: Final[dict[str, Operation]] = {
-    "CreateInstance": create_instance,
-    "DeleteInstance": delete_instance,
-    "DescribeInstance": describe_instance,
-    "ListInstances": list_instances,
-    "UpdateInstance": update_instance,
-}
