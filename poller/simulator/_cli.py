@@ -16,126 +16,31 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import anyio
 import click
 
-from poller._arn import is_valid_instance_arn
-from poller.simulator._faults import Fault
-from poller.simulator._operations import OPERATIONS
+from poller.simulator._fault_specs import HELP as FAULT_HELP
+from poller.simulator._fault_specs import FaultSpec, parse_fault
+from poller.simulator._log import RequestRecord
 from poller.simulator._server import Server, serve
-from poller.simulator._simulator import RequestRecord, Simulator
+from poller.simulator._simulator import Simulator
 
-FaultSpec = tuple[Fault, str | None, str | None]
-_Builder = Callable[[dict[str, str], int | None], Fault]
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: The program name when run as ``python -m poller.simulator``.
 _PROG: Final = "python -m poller.simulator"
-_FOREVER: Final = frozenset({"forever", "inf", "none"})
-#: Keys every fault kind takes: how often, and which requests it applies to.
-_FILTER_KEYS: Final = frozenset({"count", "operation", "instance"})
 _ACCOUNT_ID: Final = r"\d{12}"
 _REGION: Final = r"([a-z]+-){2,3}\d"
-
-
-def _status(options: dict[str, str]) -> int | None:
-    text = options.get("status")
-    if text is None:
-        return None
-    if not text.isdecimal() or not 400 <= int(text) <= 599:  # noqa: PLR2004 - HTTP errors
-        raise ValueError(f"status must be an HTTP error status from 400 to 599, not {text!r}")
-    return int(text)
-
-
-def _seconds(options: dict[str, str]) -> float:
-    text = options.get("seconds", "1")
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds >= 0):
-        raise ValueError(f"seconds must be a number of seconds, 0 or more, not {text!r}")
-    return seconds
-
-
-def _count(text: str) -> int | None:
-    if text.lower() in _FOREVER:
-        return None
-    if not text.isdecimal() or int(text) < 1:
-        raise ValueError(f"count must be a positive integer or 'forever', not {text!r}")
-    return int(text)
-
-
-#: Each kind: the keys it takes beyond the filters, and how it is built from them and the count.
-_KINDS: Final[dict[str, tuple[frozenset[str], _Builder]]] = {
-    "throttling": (frozenset(), lambda o, n: Fault.throttling(n)),
-    "kms-throttling": (frozenset(), lambda o, n: Fault.throttling(n, kms=True)),
-    "internal-error": (frozenset(), lambda o, n: Fault.internal_error(n)),
-    "http-error": (frozenset({"status"}), lambda o, n: Fault.http_error(_status(o) or 503, n)),
-    "slow": (frozenset({"seconds"}), lambda o, n: Fault.slow(_seconds(o), n)),
-    "drop-connection": (frozenset(), lambda o, n: Fault.drop_connection(n)),
-    "malformed-body": (frozenset(), lambda o, n: Fault.malformed_body(n)),
-    "access-denied": (frozenset(), lambda o, n: Fault.access_denied(n)),
-    "kms-access-denied": (frozenset(), lambda o, n: Fault.access_denied(n, kms=True)),
-    "validation": (
-        frozenset({"message"}),
-        lambda o, n: Fault.validation(n, message=o.get("message")),
-    ),
-    "error": (
-        frozenset({"code", "message", "reason", "status"}),
-        lambda o, n: Fault.error(
-            o["code"], message=o.get("message"), reason=o.get("reason"), status=_status(o), count=n
-        ),
-    ),
-}
-_FAULT_HELP: Final = (
-    "Misbehave: KIND[,key=value...], repeatable. KIND is one of "
-    + ", ".join(_KINDS)
-    + ". Every kind takes count=N|forever (default 1), operation=NAME and instance=ARN; "
-    "http-error takes status=503; slow takes seconds=1 (real seconds); error needs "
-    "code=ExpiredTokenException and takes message=, reason= and status=; validation takes "
-    "message=."
-)
-
-
-def _parse_fault(spec: str) -> FaultSpec:
-    """Parse a ``--fault`` spec into the fault and its operation and instance filters.
-
-    Example: ``"throttling,count=3,operation=DescribeInstance"``.
-
-    Raises:
-        ValueError: For an unknown kind, operation or key, or a bad value, saying which.
-    """
-    kind, *pairs = (part.strip() for part in spec.split(","))
-    if kind not in _KINDS:
-        raise ValueError(f"unknown fault kind {kind!r}; choose from {', '.join(_KINDS)}")
-    keys, build = _KINDS[kind]
-    allowed = sorted(_FILTER_KEYS | keys)
-    options: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = (part.strip() for part in pair.partition("="))
-        if not sep:
-            raise ValueError(f"{pair!r} is not key=value")
-        if key not in allowed:
-            raise ValueError(f"a {kind} fault takes no {key!r}; its keys are {', '.join(allowed)}")
-        options[key] = value
-    if kind == "error" and not options.get("code"):
-        raise ValueError("an error fault needs code=<ErrorCode>, e.g. code=ExpiredTokenException")
-    operation = options.get("operation")
-    if operation is not None and operation not in OPERATIONS:
-        raise ValueError(f"unknown operation {operation!r}; choose from {', '.join(OPERATIONS)}")
-    instance_arn = options.get("instance")
-    if instance_arn is not None and not is_valid_instance_arn(instance_arn):
-        raise ValueError(f"instance must be an instance ARN, not {instance_arn!r}")
-    return build(options, _count(options.get("count", "1"))), operation, instance_arn
+_DEFAULT_ASSIGNMENT_FAILURE: Final = "Simulated failure of the assignment"
 
 
 def _check_faults(
     ctx: click.Context, param: click.Parameter, specs: tuple[str, ...]
 ) -> list[FaultSpec]:
     try:
-        return [_parse_fault(spec) for spec in specs]
+        return [parse_fault(spec) for spec in specs]
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -159,6 +64,31 @@ def _matching(pattern: str, example: str) -> Callable[[click.Context, click.Para
         return value
 
     return check
+
+
+def _all_matching(
+    pattern: str, example: str
+) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
+    one = _matching(pattern, example)
+
+    def check(
+        ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        return tuple(one(ctx, param, value) for value in values)
+
+    return check
+
+
+def _duration(flag: str, default: float, what: str) -> Callable[[_F], _F]:
+    """A simulated duration option: a finite number of seconds, 0 or more."""
+    return click.option(
+        flag,
+        type=float,
+        callback=_finite(zero=True),
+        default=default,
+        show_default=True,
+        help=f"Simulated time {what}.",
+    )
 
 
 @click.command(
@@ -185,30 +115,9 @@ def _matching(pattern: str, example: str) -> Callable[[click.Context, click.Para
     show_default=True,
     help="Simulated seconds per real second (1000 turns a minute into 60 ms).",
 )
-@click.option(
-    "--create-seconds",
-    type=float,
-    callback=_finite(zero=True),
-    default=60.0,
-    show_default=True,
-    help="Simulated time an instance is CREATE_IN_PROGRESS.",
-)
-@click.option(
-    "--delete-seconds",
-    type=float,
-    callback=_finite(zero=True),
-    default=30.0,
-    show_default=True,
-    help="Simulated time an instance is DELETE_IN_PROGRESS before it is gone.",
-)
-@click.option(
-    "--update-seconds",
-    type=float,
-    callback=_finite(zero=True),
-    default=30.0,
-    show_default=True,
-    help="Simulated time an encryption update is UPDATING.",
-)
+@_duration("--create-seconds", 60.0, "an instance is CREATE_IN_PROGRESS")
+@_duration("--delete-seconds", 30.0, "an instance is DELETE_IN_PROGRESS before it is gone")
+@_duration("--update-seconds", 30.0, "an encryption update is UPDATING")
 @click.option(
     "--create-fail-reason",
     metavar="TEXT",
@@ -218,6 +127,53 @@ def _matching(pattern: str, example: str) -> Callable[[click.Context, click.Para
     "--update-fail-reason",
     metavar="TEXT",
     help="Make encryption updates (UpdateInstance) end UPDATE_FAILED with this reason.",
+)
+@_duration("--add-region-seconds", 300.0, "an added Region is ADDING")
+@_duration("--remove-region-seconds", 120.0, "a Region is REMOVING before it is gone")
+@click.option(
+    "--region-quota",
+    type=click.IntRange(min=0),
+    help="Regions an instance may have besides its primary one (AddRegion); no limit by default.",
+)
+@_duration(
+    "--access-control-seconds",
+    10.0,
+    "an attribute-based access control configuration is CREATION_IN_PROGRESS",
+)
+@click.option(
+    "--access-control-fail-reason",
+    metavar="TEXT",
+    help="Make attribute-based access control configurations end CREATION_FAILED with this "
+    "StatusReason.",
+)
+@_duration("--provisioning-seconds", 15.0, "a ProvisionPermissionSet request is IN_PROGRESS")
+@click.option(
+    "--provisioning-fail-reason",
+    metavar="TEXT",
+    help="Make ProvisionPermissionSet requests end FAILED with this FailureReason.",
+)
+@_duration(
+    "--assignment-seconds", 10.0, "an account assignment creation or deletion is IN_PROGRESS"
+)
+@click.option(
+    "--assignment-fail-reason",
+    metavar="TEXT",
+    help="Make account assignment creations and deletions end FAILED with this FailureReason "
+    "(only those of the --assignment-fail-account accounts, when given).",
+)
+@click.option(
+    "--assignment-fail-account",
+    "assignment_fail_accounts",
+    multiple=True,
+    metavar="ACCOUNT_ID",
+    callback=_all_matching(_ACCOUNT_ID, "an account ID (12 digits)"),
+    help="Make the assignments to this account fail (repeatable), with --assignment-fail-reason "
+    f"or '{_DEFAULT_ASSIGNMENT_FAILURE}'.",
+)
+@click.option(
+    "--assignment-quota",
+    type=click.IntRange(min=0),
+    help="Account assignments an instance may have (CreateAccountAssignment); no limit by default.",
 )
 @click.option(
     "--account-id",
@@ -249,12 +205,13 @@ def _matching(pattern: str, example: str) -> Callable[[click.Context, click.Para
     help="Create an instance at start and print its ARN (repeatable; '' for no name).",
 )
 @click.option(
-    "--fault", "faults", multiple=True, callback=_check_faults, metavar="SPEC", help=_FAULT_HELP
+    "--fault", "faults", multiple=True, callback=_check_faults, metavar="SPEC", help=FAULT_HELP
 )
 @click.option(
     "--log-requests",
     is_flag=True,
-    help="Print a line on stderr per request answered: time, operation, ARN, status, error.",
+    help="Print a line on stderr per request answered: time, operation, ARN, status, error, "
+    "and the Region or request asked about.",
 )
 @click.pass_context
 def simulate_command(
@@ -266,18 +223,38 @@ def simulate_command(
     instances: tuple[str, ...],
     faults: list[FaultSpec],
     log_requests: bool,
+    assignment_fail_accounts: tuple[str, ...],
     **settings: Any,  # the Simulator's own keyword arguments, named alike
 ) -> int:
     """Serve a local IAM Identity Center (SSO Admin) endpoint in the foreground.
 
     Instances created over the wire, or with --instance, run their lifecycles on a simulated
-    clock; faults make the endpoint misbehave as AWS and its proxies can.
+    clock, and so do what a rollout starts in them: Regions, attribute-based access control,
+    permission-set provisioning and account assignments. Faults make the endpoint misbehave as
+    AWS and its proxies can.
     """
-    simulator = Simulator(**settings, on_request=_print_request if log_requests else None)
-    for fault, operation, instance_arn in faults:
-        simulator.add_fault(fault, operation=operation, instance_arn=instance_arn)
+    simulator = _build(settings, faults, assignment_fail_accounts, log_requests=log_requests)
     anyio.run(_serve, simulator, host, port, instances, ctx.command_path, backend="asyncio")
     return 0
+
+
+def _build(
+    settings: dict[str, Any],
+    faults: list[FaultSpec],
+    assignment_fail_accounts: tuple[str, ...],
+    *,
+    log_requests: bool,
+) -> Simulator:
+    """Make the simulator the options describe, its faults and failures armed."""
+    simulator = Simulator(**settings, on_request=_print_request if log_requests else None)
+    for fault, filters in faults:
+        simulator.add_fault(fault, **filters)
+    if assignment_fail_accounts:
+        reason = simulator.assignment_fail_reason or _DEFAULT_ASSIGNMENT_FAILURE
+        simulator.assignment_fail_reason = None  # for those accounts only
+        for account_id in assignment_fail_accounts:
+            simulator.fail_assignments(reason, account_id=account_id)
+    return simulator
 
 
 async def _serve(
@@ -326,11 +303,19 @@ def _ready_line(command_path: str, server: Server, arns: Sequence[str]) -> str:
 
 
 def _print_request(record: RequestRecord) -> None:
-    """Print one answered request on stderr (``dropped`` for a dropped connection)."""
+    """Print one answered request on stderr (``dropped`` for a dropped connection).
+
+    The Region or request the input names, if any, follows as ``region=`` or ``request=``.
+    """
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     status = str(record.status) if record.status else "dropped"
-    fields = (now, record.operation or "-", record.instance_arn or "-", status)
-    _say(" ".join((*fields, record.error_code or "-")))
+    fields = [now, record.operation or "-", record.instance_arn or "-", status]
+    fields.append(record.error_code or "-")
+    if record.region_name is not None:
+        fields.append(f"region={record.region_name}")
+    if record.request_id is not None:
+        fields.append(f"request={record.request_id}")
+    _say(" ".join(fields))
 
 
 def _say(line: str) -> None:

@@ -17,12 +17,14 @@ from botocore.exceptions import ClientError
 
 import poller.simulator
 from poller.simulator import Fault, Server, Simulator, simulate_command
-from poller.simulator._cli import _parse_fault, _ready_line, main
+from poller.simulator._cli import _ready_line, main
+from poller.simulator._fault_specs import parse_fault
 
 from .conftest import UNKNOWN_ARN, boto_client
 from .running import TIMEOUT, Running, child_env
 
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+REQUEST_ID = "0b5ee1a4-5c6d-4e7f-8a9b-0c1d2e3f4a5b"
 SIGNED_ANY_KEY = "requests must be SigV4-signed; any access key is accepted"
 
 
@@ -46,29 +48,40 @@ def test_public_names() -> None:
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("throttling", (Fault.throttling(), None, None)),
-        ("kms-throttling,count=forever", (Fault.throttling(None, kms=True), None, None)),
+        ("throttling", (Fault.throttling(), {})),
+        ("kms-throttling,count=forever", (Fault.throttling(None, kms=True), {})),
         (
             "http-error,status=502,count=2,operation=DescribeInstance",
-            (Fault.http_error(502, count=2), "DescribeInstance", None),
+            (Fault.http_error(502, count=2), {"operation": "DescribeInstance"}),
         ),
-        ("http-error", (Fault.http_error(503), None, None)),
-        ("slow,seconds=0.5", (Fault.slow(0.5), None, None)),
-        (f"drop-connection,instance={ARN}", (Fault.drop_connection(), None, ARN)),
-        ("malformed-body", (Fault.malformed_body(), None, None)),
-        ("kms-access-denied", (Fault.access_denied(kms=True), None, None)),
-        ("access-denied,operation=ListInstances", (Fault.access_denied(), "ListInstances", None)),
-        ("internal-error", (Fault.internal_error(), None, None)),
-        ("validation,message=no", (Fault.validation(message="no"), None, None)),
+        ("http-error", (Fault.http_error(503), {})),
+        ("slow,seconds=0.5", (Fault.slow(0.5), {})),
+        (f"drop-connection,instance={ARN}", (Fault.drop_connection(), {"instance_arn": ARN})),
+        ("malformed-body", (Fault.malformed_body(), {})),
+        ("kms-access-denied", (Fault.access_denied(kms=True), {})),
+        (
+            "access-denied,operation=ListInstances",
+            (Fault.access_denied(), {"operation": "ListInstances"}),
+        ),
+        ("internal-error", (Fault.internal_error(), {})),
+        ("validation,message=no", (Fault.validation(message="no"), {})),
         (
             "error,code=ExpiredTokenException,status=403,message=old",
-            (Fault.error("ExpiredTokenException", message="old", status=403), None, None),
+            (Fault.error("ExpiredTokenException", message="old", status=403), {}),
+        ),
+        (
+            "throttling,operation=DescribeRegion,region=eu-west-1",
+            (Fault.throttling(), {"operation": "DescribeRegion", "region_name": "eu-west-1"}),
+        ),
+        (
+            f"internal-error,request={REQUEST_ID}",
+            (Fault.internal_error(), {"request_id": REQUEST_ID}),
         ),
     ],
 )
-def test_parse_fault(spec: str, expected: tuple[Fault, str | None, str | None]) -> None:
-    """Each fault kind has a spec, with count, operation and instance filters."""
-    assert expected == _parse_fault(spec)
+def test_parse_fault(spec: str, expected: tuple[Fault, dict[str, str]]) -> None:
+    """Each fault kind has a spec, with count and filters."""
+    assert expected == parse_fault(spec)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +103,17 @@ def test_parse_fault(spec: str, expected: tuple[Fault, str | None, str | None]) 
         ("error", "an error fault needs code=<ErrorCode>"),
         ("throttling,operation=Describe", "unknown operation 'Describe'; choose from "),
         ("throttling,instance=arn:x", "instance must be an instance ARN, not 'arn:x'"),
+        ("throttling,region=Mars", "region must be a Region name such as eu-west-1, not 'Mars'"),
+        (
+            f"throttling,request={REQUEST_ID.upper()}",
+            "request must be a request ID (a lowercase UUID), not ",
+        ),
     ],
 )
 def test_parse_fault_rejects(spec: str, message: str) -> None:
     """Unknown kinds, keys and operations, and bad values, are refused saying which."""
     with pytest.raises(ValueError, match="^" + re.escape(message)):
-        _parse_fault(spec)
+        parse_fault(spec)
 
 
 def test_options_are_parsed() -> None:
@@ -113,7 +131,7 @@ def test_options_are_parsed() -> None:
         params["update_fail_reason"],
         params["log_requests"],
     )
-    assert [(Fault.throttling(2), None, None)] == params["faults"]
+    assert [(Fault.throttling(2), {})] == params["faults"]
 
 
 @pytest.mark.parametrize(
