@@ -10,7 +10,7 @@ import pytest
 
 from poller.simulator import Fault, Simulator
 
-from .conftest import KMS_KEY, AwsCli
+from .conftest import ACCOUNT, GROUP, KMS_KEY, AwsCli
 
 _ERROR_LINE = re.compile(
     r"An error occurred \((?P<code>[^)]+)\) when calling the (?P<operation>\w+) operation"
@@ -116,3 +116,114 @@ def test_malformed_body(sim: Simulator, aws: AwsCli) -> None:
     result = aws("describe-instance", "--instance-arn", arn)
 
     assert (0, "") == (result.returncode, result.stdout.strip())
+
+
+def test_region_lifecycle(sim: Simulator, aws: AwsCli) -> None:
+    """add-region, describe-region and list-regions parse as the CLI expects; ADDING → ACTIVE."""
+    arn = sim.create_instance("cli", create_seconds=0)
+    added = aws("add-region", "--instance-arn", arn, "--region-name", "eu-west-1").json()
+    sim.advance(300)
+    described = aws("describe-region", "--instance-arn", arn, "--region-name", "eu-west-1").json()
+    listed = aws("list-regions", "--instance-arn", arn).json()
+
+    assert ("ADDING", "ACTIVE", False) == (
+        added["Status"],
+        described["Status"],
+        described["IsPrimaryRegion"],
+    )
+    assert [("us-east-1", True), ("eu-west-1", False)] == [
+        (region["RegionName"], region["IsPrimaryRegion"]) for region in listed["Regions"]
+    ]
+
+
+def test_provisioning(sim: Simulator, aws: AwsCli) -> None:
+    """provision-permission-set then its status, IN_PROGRESS to SUCCEEDED; twice: conflict."""
+    arn = sim.create_instance("cli", create_seconds=0)
+    ps_arn = sim.create_permission_set(arn, "Admin")
+    started = aws(
+        "provision-permission-set",
+        "--instance-arn",
+        arn,
+        "--permission-set-arn",
+        ps_arn,
+        "--target-type",
+        "ALL_PROVISIONED_ACCOUNTS",
+    ).json()["PermissionSetProvisioningStatus"]
+    again = aws(
+        "provision-permission-set",
+        "--instance-arn",
+        arn,
+        "--permission-set-arn",
+        ps_arn,
+        "--target-type",
+        "ALL_PROVISIONED_ACCOUNTS",
+    )
+    sim.advance(15)
+    done = aws(
+        "describe-permission-set-provisioning-status",
+        "--instance-arn",
+        arn,
+        "--provision-permission-set-request-id",
+        started["RequestId"],
+    ).json()["PermissionSetProvisioningStatus"]
+
+    assert ("IN_PROGRESS", "SUCCEEDED", started["RequestId"]) == (
+        started["Status"],
+        done["Status"],
+        done["RequestId"],
+    )
+    assert ("ConflictException", "ProvisionPermissionSet") == _error(again.stderr)[:2]
+
+
+def test_failed_assignment(sim: Simulator, aws: AwsCli) -> None:
+    """create-account-assignment, then its status: FAILED with the FailureReason asked for."""
+    arn = sim.create_instance("cli", create_seconds=0)
+    ps_arn = sim.create_permission_set(arn, "Admin")
+    sim.fail_assignments("The account is suspended.", account_id=ACCOUNT)
+    created = aws(
+        "create-account-assignment",
+        "--instance-arn",
+        arn,
+        "--target-id",
+        ACCOUNT,
+        "--target-type",
+        "AWS_ACCOUNT",
+        "--permission-set-arn",
+        ps_arn,
+        "--principal-type",
+        "GROUP",
+        "--principal-id",
+        GROUP,
+    ).json()["AccountAssignmentCreationStatus"]
+    sim.advance(10)
+    status = aws(
+        "describe-account-assignment-creation-status",
+        "--instance-arn",
+        arn,
+        "--account-assignment-creation-request-id",
+        created["RequestId"],
+    ).json()["AccountAssignmentCreationStatus"]
+
+    assert ("IN_PROGRESS", "FAILED", "The account is suspended.") == (
+        created["Status"],
+        status["Status"],
+        status["FailureReason"],
+    )
+
+
+def test_bad_request_id(sim: Simulator, aws: AwsCli) -> None:
+    """A request ID that is not a lowercase UUID is the service's ValidationException."""
+    arn = sim.create_instance("cli", create_seconds=0)
+    result = aws(
+        "describe-account-assignment-deletion-status",
+        "--instance-arn",
+        arn,
+        "--account-assignment-deletion-request-id",
+        "0B5EE1A4-5C6D-4E7F-8A9B-0C1D2E3F4A5B",
+    )
+
+    code, _, message = _error(result.stderr)
+    assert ("ValidationException", True) == (
+        code,
+        "at 'accountAssignmentDeletionRequestId'" in message,
+    )
