@@ -1,14 +1,22 @@
 """A local IAM Identity Center endpoint that speaks SSO Admin's real wire protocol.
 
 Unmodified clients (aiobotocore, boto3, the AWS CLI) pointed at it with an endpoint URL see
-the AWS JSON 1.1 protocol of the real service for CreateInstance, DescribeInstance,
-ListInstances, UpdateInstance and DeleteInstance. Lifecycles run on a simulated clock that
-can run faster than the real one, and faults (throttling, 5xx, dropped connections …) can be
-scripted per operation and per instance::
+the AWS JSON 1.1 protocol of the real service for every operation a rollout uses: the
+instance operations (Create, Describe, List, Update, DeleteInstance), Regions (AddRegion,
+RemoveRegion, DescribeRegion, ListRegions), attribute-based access control (Create, Describe,
+Update, DeleteInstanceAccessControlAttributeConfiguration), permission sets and their
+provisioning (CreatePermissionSet, DescribePermissionSet, ListPermissionSets,
+ProvisionPermissionSet, Describe/ListPermissionSetProvisioningStatus) and account assignments
+(Create/DeleteAccountAssignment, their Describe/List status operations,
+ListAccountAssignments). Inputs are checked against botocore's service model. Lifecycles run
+on a simulated clock that can run faster than the real one; failures can be asked for, and
+faults (throttling, 5xx, dropped connections ...) scripted per operation, instance, Region or
+request::
 
     sim = Simulator(time_scale=1000.0)
     arn = sim.create_instance("demo")
     sim.add_fault(Fault.throttling(count=3), operation="DescribeInstance")
+    sim.fail_assignments("The account is suspended.", account_id="111122223333")
     async with serve(sim) as server:
         ...  # point a client at server.endpoint_url
 

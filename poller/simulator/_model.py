@@ -11,8 +11,6 @@ import functools
 import re
 from typing import Any, Final
 
-from botocore.loaders import create_loader
-
 from poller.simulator._errors import ServiceError, validation_error
 
 SERVICE: Final = "sso-admin"
@@ -27,6 +25,9 @@ _UNICODE_CLASS: Final = re.compile(r"\\p\{(\w)\}")
 @functools.cache
 def service_model() -> dict[str, Any]:
     """Return the model as botocore loads it (JSON, whether or not gzipped on disk)."""
+    # Imported here: botocore's loader costs a start-up that needs no model (about 60 ms).
+    from botocore.loaders import create_loader  # noqa: PLC0415
+
     loaded: dict[str, Any] = create_loader().load_service_model(
         SERVICE, "service-2", api_version=API_VERSION
     )
