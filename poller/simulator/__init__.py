@@ -22,6 +22,19 @@ request::
 
 From a shell: ``python -m poller.simulator --help``; :data:`simulate_command` is that command
 as a click command, for a group to register (``poller simulate``).
+
+The server also answers an admin path, JSON over HTTP under ``/_poller`` (``GET /_poller``
+lists its routes), so that a script can change a running simulator: create, delete and force
+the status of instances (``POST /_poller/instances``, ``.../instances/delete``,
+``.../instances/status``, ``.../instances/encryption-status``), Regions and access control
+(``POST /_poller/regions``, ``.../regions/status``, ``.../access-control/status``), requests
+(``POST /_poller/requests/status``), failures (``POST``/``DELETE /_poller/failures``), faults
+(``POST /_poller/faults`` with a ``--fault`` spec, ``DELETE`` to clear), the clock
+(``POST /_poller/time``) and the request log (``GET /_poller/requests?limit=N``). Admin
+requests are not SigV4-checked, not subject to faults and not logged: this is a local test
+endpoint, on loopback by default::
+
+    curl http://127.0.0.1:4566/_poller/instances -d '{"name": "demo", "create_seconds": 5}'
 """
 
 from __future__ import annotations

@@ -97,7 +97,17 @@ def _duration(flag: str, default: float, what: str) -> Callable[[_F], _F]:
     epilog=(
         "stdout: the endpoint URL, then the ARN of each --instance, a line each; then it serves "
         "until SIGINT or SIGTERM (exit status 0). Requests must be SigV4-signed; any access "
-        "key is accepted."
+        "key is accepted.\n\n"
+        "While it runs, JSON over HTTP under URL/_poller changes it: create, delete and fail "
+        "instances, force a status, arm faults and failures, move the clock, read the request "
+        "log. GET URL/_poller lists the routes. Admin requests are not signed, not subject to "
+        "faults and not in the request log (it is a local test endpoint, on loopback by "
+        "default). For example:\n\n"
+        "\b\n"
+        '  curl URL/_poller/instances -d \'{"name": "demo", "fail_reason": "Quota"}\'\n'
+        '  curl URL/_poller/faults -d \'{"fault": "throttling,count=3"}\'\n'
+        "  curl URL/_poller/time -d '{\"advance\": 60}'\n"
+        "  curl 'URL/_poller/requests?limit=20'"
     ),
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from poller.simulator._admin import add_routes
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
 from poller.simulator._log import RequestRecord
@@ -122,8 +123,13 @@ class _Endpoint:
 
 
 def make_app(simulator: Simulator) -> web.Application:
-    """Build the aiohttp application that serves *simulator* on every path and method."""
+    """Build the aiohttp application that serves *simulator* on every path and method.
+
+    Paths under ``/_poller`` are the admin path (see :mod:`poller.simulator._admin`), outside
+    the simulated service: no SigV4, no faults, not in the request log.
+    """
     app = web.Application()
+    add_routes(app, simulator)
     app.router.add_route("*", "/{path:.*}", _Endpoint(simulator).handle)
     return app
 
