@@ -308,7 +308,8 @@ def _ready_line(command_path: str, server: Server, arns: Sequence[str]) -> str:
     return (
         f"{command_path}: ready at {server.endpoint_url} "
         f"(time x{server.simulator.time_scale:g}); requests must be SigV4-signed; any access "
-        f"key is accepted. Try `{aws}` or `{wait}`. Ctrl-C stops it."
+        f"key is accepted. Try `{aws}` or `{wait}`; change it while it runs with "
+        f"`curl {server.endpoint_url}/_poller`. Ctrl-C stops it."
     )
 
 

@@ -219,7 +219,8 @@ def test_ready_line_names_an_instance_and_what_is_accepted() -> None:
     assert (
         f"poller simulate: ready at http://127.0.0.1:8080 (time x1000); {SIGNED_ANY_KEY}. "
         f"Try `aws sso-admin describe-instance {where} --instance-arn {ARN}` or "
-        f"`poller wait {where} {ARN}`. Ctrl-C stops it."
+        f"`poller wait {where} {ARN}`; change it while it runs with "
+        "`curl http://127.0.0.1:8080/_poller`. Ctrl-C stops it."
     ) == _ready_line("poller simulate", server, [ARN, UNKNOWN_ARN])
 
 
