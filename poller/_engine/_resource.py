@@ -23,6 +23,10 @@ class Description(Protocol):
     def status(self) -> str | None:
         """The resource's Status (an enum member, or a plain string from a newer API)."""
 
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The answer itself, without botocore's ``ResponseMetadata``."""
+
     def to_api_json(self) -> dict[str, Any]:
         """The answer with the API's key names and ISO 8601 dates."""
 

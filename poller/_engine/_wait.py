@@ -85,8 +85,7 @@ class Wait:
         #: finish()'s one cancel scope for the whole wait; None: a scope per request (watch).
         self._scope: anyio.CancelScope | None = None
         self._timed_out: PollerError | None = None
-        #: The last answer and its parse (reused while the answer stays the same).
-        self._answer: Any = None
+        #: The last answer's parse (reused while the answer stays the same).
         self._description: Any = None
 
     async def run(self) -> AsyncGenerator[Any, None]:
@@ -215,9 +214,10 @@ class Wait:
         answered = clock()
         if not isinstance(answer, Observation):
             answer.pop("ResponseMetadata", None)
-            # Most polls see the same answer again: parse it only when it changed.
-            if answer != self._answer:
-                self._answer, self._description = answer, resource.parse(answer)
+            # Most polls see the same answer again: parse it only when it changed (compared
+            # with the raw answer the last description keeps, so no second copy is held).
+            if self._description is None or answer != self._description.raw:
+                self._description = resource.parse(answer)
             answer = from_response(
                 self._description,
                 answer,
