@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from airflow.sdk import BaseOperator
 
@@ -16,12 +17,52 @@ except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprec
         AirflowFailException,
     )
 
+from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import Seconds, WaitSettings
-from poller.airflow._trigger import DEFAULT_CONN_ID, InstanceWaitTrigger
+from poller.airflow._trigger import (
+    DEFAULT_CONN_ID,
+    NO_PROVIDER_MESSAGE,
+    InstanceWaitTrigger,
+    aws_hook_class,
+)
 
 __all__ = ["WaitForInstanceOperator"]
+
+#: How long past the wait's own deadline Airflow gives the trigger before failing the task
+#: itself: the trigger ends the wait at its deadline, so this fires only when no triggerer
+#: runs it at all.
+DEFER_GRACE: Final = dt.timedelta(minutes=1)
+
+
+class _ImplicitConnId(str):
+    """The default ``aws_conn_id``, told apart by identity from the same string passed."""
+
+    __slots__ = ()
+
+
+#: ``aws_default`` when the DAG did not name a connection: then, without the Amazon provider,
+#: the default AWS credential chain is what the user asked for.
+_IMPLICIT_CONN_ID: Final = _ImplicitConnId(DEFAULT_CONN_ID)
+
+
+def _templated(value: object) -> bool:
+    """Whether Airflow renders *value* before execute(): checked there, not at parse time.
+
+    A Jinja string, or not a string at all (an upstream task's ``.output``, an XComArg).
+    """
+    return not isinstance(value, str) or "{{" in value
+
+
+def _checked_until(until: str) -> str:
+    """The target's value; ValueError naming the known ones."""
+    return INSTANCE.target(until)
+
+
+def _check_arn(instance_arn: str) -> None:
+    """InvalidInstanceArnError (a ValueError) for a malformed ARN, before any request."""
+    INSTANCE.check(Identity(instance_arn=instance_arn))
 
 
 class WaitForInstanceOperator(BaseOperator):
@@ -43,8 +84,10 @@ class WaitForInstanceOperator(BaseOperator):
             (default 30 min).
         min_delay: The shortest pause between polls (default: the instance's, 5 s).
         max_delay: The longest pause between polls (default: the instance's, 20 s).
-        aws_conn_id: An Airflow AWS connection, used when the Amazon provider is installed
-            (templated); None, or no provider, means the default AWS credential chain.
+        aws_conn_id: An Airflow AWS connection (templated); needs the Amazon provider
+            (``apache-airflow-providers-amazon``): a connection named without it fails the
+            task. Not given, it is ``aws_default`` with the provider and the default AWS
+            credential chain without it; None means the default chain.
         region: The AWS Region; overrides the connection's (templated).
         endpoint_url: Another endpoint, such as poller's simulator (templated).
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
@@ -67,31 +110,50 @@ class WaitForInstanceOperator(BaseOperator):
         timeout: Seconds | None = None,
         min_delay: Seconds | None = None,
         max_delay: Seconds | None = None,
-        aws_conn_id: str | None = DEFAULT_CONN_ID,
+        aws_conn_id: str | None = _IMPLICIT_CONN_ID,
         region: str | None = None,
         endpoint_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # Literal values are checked when the DAG is parsed, not hours later in the triggerer;
+        # templated ones in execute(), before deferring.
+        if not _templated(instance_arn):
+            _check_arn(instance_arn)
         self.instance_arn = instance_arn
-        self.until = until.value if isinstance(until, Target) else until
-        # Checked when the DAG is parsed, not hours later in the triggerer.
+        until = until.value if isinstance(until, Target) else until
+        self.until = until if _templated(until) else _checked_until(until)
         settings = WaitSettings.of(
             defaults=INSTANCE.delays, timeout=timeout, min_delay=min_delay, max_delay=max_delay
         )
         self.wait_timeout = settings.budget()
         self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
-        self.aws_conn_id = aws_conn_id
+        self.aws_conn_id_given = aws_conn_id is not _IMPLICIT_CONN_ID
+        self.aws_conn_id = None if aws_conn_id is None else str(aws_conn_id)
         self.region = region
         self.endpoint_url = endpoint_url
 
     def execute(self, context: Mapping[str, Any]) -> None:
-        """Fix the deadline now and defer to the trigger."""
+        """Check the rendered values, fix the deadline now and defer to the trigger.
+
+        Raises:
+            AirflowFailException: A malformed ARN or an unknown target (after rendering), or
+                a connection named without the Amazon provider: retrying cannot help.
+        """
+        try:
+            _check_arn(self.instance_arn)
+            until = _checked_until(self.until)
+        except ValueError as error:
+            raise AirflowFailException(str(error)) from error
+        if self.aws_conn_id_given and self.aws_conn_id and aws_hook_class() is None:
+            raise AirflowFailException(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
+        started_at = time.time()
         self.defer(
             trigger=InstanceWaitTrigger(
                 self.instance_arn,
-                deadline=time.time() + self.wait_timeout,
-                until=self.until,
+                deadline=started_at + self.wait_timeout,
+                started_at=started_at,
+                until=until,
                 min_delay=self.min_delay,
                 max_delay=self.max_delay,
                 aws_conn_id=self.aws_conn_id,
@@ -99,6 +161,8 @@ class WaitForInstanceOperator(BaseOperator):
                 endpoint_url=self.endpoint_url,
             ),
             method_name="execute_complete",
+            # Airflow fails the task itself if no triggerer has ended the wait by then.
+            timeout=dt.timedelta(seconds=self.wait_timeout) + DEFER_GRACE,
         )
 
     def execute_complete(
@@ -120,7 +184,9 @@ class WaitForInstanceOperator(BaseOperator):
             )
             instance: dict[str, Any] | None = event["instance"]
             return instance
-        message = f"{event['error']}: {event['message']}"
+        message = (
+            f"{event['error']}: {event['message']} ({event['elapsed']:.1f}s since the task started)"
+        )
         if Outcome(event["outcome"]).terminal:
             raise AirflowFailException(message)
         raise AirflowException(message)

@@ -27,8 +27,10 @@ class WaitPayload(TypedDict):
         error: The :mod:`poller.exceptions` class name (or another exception's), or None.
         message: What went wrong, naming the instance, its state and AWS's reason; or None.
         reason: AWS's own reason (a StatusReason, an error message), or None.
-        attempts: DescribeInstance calls made by this run of the trigger.
-        elapsed: Seconds this run of the trigger waited.
+        attempts: DescribeInstance calls made by this run of the trigger (after a triggerer
+            restart, only those since).
+        elapsed: Seconds since the wait began (the trigger's ``started_at``, which the
+            operator sets), across restarts; without ``started_at``, this run's.
     """
 
     outcome: Outcome

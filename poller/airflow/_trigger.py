@@ -22,6 +22,13 @@ __all__ = ["InstanceWaitTrigger", "to_deadline"]
 _CLASSPATH = "poller.airflow.InstanceWaitTrigger"
 #: The Amazon provider's default connection: a missing one means the default AWS chain.
 DEFAULT_CONN_ID = "aws_default"
+#: Why a named connection cannot be used, and what to install (never a silent fallback to the
+#: worker's or triggerer's own credentials, which may be another account's).
+NO_PROVIDER_MESSAGE = (
+    "aws_conn_id={conn_id!r} needs the Amazon provider, which is not installed: "
+    "pip install apache-airflow-providers-amazon (or pass aws_conn_id=None for the default "
+    "AWS credential chain)"
+)
 
 
 def to_deadline(value: float | str | dt.datetime) -> float:
@@ -52,7 +59,10 @@ class InstanceWaitTrigger(BaseTrigger):
     The event's payload is a :class:`~poller.airflow.WaitPayload` of plain JSON values:
     ``outcome`` (``reached``, ``failed``, ``invalid``, ``timed-out``, ``denied``, ``error``),
     ``instance`` (the DescribeInstance answer), ``status``, ``error``, ``message``, ``reason``,
-    ``attempts``, ``elapsed``, ``instance_arn`` and ``until``.
+    ``attempts``, ``elapsed``, ``instance_arn`` and ``until``. With ``started_at``,
+    ``elapsed`` counts from it, so that it describes the whole wait across restarts;
+    ``attempts`` counts the polls of this run of the trigger (a trigger cannot rewrite its
+    own serialized state as it goes).
 
     Args:
         instance_arn: The instance to wait on.
@@ -60,12 +70,14 @@ class InstanceWaitTrigger(BaseTrigger):
         until: ``active``, ``encryption-enabled`` or ``deleted``.
         min_delay: The shortest pause between polls, in seconds (default 5).
         max_delay: The longest pause between polls, in seconds (default 20).
-        aws_conn_id: An Airflow AWS connection (used when the Amazon provider is installed:
-            credentials, region, endpoint URL); None, or no provider, means the default AWS
-            credential chain.
+        aws_conn_id: An Airflow AWS connection (through the Amazon provider: credentials,
+            region, endpoint URL); None means the default AWS credential chain, and so does
+            ``aws_default`` without the provider; another name without it is an ``error``.
         region: The AWS Region; overrides the connection's.
         endpoint_url: Another endpoint (such as poller's simulator); overrides the
             connection's.
+        started_at: When the wait began (epoch seconds, set by the operator); ``elapsed``
+            counts from it. None: from this run's start.
     """
 
     def __init__(
@@ -79,6 +91,7 @@ class InstanceWaitTrigger(BaseTrigger):
         aws_conn_id: str | None = DEFAULT_CONN_ID,
         region: str | None = None,
         endpoint_url: str | None = None,
+        started_at: float | None = None,
     ) -> None:
         super().__init__()
         self.instance_arn = instance_arn
@@ -95,6 +108,7 @@ class InstanceWaitTrigger(BaseTrigger):
         # A template that rendered empty ("{{ params.endpoint_url or '' }}") means none.
         self.region = region or None
         self.endpoint_url = endpoint_url or None
+        self.started_at = started_at
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         """The classpath and keyword arguments that re-create this trigger: plain values."""
@@ -111,6 +125,7 @@ class InstanceWaitTrigger(BaseTrigger):
                 "aws_conn_id": self.aws_conn_id,
                 "region": self.region,
                 "endpoint_url": self.endpoint_url,
+                "started_at": self.started_at,
             },
         )
 
@@ -122,7 +137,8 @@ class InstanceWaitTrigger(BaseTrigger):
         """
         if self.deadline <= time.time():
             deadline = dt.datetime.fromtimestamp(self.deadline, dt.UTC).isoformat()
-            yield TriggerEvent(_payload.timed_out(self.instance_arn, self.until, deadline))
+            payload = _payload.timed_out(self.instance_arn, self.until, deadline)
+            yield TriggerEvent(self._whole_wait(payload))
             return
         # Imported here, in the triggerer: parsing a DAG file need not load aiobotocore.
         from poller._waiters._instance import wait_for_instance  # noqa: PLC0415
@@ -147,13 +163,21 @@ class InstanceWaitTrigger(BaseTrigger):
         else:
             payload = _payload.from_result(result)
         # Yielded outside the client's block: nothing the generator opened is left open.
-        yield TriggerEvent(payload)
+        yield TriggerEvent(self._whole_wait(payload))
+
+    def _whole_wait(self, payload: _payload.WaitPayload) -> _payload.WaitPayload:
+        """The payload with ``elapsed`` measured from the wait's start, across restarts."""
+        if self.started_at is not None:
+            payload["elapsed"] = max(payload["elapsed"], time.time() - self.started_at)
+        return payload
 
     async def _client(self) -> AbstractAsyncContextManager[Any]:
         """An sso-admin client, from the Airflow connection when the Amazon provider is here."""
         from poller._client import open_client  # noqa: PLC0415 - aiobotocore, in the triggerer
 
-        hook_class = _aws_hook_class()
+        hook_class = aws_hook_class()
+        if hook_class is None and self.aws_conn_id not in (None, DEFAULT_CONN_ID):
+            raise RuntimeError(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
         if hook_class is None or self.aws_conn_id is None:
             return open_client(region=self.region, endpoint_url=self.endpoint_url)
         hook = hook_class(
@@ -173,7 +197,7 @@ class InstanceWaitTrigger(BaseTrigger):
         return open_client(region=region, endpoint_url=endpoint_url, session=session)
 
 
-def _aws_hook_class() -> Any:
+def aws_hook_class() -> Any:
     """The Amazon provider's AwsBaseHook, or None when the provider is not installed."""
     try:
         from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook  # noqa: PLC0415

@@ -13,8 +13,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+from poller.simulator import Server, Simulator, serve_in_thread
+from tests.airflow._support import TIME_SCALE
 
 HERE = pathlib.Path(__file__).parent
 EXAMPLE_DAG = HERE.parent.parent / "examples" / "airflow_dag.py"
@@ -53,3 +58,26 @@ def _airflow_database() -> None:
 @pytest.fixture(autouse=True)
 def _unconfigured_structlog() -> None:
     """Leave structlog as Airflow configured it (overrides the suite's reset to defaults)."""
+
+
+@pytest.fixture
+def simulator() -> Simulator:
+    """A simulated Identity Center whose instances take 0.3 s (real) to create."""
+    return Simulator(time_scale=TIME_SCALE, create_seconds=300.0)
+
+
+@pytest.fixture
+def server(simulator: Simulator) -> Iterator[Server]:
+    """The simulator on loopback, served from its own thread as a real endpoint is."""
+    with serve_in_thread(simulator) as running:
+        yield running
+
+
+@pytest.fixture
+def dagbag() -> Any:
+    """The DAGs folder, parsed anew: dag.test() renders templates into the task objects."""
+    try:  # imported here: this module is loaded where Airflow is not installed, too
+        from airflow.dag_processing.dagbag import DagBag  # noqa: PLC0415
+    except ImportError:  # Airflow 3.0
+        from airflow.models.dagbag import DagBag  # noqa: PLC0415
+    return DagBag(dag_folder=str(DAGS_FOLDER))

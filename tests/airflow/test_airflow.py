@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
 import json
-import threading
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -26,73 +22,15 @@ from poller.exceptions import (
     InvalidInstanceArnError,
     WaitTimeoutError,
 )
-from poller.simulator import Server, Simulator, serve_in_thread
-from tests.airflow.conftest import DAGS_FOLDER
-
-#: Fast enough for tests, slow enough to see CREATE_IN_PROGRESS first: 300 s take 0.3 s.
-TIME_SCALE = 1000.0
-
-
-@pytest.fixture
-def simulator() -> Simulator:
-    """A simulated Identity Center whose instances take 0.3 s (real) to create."""
-    return Simulator(time_scale=TIME_SCALE, create_seconds=300.0)
-
-
-@pytest.fixture
-def server(simulator: Simulator) -> Iterator[Server]:
-    """The simulator on loopback, served from its own thread as a real endpoint is."""
-    with serve_in_thread(simulator) as running:
-        yield running
-
-
-def finish_creating_after(simulator: Simulator, arn: str, polls: int) -> threading.Thread:
-    """Let *arn* turn ACTIVE once it has been polled *polls* times, however slow the start."""
-
-    def watch() -> None:
-        deadline = time.monotonic() + 60
-        while simulator.calls("DescribeInstance", arn) < polls and time.monotonic() < deadline:
-            time.sleep(0.005)
-        simulator.advance(1e9)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
-
-
-@pytest.fixture
-def dagbag() -> DagBag:
-    """The DAGs folder, parsed anew: dag.test() renders templates into the task objects."""
-    return DagBag(dag_folder=str(DAGS_FOLDER))
-
-
-def run_dag(dagbag: DagBag, dag_id: str, **conf: Any) -> Any:
-    """Run a DAG once with Airflow's own test runner; return the DagRun."""
-    return dagbag.get_dag(dag_id).test(run_conf=conf)
-
-
-def task_state(dag_run: Any, task_id: str) -> tuple[str, Any]:
-    """The state of one task of a finished run, and what it pushed to XCom."""
-    (ti,) = [ti for ti in dag_run.get_task_instances() if ti.task_id == task_id]
-    return str(ti.state), ti.xcom_pull(task_ids=task_id)
-
-
-def run_trigger(trigger: InstanceWaitTrigger) -> dict[str, Any]:
-    """Run a trigger as the triggerer does, on asyncio, up to its first event."""
-
-    async def first_event() -> Any:
-        return await anext(aiter(trigger.run()))
-
-    payload: dict[str, Any] = asyncio.run(first_event()).payload
-    return payload
-
-
-def restart(trigger: InstanceWaitTrigger) -> InstanceWaitTrigger:
-    """Re-create a trigger from its serialized form, through JSON, as the triggerer does."""
-    classpath, kwargs = json.loads(json.dumps(trigger.serialize()))
-    module, name = classpath.rsplit(".", 1)
-    restarted: InstanceWaitTrigger = getattr(importlib.import_module(module), name)(**kwargs)
-    return restarted
+from poller.simulator import Server, Simulator
+from tests.airflow._support import (
+    ARN,
+    finish_creating_after,
+    restart,
+    run_dag,
+    run_trigger,
+    task_state,
+)
 
 
 def test_dag_returns_the_description_through_xcom(
@@ -197,6 +135,7 @@ def test_serialize_gives_plain_values_that_re_create_the_trigger() -> None:
         "aws_conn_id": None,
         "region": "eu-west-1",
         "endpoint_url": "http://127.0.0.1:4566",
+        "started_at": None,
     } == kwargs
     assert trigger.serialize() == restart(trigger).serialize()
 
@@ -307,4 +246,4 @@ def test_operator_refuses_bad_settings_when_the_dag_is_parsed(
 ) -> None:
     """Out-of-range settings fail at DAG parse time, not later in the triggerer."""
     with pytest.raises(ValueError, match=message):
-        WaitForInstanceOperator(task_id="t", instance_arn="arn", **settings)
+        WaitForInstanceOperator(task_id="t", instance_arn=ARN, **settings)

@@ -12,13 +12,19 @@ with DAG(
     "poller_test",
     schedule=None,
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-    params={"instance_arn": "", "endpoint_url": "", "aws_conn_id": "aws_default"},
+    params={
+        "instance_arn": "",
+        "endpoint_url": "",
+        "aws_conn_id": "aws_default",
+        "until": "active",
+    },
 ):
     WaitForInstanceOperator(
         task_id="wait",
         instance_arn="{{ params.instance_arn }}",
         endpoint_url="{{ params.endpoint_url }}",
         aws_conn_id="{{ params.aws_conn_id }}",
+        until="{{ params.until }}",
         timeout=60,
         min_delay=0.01,
         max_delay=0.05,
