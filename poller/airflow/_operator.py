@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
+from typing import Any, Final, cast
 
+import anyio
 from airflow.sdk import BaseOperator
 
 try:
@@ -65,6 +67,16 @@ def _check_arn(instance_arn: str) -> None:
     INSTANCE.check(Identity(instance_arn=instance_arn))
 
 
+async def _first_event(trigger: InstanceWaitTrigger) -> dict[str, Any]:
+    """The trigger's one event, run here in the worker: the non-deferrable path."""
+    # run() is an async generator; its annotation (BaseTrigger's) only says AsyncIterator.
+    events = cast("AsyncGenerator[Any, None]", trigger.run())
+    async with aclosing(events):
+        event = await anext(events)
+    payload: dict[str, Any] = event.payload
+    return payload
+
+
 class WaitForInstanceOperator(BaseOperator):
     """Wait, deferred, until an Identity Center instance settles; return its description.
 
@@ -88,8 +100,11 @@ class WaitForInstanceOperator(BaseOperator):
             (``apache-airflow-providers-amazon``): a connection named without it fails the
             task. Not given, it is ``aws_default`` with the provider and the default AWS
             credential chain without it; None means the default chain.
-        region: The AWS Region; overrides the connection's (templated).
+        region_name: The AWS Region; overrides the connection's (templated).
+        region: The same as *region_name* (the older name, still accepted).
         endpoint_url: Another endpoint, such as poller's simulator (templated).
+        deferrable: True (the default): wait in the triggerer. False: wait in the worker,
+            holding its slot, with the same deadline, checks, outcomes and XCom.
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
     """
 
@@ -97,7 +112,7 @@ class WaitForInstanceOperator(BaseOperator):
         "instance_arn",
         "until",
         "aws_conn_id",
-        "region",
+        "region_name",
         "endpoint_url",
     )
     ui_color = "#dd344c"
@@ -111,8 +126,10 @@ class WaitForInstanceOperator(BaseOperator):
         min_delay: Seconds | None = None,
         max_delay: Seconds | None = None,
         aws_conn_id: str | None = _IMPLICIT_CONN_ID,
+        region_name: str | None = None,
         region: str | None = None,
         endpoint_url: str | None = None,
+        deferrable: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -130,11 +147,19 @@ class WaitForInstanceOperator(BaseOperator):
         self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
         self.aws_conn_id_given = aws_conn_id is not _IMPLICIT_CONN_ID
         self.aws_conn_id = None if aws_conn_id is None else str(aws_conn_id)
-        self.region = region
+        if region_name is not None and region is not None and region_name != region:
+            raise ValueError(
+                f"region_name={region_name!r} and region={region!r} disagree: pass region_name"
+            )
+        self.region_name = region_name if region_name is not None else region
+        self.deferrable = deferrable
         self.endpoint_url = endpoint_url
 
-    def execute(self, context: Mapping[str, Any]) -> None:
+    def execute(self, context: Mapping[str, Any]) -> dict[str, Any] | None:
         """Check the rendered values, fix the deadline now and defer to the trigger.
+
+        Not deferrable: run the same trigger here, in the worker, and return its outcome as
+        :meth:`execute_complete` does.
 
         Raises:
             AirflowFailException: A malformed ARN or an unknown target (after rendering), or
@@ -148,22 +173,26 @@ class WaitForInstanceOperator(BaseOperator):
         if self.aws_conn_id_given and self.aws_conn_id and aws_hook_class() is None:
             raise AirflowFailException(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
         started_at = time.time()
-        self.defer(
-            trigger=InstanceWaitTrigger(
-                self.instance_arn,
-                deadline=started_at + self.wait_timeout,
-                started_at=started_at,
-                until=until,
-                min_delay=self.min_delay,
-                max_delay=self.max_delay,
-                aws_conn_id=self.aws_conn_id,
-                region=self.region,
-                endpoint_url=self.endpoint_url,
-            ),
-            method_name="execute_complete",
-            # Airflow fails the task itself if no triggerer has ended the wait by then.
-            timeout=dt.timedelta(seconds=self.wait_timeout) + DEFER_GRACE,
+        trigger = InstanceWaitTrigger(
+            self.instance_arn,
+            deadline=started_at + self.wait_timeout,
+            started_at=started_at,
+            until=until,
+            min_delay=self.min_delay,
+            max_delay=self.max_delay,
+            aws_conn_id=self.aws_conn_id,
+            region=self.region_name,
+            endpoint_url=self.endpoint_url,
         )
+        if self.deferrable:
+            self.defer(
+                trigger=trigger,
+                method_name="execute_complete",
+                # Airflow fails the task itself if no triggerer has ended the wait by then.
+                timeout=dt.timedelta(seconds=self.wait_timeout) + DEFER_GRACE,
+            )
+        # The same trigger, in the worker: one deadline, outcome and XCom either way.
+        return self.execute_complete(context, anyio.run(_first_event, trigger))
 
     def execute_complete(
         self, context: Mapping[str, Any], event: Mapping[str, Any]

@@ -239,3 +239,50 @@ def test_importing_poller_airflow_loads_no_aws_sdk() -> None:
     ).stdout
 
     assert "[]" == loaded.strip()
+
+
+def test_not_deferrable_waits_in_the_worker_and_returns_the_description(
+    dagbag: Any, simulator: Simulator, server: Server
+) -> None:
+    """deferrable=False runs the same wait in the worker: same checks, outcome and XCom."""
+    arn = simulator.create_instance("in-worker", create_seconds=0)
+
+    dag_run = run_dag(
+        dagbag, "poller_test_in_worker", instance_arn=arn, endpoint_url=server.endpoint_url
+    )
+
+    state, description = task_state(dag_run, "wait")
+    assert ("success", arn, "ACTIVE") == (state, description["InstanceArn"], description["Status"])
+
+
+def test_not_deferrable_returns_without_deferring(simulator: Simulator, server: Server) -> None:
+    """execute() itself waits and returns when the operator is not deferrable."""
+    arn = simulator.create_instance("no-defer", create_seconds=0)
+    operator = WaitForInstanceOperator(
+        task_id="t",
+        instance_arn=arn,
+        endpoint_url=server.endpoint_url,
+        aws_conn_id=None,
+        deferrable=False,
+    )
+
+    description = operator.execute({})
+
+    assert description is not None
+    assert arn == description["InstanceArn"]
+
+
+@pytest.mark.parametrize("argument", ["region_name", "region"])
+def test_region_name_and_its_older_name_reach_the_trigger(argument: str) -> None:
+    """region_name is the provider's spelling; region still works."""
+    operator = WaitForInstanceOperator(task_id="t", instance_arn=ARN, **{argument: "eu-west-1"})
+
+    assert "eu-west-1" == deferral(operator).trigger.region
+
+
+def test_region_name_and_region_that_disagree_are_refused() -> None:
+    """Two different Regions is a mistake in the DAG, found when it is parsed."""
+    with pytest.raises(ValueError, match="disagree"):
+        WaitForInstanceOperator(
+            task_id="t", instance_arn=ARN, region_name="eu-west-1", region="us-east-1"
+        )
