@@ -22,7 +22,13 @@ from structlog.testing import capture_logs
 import poller
 from poller import Target
 from poller._client import HttpBackend
-from poller.events import Event, PollRetrying, UnknownStatusSeen, WaitCancelled
+from poller.events import (
+    Event,
+    InstanceStatusChanged,
+    PollRetrying,
+    UnknownStatusSeen,
+    WaitCancelled,
+)
 from poller.simulator import Fault, Simulator, serve_in_thread
 from tests.fakes import KMS_KEY
 
@@ -33,6 +39,8 @@ FAST: dict[str, Any] = {"timeout": 20, "min_delay": 0.01, "max_delay": 0.05}
 ACCESS_KEY = "AKIAPOLLERTESTKEY042"
 SECRET_KEY = "pollerTestSecretKeyThatMustNeverBeLogged0"
 NEVER_EXISTED = "arn:aws:sso:::instance/ssoins-0000000000000000"
+#: Simulated seconds longer than any test, even at time scale 1000 (11 real days).
+NEVER = 1e9
 LEGS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
 
 
@@ -44,28 +52,18 @@ class Leg:
     http: HttpBackend
     endpoint_url: str
 
-    async def run(
-        self, use: Callable[[Any], Awaitable[T]], *, prepare: Callable[[], object] = object
-    ) -> T:
-        """Open a client the way users do, on this leg, and run *use* with it.
-
-        *prepare* runs once the client is open, so that a short simulated lifecycle it starts
-        is not over before the first poll.
-        """
+    async def run(self, use: Callable[[Any], Awaitable[T]]) -> T:
+        """Open a client the way users do, on this leg, and run *use* with it."""
         assert self.backend == sniffio.current_async_library(), "anyio_backend follows the leg"
         async with poller.open_client(
             region="us-east-1", endpoint_url=self.endpoint_url, http=self.http
         ) as client:
-            prepare()
             return await use(client)
 
-    async def wait(
-        self, arn: str, *, prepare: Callable[[], object] = object, **settings: Any
-    ) -> poller.WaitResult:
+    async def wait(self, arn: str, **settings: Any) -> poller.WaitResult:
         """wait_for_instance on this leg, with FAST settings unless overridden."""
         return await self.run(
-            lambda client: poller.wait_for_instance(client, arn, **(FAST | settings)),
-            prepare=prepare,
+            lambda client: poller.wait_for_instance(client, arn, **(FAST | settings))
         )
 
 
@@ -101,12 +99,29 @@ def anyio_backend(leg: Leg) -> str:
     return leg.backend
 
 
+def then_advance(sim: Simulator, **state: str) -> Callable[[Event], None]:
+    """An on_event hook: once a status change shows *state*, the lifecycle finishes at once.
+
+    Lifecycles in these tests last far longer than any test, so that the state in between is
+    seen however slow the machine; the hook ends it once the wait has seen it.
+    """
+
+    def hook(event: Event) -> None:
+        if isinstance(event, InstanceStatusChanged) and all(
+            getattr(event, key) == value for key, value in state.items()
+        ):
+            sim.advance(2 * NEVER)
+
+    return hook
+
+
 async def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
     """CREATE_IN_PROGRESS waits; ACTIVE succeeds with the service's description."""
+    arn = sim.create_instance("e2e", create_seconds=NEVER)
 
     async def scenario(client: Any) -> tuple[str, poller.WaitResult]:
-        arn = sim.create_instance("e2e", create_seconds=500)  # once the client is ready
-        return arn, await poller.wait_for_instance(client, arn, **FAST)
+        hook = then_advance(sim, status="CREATE_IN_PROGRESS")
+        return arn, await poller.wait_for_instance(client, arn, on_event=hook, **FAST)
 
     arn, result = await leg.run(scenario)
 
@@ -132,12 +147,12 @@ async def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
     """ACTIVE with EncryptionStatus UPDATING waits; ENABLED succeeds."""
     arn = sim.create_instance("e2e", create_seconds=0)
 
-    def rotate() -> None:
-        sim.update_encryption(
-            arn, key_type="CUSTOMER_MANAGED_KEY", kms_key_arn=KMS_KEY, update_seconds=500
-        )
+    sim.update_encryption(
+        arn, key_type="CUSTOMER_MANAGED_KEY", kms_key_arn=KMS_KEY, update_seconds=NEVER
+    )
+    hook = then_advance(sim, encryption_status="UPDATING")
 
-    result = await leg.wait(arn, until="encryption-enabled", prepare=rotate)
+    result = await leg.wait(arn, until="encryption-enabled", on_event=hook)
 
     assert [("ACTIVE", "UPDATING"), ("ACTIVE", "ENABLED")] == [
         (s.status, s.encryption_status) for s in result.history
@@ -166,7 +181,7 @@ async def test_delete_in_progress_fails_living_targets(
 ) -> None:
     """DELETE_IN_PROGRESS raises InstanceDeletedError when waiting for a living instance."""
     arn = sim.create_instance("e2e", create_seconds=0)
-    sim.delete_instance(arn, delete_seconds=600)
+    sim.delete_instance(arn, delete_seconds=NEVER)  # still DELETE_IN_PROGRESS when polled
 
     with pytest.raises(poller.InstanceDeletedError, match="DELETE_IN_PROGRESS"):
         await leg.wait(arn, until=target)
@@ -176,9 +191,10 @@ async def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> Non
     """DELETE_IN_PROGRESS waits; the AccessDenied that follows is the deletion: success."""
     arn = sim.create_instance("e2e", create_seconds=0)
 
-    result = await leg.wait(
-        arn, until="deleted", prepare=lambda: sim.delete_instance(arn, delete_seconds=500)
-    )
+    sim.delete_instance(arn, delete_seconds=NEVER)
+    hook = then_advance(sim, status="DELETE_IN_PROGRESS")
+
+    result = await leg.wait(arn, until="deleted", on_event=hook)
 
     assert result.instance is None
     assert ["DELETE_IN_PROGRESS", None] == [s.status for s in result.history]
