@@ -5,7 +5,7 @@ until a new instance is ACTIVE. ``WaitForInstanceOperator`` defers the wait to A
 triggerer, so that no worker slot is held while it waits; the deadline is fixed when the task
 starts and survives triggerer restarts. The description lands in XCom for the next task.
 
-    pip install 'poller[airflow]'      # and apache-airflow-providers-amazon for aws_conn_id
+    pip install 'poller[airflow]'      # and apache-airflow-providers-amazon to name aws_conn_id
     airflow dags trigger identity_center_instance --conf '{"instance_arn": "arn:aws:sso:::..."}'
 
 Trigger it with ``instance_arn`` (and, for the local simulator, ``endpoint_url``) in the run's
@@ -30,8 +30,8 @@ with DAG(
         task_id="wait_for_instance",
         instance_arn="{{ params.instance_arn }}",
         timeout=dt.timedelta(minutes=30),
-        aws_conn_id="aws_default",  # the Amazon provider's connection, if it is installed
-        region="us-east-1",
+        # No aws_conn_id: aws_default with the Amazon provider, else the default AWS chain.
+        region_name="us-east-1",
         endpoint_url="{{ params.endpoint_url }}",  # empty: AWS itself
     )
 
