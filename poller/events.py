@@ -15,12 +15,20 @@ from collections.abc import Callable
 from typing import ClassVar, Final, Literal
 
 __all__ = [
+    "AccessControlAttributesStatusChanged",
+    "AccessControlAttributesUnknownStatus",
+    "AccountAssignmentStatusChanged",
+    "AccountAssignmentUnknownStatus",
     "Event",
     "EventHook",
     "InstanceStatusChanged",
+    "PermissionSetProvisioningStatusChanged",
+    "PermissionSetProvisioningUnknownStatus",
     "PollCompleted",
     "PollRetrying",
     "PollScheduled",
+    "RegionStatusChanged",
+    "RegionUnknownStatus",
     "UnknownStatusSeen",
     "WaitCancelled",
     "WaitFailed",
@@ -205,3 +213,88 @@ class UnknownStatusSeen(Event):
     status: str
     attempt: int
     elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _StatusChanged(Event):
+    """The first observation, and each change of Status (None: the resource is gone)."""
+
+    previous_status: str | None
+    status: str | None
+    reasons: tuple[str, ...]
+    """AWS's reasons for the new status (StatusReason, FailureReason), if it gave any."""
+    attempt: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _UnknownStatus(Event):
+    """A Status value this version of poller does not know: it waits on (once per value)."""
+
+    status: str
+    attempt: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RegionStatusChanged(_StatusChanged):
+    """A Region's first observation, and each change of its Status (None once removed)."""
+
+    name: ClassVar[str] = "region.status_changed"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RegionUnknownStatus(_UnknownStatus):
+    """A Region Status this version of poller does not know."""
+
+    name: ClassVar[str] = "region.unknown_status"
+    level: ClassVar[Level] = "warning"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AccessControlAttributesStatusChanged(_StatusChanged):
+    """The access-control attribute configuration's first observation, and each change."""
+
+    name: ClassVar[str] = "access_control_attributes.status_changed"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AccessControlAttributesUnknownStatus(_UnknownStatus):
+    """An access-control configuration Status this version of poller does not know."""
+
+    name: ClassVar[str] = "access_control_attributes.unknown_status"
+    level: ClassVar[Level] = "warning"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PermissionSetProvisioningStatusChanged(_StatusChanged):
+    """A provisioning request's first observation, and each change of its Status."""
+
+    name: ClassVar[str] = "permission_set_provisioning.status_changed"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PermissionSetProvisioningUnknownStatus(_UnknownStatus):
+    """A provisioning request Status this version of poller does not know."""
+
+    name: ClassVar[str] = "permission_set_provisioning.unknown_status"
+    level: ClassVar[Level] = "warning"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AccountAssignmentStatusChanged(_StatusChanged):
+    """An assignment request's first observation, and each change of its Status."""
+
+    name: ClassVar[str] = "account_assignment.status_changed"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AccountAssignmentUnknownStatus(_UnknownStatus):
+    """An assignment request Status this version of poller does not know."""
+
+    name: ClassVar[str] = "account_assignment.unknown_status"
+    level: ClassVar[Level] = "warning"

@@ -13,21 +13,29 @@ import pytest
 import poller.exceptions
 from poller import events
 from poller._engine._acceptors import Decision, Verdict
+from poller._engine._resource import Resource
+from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES
 from poller._resources._instance import INSTANCE
+from poller._resources._region import REGION
+from poller._resources._requests import (
+    ACCOUNT_ASSIGNMENT_CREATION,
+    ACCOUNT_ASSIGNMENT_DELETION,
+    PERMISSION_SET_PROVISIONING,
+)
 from poller.simulator import Simulator, serve_in_thread
 
 README = (pathlib.Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def _cell(decision: Decision) -> str:
+def _cell(decision: Decision, resource: Resource = INSTANCE) -> str:
     if decision.verdict is Verdict.FAIL:
         assert decision.error is not None
         return f"fail: {decision.error.__name__}"
     if decision.condition:
         return f"{decision.verdict.value} if {decision.condition}, else wait"
     if decision.verdict is Verdict.RESOLVE:
-        assert INSTANCE.listing is not None
-        return f"ask {INSTANCE.listing.operation}"
+        assert resource.listing is not None
+        return f"ask {resource.listing.operation}"
     return decision.verdict.value
 
 
@@ -46,6 +54,40 @@ def test_state_table_matches_the_acceptors() -> None:
 
     assert -1 not in positions, [r for r, p in zip(rows, positions, strict=True) if p == -1]
     assert sorted(positions) == positions
+
+
+def _rows(*resources: Resource) -> list[str]:
+    """The README rows of one table, shared by *resources* (their cells joined with `` / ``)."""
+    first = resources[0]
+    rows = []
+    for index, acceptor in enumerate(first.acceptors):
+        cells = []
+        for target in first.targets:
+            seen = dict.fromkeys(_cell(r.acceptors[index].decision(target), r) for r in resources)
+            cells.append(" / ".join(seen).replace(" / fail: ", " / "))
+        rows.append("| " + " | ".join([acceptor.observation, *cells]) + " |")
+    return rows
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        (REGION,),
+        (ACCESS_CONTROL_ATTRIBUTES,),
+        (PERMISSION_SET_PROVISIONING, ACCOUNT_ASSIGNMENT_CREATION, ACCOUNT_ASSIGNMENT_DELETION),
+    ],
+    ids=["region", "access-control", "requests"],
+)
+def test_rollout_state_tables_match_the_acceptors(resources: tuple[Resource, ...]) -> None:
+    """Each rollout resource's acceptors are README rows, in order, in one table."""
+    rows = _rows(*resources)
+    start = README.find(rows[0])
+
+    positions = [README.find(row, start) for row in rows]
+
+    assert -1 not in positions, [r for r, p in zip(rows, positions, strict=True) if p == -1]
+    assert sorted(positions) == positions
+    assert README.count("\n|", start, positions[-1] + 1) == len(rows) - 1  # one table, no gaps
 
 
 EVENT_TYPES = [
