@@ -345,3 +345,53 @@ async def test_bad_identifiers_send_nothing(
         await leg.run(lambda c: call(c, arn))
 
     assert before == sim.request_count
+
+
+async def test_provisioning_failed_carries_the_reason(sim: Simulator, leg: Leg) -> None:
+    """FAILED: PermissionSetProvisioningFailedError with FailureReason and the request ID."""
+    arn = sim.create_instance("e2e", create_seconds=0)
+    permission_set = sim.create_permission_set(arn, "Admins")
+    request_id = sim.provision_permission_set(
+        arn, permission_set, seconds=0, fail_reason="Policy is too large."
+    )
+
+    with pytest.raises(poller.PermissionSetProvisioningFailedError) as caught:
+        await leg.run(
+            lambda c: poller.wait_for_permission_set_provisioning(c, arn, request_id, **FAST)
+        )
+
+    assert ("Policy is too large.", request_id) == (caught.value.reason, caught.value.request_id)
+
+
+@pytest.mark.parametrize("resource", ["access-control", "request"])
+async def test_shared_rows_over_http(sim: Simulator, leg: Leg, resource: str) -> None:
+    """Transient errors retried; AccessDenied, ValidationException and others fail."""
+    arn = sim.create_instance("e2e", create_seconds=0)
+    if resource == "access-control":
+        sim.create_access_control_attributes(arn, seconds=0)
+        operation = "DescribeInstanceAccessControlAttributeConfiguration"
+
+        def wait(client: Any, **settings: Any) -> Any:
+            return poller.wait_for_access_control_attributes(client, arn, **settings)
+    else:
+        permission_set = sim.create_permission_set(arn, "Admins")
+        request_id = sim.provision_permission_set(arn, permission_set, seconds=0)
+        operation = "DescribePermissionSetProvisioningStatus"
+
+        def wait(client: Any, **settings: Any) -> Any:
+            return poller.wait_for_permission_set_provisioning(client, arn, request_id, **settings)
+
+    sim.add_fault(Fault.internal_error(count=2), operation=operation)
+    events: list[Event] = []
+    result = await leg.run(lambda c: wait(c, on_event=events.append, **FAST))
+    assert 2 == sum(isinstance(e, PollRetrying) for e in events)
+    assert 3 == result.attempts
+
+    for fault, error in [
+        (Fault.access_denied(count=1), poller.AccessDeniedError),
+        (Fault.validation(count=1, message="bad input"), poller.InvalidArgumentError),
+        (Fault.error("ExpiredTokenException", status=403, count=1), poller.ApiError),
+    ]:
+        sim.add_fault(fault, operation=operation)
+        with pytest.raises(error):
+            await leg.run(lambda c: wait(c, **FAST))
