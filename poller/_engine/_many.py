@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import anyio
 
+from poller._engine._resource import Identity, Resource
 from poller._engine._wait import Wait
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
 from poller._result import WaitResult
@@ -19,6 +21,7 @@ __all__ = [
     "check_concurrency",
     "first_poll_spread",
     "per_client",
+    "plan_many",
     "run_many",
 ]
 
@@ -76,6 +79,56 @@ def per_client(
             limiter: RequestLimiter = RateLimiter(rate, burst)
             limited[id(client)] = dataclasses.replace(settings, limiter=limiter)
     return limited
+
+
+def plan_many(
+    resource: Resource,
+    targets: Sequence[tuple[Any, Identity]],
+    until: str,
+    settings: WaitSettings,
+    *,
+    rate: float | None,
+    burst: float,
+    twice: Callable[[Identity], str],
+) -> list[Wait]:
+    """The waits of a fan-out, every argument checked before the first request.
+
+    One end for every wait, on the loop's clock (those queued for a slot start later), a
+    limiter per distinct client, and first polls spread (:func:`first_poll_spread`).
+
+    Args:
+        resource: What every wait is about.
+        targets: ``(client, identity)`` of each wait, in order.
+        until: The target of every wait.
+        settings: The checked settings; their budget starts now.
+        rate: Requests per second per client; None leaves them unpaced.
+        burst: Requests per client that may leave at once.
+        twice: The message for an identity listed twice with the same client.
+
+    Raises:
+        ValueError: A target listed twice, or a bad rate.
+        InvalidArgumentError: A malformed identifier.
+    """
+    end = anyio.current_time() + settings.budget()
+    by_client = per_client([client for client, _ in targets], settings, rate=rate, burst=burst)
+    seen: set[tuple[int, Identity]] = set()
+    for client, identity in targets:
+        if (id(client), identity) in seen:
+            raise ValueError(twice(identity))
+        seen.add((id(client), identity))
+    spread = first_poll_spread(len(targets), settings.min_delay)
+    return [
+        Wait(
+            client,
+            resource,
+            identity,
+            until,
+            by_client[id(client)],
+            deadline=end,
+            phase=random.uniform(0, spread),
+        )
+        for client, identity in targets
+    ]
 
 
 async def run_many(

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
-
-import anyio
 
 from poller._engine._acceptors import Observation, Verdict, decide
 from poller._engine._failures import WaitState
 from poller._engine._many import (
     DEFAULT_CONCURRENCY,
     check_concurrency,
-    first_poll_spread,
-    per_client,
+    plan_many,
     run_many,
 )
 from poller._engine._resource import Identity
@@ -264,28 +260,15 @@ async def wait_for_instances(
         limiter=limiter,
     )
     INSTANCE.target(until)
-    # One end for every wait, on the loop's clock: those queued for a slot start later.
-    deadline = anyio.current_time() + settings.budget()
-    by_client = per_client([client for client, _ in pairs], settings, rate=rate, burst=burst)
-    seen: set[tuple[int, str]] = set()
-    for client, arn in pairs:
-        if (id(client), arn) in seen:
-            raise ValueError(f"{arn!r} is listed twice with the same client")
-        seen.add((id(client), arn))
-    # Every argument is checked here, before the first request.
-    spread = first_poll_spread(len(pairs), settings.min_delay)
-    waits = [
-        Wait(
-            client,
-            INSTANCE,
-            Identity(arn),
-            until,
-            by_client[id(client)],
-            deadline=deadline,
-            phase=random.uniform(0, spread),
-        )
-        for client, arn in pairs
-    ]
+    waits = plan_many(
+        INSTANCE,
+        [(client, Identity(arn)) for client, arn in pairs],
+        until,
+        settings,
+        rate=rate,
+        burst=burst,
+        twice=lambda identity: f"{identity.instance_arn!r} is listed twice with the same client",
+    )
 
     def outcome(
         index: int, ending: tuple[WaitResult | None, PollerError | None]

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import random
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
-
-import anyio
 
 from poller._engine._many import (
     DEFAULT_CONCURRENCY,
     check_concurrency,
-    first_poll_spread,
-    per_client,
+    plan_many,
     run_many,
 )
 from poller._engine._resource import Identity, Resource
@@ -339,26 +335,15 @@ async def wait_for_requests(
         limiter=limiter,
     )
     resource.check(Identity(instance_arn, request_id="00000000-0000-0000-0000-000000000000"))
-    end = anyio.current_time() + settings.budget()
-    paced = per_client([client], settings, rate=rate, burst=burst)[id(client)]
-    seen: set[str] = set()
-    for request_id in request_ids:
-        if request_id in seen:
-            raise ValueError(f"request ID {request_id!r} is listed twice")
-        seen.add(request_id)
-    spread = first_poll_spread(len(request_ids), settings.min_delay)
-    waits = [
-        Wait(
-            client,
-            resource,
-            Identity(instance_arn, request_id=request_id),
-            "succeeded",
-            paced,
-            deadline=end,
-            phase=random.uniform(0, spread),
-        )
-        for request_id in request_ids
-    ]
+    waits = plan_many(
+        resource,
+        [(client, Identity(instance_arn, request_id=rid)) for rid in request_ids],
+        "succeeded",
+        settings,
+        rate=rate,
+        burst=burst,
+        twice=lambda identity: f"request ID {identity.request_id!r} is listed twice",
+    )
 
     def outcome(index: int, ending: tuple[WaitResult | None, PollerError | None]) -> WaitOutcome:
         identity = waits[index].identity
