@@ -14,14 +14,11 @@ from poller._engine._acceptors import (
     Acceptor,
     Observation,
     fail,
-    other_error_row,
     row,
-    transient_row,
-    unreachable_row,
 )
 from poller._engine._failures import WaitState
 from poller._engine._resource import Identity, Resource
-from poller._resources._common import invalid_argument, one_status, status_changed
+from poller._resources._common import error_rows, one_status, status_changed
 from poller._resources._instance import INSTANCE
 from poller._resources._values import enum_or_str, jsonable, str_or_none
 from poller._settings import Delays
@@ -31,8 +28,6 @@ from poller.events import (
 )
 from poller.exceptions import (
     AccessControlAttributesFailedError,
-    AccessDeniedError,
-    InvalidArgumentError,
     PollerError,
     ResourceNotFoundError,
 )
@@ -151,21 +146,7 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         TARGETS,
         fail(ResourceNotFoundError, _not_found),
     ),
-    row(
-        "AccessDenied (any Reason)",
-        lambda o: o.access_denied,
-        TARGETS,
-        fail(AccessDeniedError, _failures.access_denied),
-    ),
-    unreachable_row(TARGETS, _failures.unreachable),
-    transient_row(TARGETS),
-    row(
-        "ValidationException",
-        lambda o: o.error_code == "ValidationException",
-        TARGETS,
-        fail(InvalidArgumentError, invalid_argument),
-    ),
-    other_error_row(TARGETS, _failures.api_error),
+    *error_rows(TARGETS),
 )
 
 

@@ -20,20 +20,16 @@ from poller._engine._acceptors import (
     Decision,
     Observation,
     fail,
-    other_error_row,
     row,
-    transient_row,
-    unreachable_row,
 )
 from poller._engine._failures import WaitState
 from poller._engine._resource import Identity, Listing, Resource
-from poller._resources._common import invalid_argument, one_status, status_changed
+from poller._resources._common import error_rows, one_status, status_changed
 from poller._resources._listing import Pace, listed_values
 from poller._resources._values import bool_or_none, date_or_none, enum_or_str, jsonable
 from poller._settings import Delays
 from poller.events import RegionStatusChanged, RegionUnknownStatus
 from poller.exceptions import (
-    AccessDeniedError,
     InvalidArgumentError,
     InvalidInstanceArnError,
     PollerError,
@@ -155,21 +151,7 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         gone=True,
     ),
     row("ResourceNotFound otherwise", lambda o: o.not_found, _TARGETS, RESOLVE),
-    row(
-        "AccessDenied (any Reason)",
-        lambda o: o.access_denied,
-        _TARGETS,
-        fail(AccessDeniedError, _failures.access_denied),
-    ),
-    unreachable_row(_TARGETS, _failures.unreachable),
-    transient_row(_TARGETS),
-    row(
-        "ValidationException",
-        lambda o: o.error_code == "ValidationException",
-        _TARGETS,
-        fail(InvalidArgumentError, invalid_argument),
-    ),
-    other_error_row(_TARGETS, _failures.api_error),
+    *error_rows(_TARGETS),
 )
 
 

@@ -20,14 +20,11 @@ from poller._engine._acceptors import (
     Acceptor,
     Observation,
     fail,
-    other_error_row,
     row,
-    transient_row,
-    unreachable_row,
 )
 from poller._engine._failures import WaitState
 from poller._engine._resource import Identity, Resource
-from poller._resources._common import invalid_argument, one_status, status_changed
+from poller._resources._common import error_rows, one_status, status_changed
 from poller._resources._instance import INSTANCE
 from poller._resources._values import date_or_none, enum_or_str, jsonable, str_or_none
 from poller._settings import Delays
@@ -38,7 +35,6 @@ from poller.events import (
     PermissionSetProvisioningUnknownStatus,
 )
 from poller.exceptions import (
-    AccessDeniedError,
     AccountAssignmentFailedError,
     InvalidArgumentError,
     PermissionSetProvisioningFailedError,
@@ -180,21 +176,7 @@ def acceptors(error: type[ResourceFailedError], what: str) -> tuple[Acceptor, ..
             TARGETS,
             fail(ResourceNotFoundError, _not_found),
         ),
-        row(
-            "AccessDenied (any Reason)",
-            lambda o: o.access_denied,
-            TARGETS,
-            fail(AccessDeniedError, _failures.access_denied),
-        ),
-        unreachable_row(TARGETS, _failures.unreachable),
-        transient_row(TARGETS),
-        row(
-            "ValidationException",
-            lambda o: o.error_code == "ValidationException",
-            TARGETS,
-            fail(InvalidArgumentError, invalid_argument),
-        ),
-        other_error_row(TARGETS, _failures.api_error),
+        *error_rows(TARGETS),
     )
 
 
