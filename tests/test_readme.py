@@ -138,17 +138,9 @@ def test_error_tree_matches_the_exceptions_module() -> None:
     assert {*drawn, "PollerError"} == set(poller.exceptions.__all__)
 
 
-async def test_first_example_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The README's first example runs as written, against the local endpoint."""
-    code = README.split("```python\n", 1)[1].split("```", 1)[0]
-    body = "async def example(instance_arn):\n" + textwrap.indent(code, "    ")
-    namespace: dict[str, object] = {}
-    exec(body, namespace)  # our own README's code
-    example = cast("Callable[[str], Awaitable[None]]", namespace["example"])
-    sim = Simulator(time_scale=1000.0)
-    arn = sim.create_instance("readme", create_seconds=0)
+@pytest.fixture
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dummy credentials, and no AWS configuration of the machine's own."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -156,6 +148,22 @@ async def test_first_example_runs(
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
     }.items():
         monkeypatch.setenv(name, value)
+
+
+def _python_block(index: int) -> str:
+    return README.split("```python\n")[index + 1].split("```", 1)[0]
+
+
+async def test_first_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], aws_environment: None
+) -> None:
+    """The README's first example runs as written, against the local endpoint."""
+    body = "async def example(instance_arn):\n" + textwrap.indent(_python_block(0), "    ")
+    namespace: dict[str, object] = {}
+    exec(body, namespace)  # our own README's code
+    example = cast("Callable[[str], Awaitable[None]]", namespace["example"])
+    sim = Simulator(time_scale=1000.0)
+    arn = sim.create_instance("readme", create_seconds=0)
     with serve_in_thread(sim) as server:
         # botocore's per-service endpoint variable: the example itself stays unchanged.
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_ADMIN", server.endpoint_url)
@@ -164,3 +172,36 @@ async def test_first_example_runs(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("d-")
     assert "ACTIVE ENABLED" == lines[1]
+
+
+async def test_rollout_example_runs(aws_environment: None) -> None:
+    """The README's rollout lines, which follow the first example, run as written.
+
+    Two of three assignments fail with AWS's reason; the snippet's ``failed`` holds exactly
+    those, in input order.
+    """
+    body = "async def example(client, instance_arn, request_id, request_ids):\n" + _python_block(1)
+    body += "    return failed\n"
+    namespace: dict[str, object] = {"poller": poller}
+    exec(body, namespace)  # our own README's code
+    example = cast("Callable[..., Awaitable[list[poller.WaitOutcome]]]", namespace["example"])
+    sim = Simulator(time_scale=1000.0)
+    arn = sim.create_instance("readme", create_seconds=0)
+    sim.add_region(arn, "eu-west-1", seconds=1)
+    sim.create_access_control_attributes(arn, seconds=1)
+    permission_set = sim.create_permission_set(arn, "Admins")
+    request_id = sim.provision_permission_set(arn, permission_set, seconds=1)
+    request_ids = [
+        sim.create_account_assignment(arn, permission_set, account, seconds=1, fail_reason=reason)
+        for account, reason in [
+            ("111111111111", "No such account."),
+            ("222222222222", None),
+            ("333333333333", "No such account."),
+        ]
+    ]
+    with serve_in_thread(sim) as server:
+        async with poller.open_client(sim.region, endpoint_url=server.endpoint_url) as client:
+            failed = await example(client, arn, request_id, request_ids)
+
+    assert [request_ids[0], request_ids[2]] == [outcome.request_id for outcome in failed]
+    assert all(isinstance(o.error, poller.AccountAssignmentFailedError) for o in failed)
