@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
-from poller._engine._many import (
-    DEFAULT_CONCURRENCY,
-    check_concurrency,
-    plan_many,
-    run_many,
-)
+from poller._engine._many import DEFAULT_CONCURRENCY
 from poller._engine._resource import Identity, Resource
 from poller._engine._wait import Wait
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RequestLimiter
@@ -24,8 +18,8 @@ from poller._resources._requests import (
 )
 from poller._result import WaitResult
 from poller._settings import Moment, Seconds, WaitSettings
+from poller._waiters._many import WaitOutcome, wait_for_each
 from poller.events import EventHook
-from poller.exceptions import PollerError
 
 __all__ = [
     "RequestKind",
@@ -254,24 +248,6 @@ def watch_account_assignment_deletion(
     return _wait(client, ACCOUNT_ASSIGNMENT_DELETION, instance_arn, request_id, settings).run()
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class WaitOutcome:
-    """How one wait of a fan-out ended; exactly one of ``result`` and ``error`` is set."""
-
-    instance_arn: str
-    region_name: str | None = None
-    request_id: str | None = None
-    result: WaitResult | None = None
-    """The result, when the target was reached."""
-    error: PollerError | None = None
-    """Why it was not (timed out, failed, denied ...)."""
-
-    @property
-    def ok(self) -> bool:
-        """Whether the target was reached."""
-        return self.error is None
-
-
 async def wait_for_requests(
     client: Any,
     instance_arn: str,
@@ -324,31 +300,22 @@ async def wait_for_requests(
     """
     request_ids = list(request_ids)
     resource = _resource(kind)
-    check_concurrency(concurrency)
-    settings = WaitSettings.of(
-        defaults=resource.delays,
+    # Checked even when there is nothing to wait on: a bad ARN is bad with any request IDs.
+    resource.check(Identity(instance_arn, request_id="00000000-0000-0000-0000-000000000000"))
+    return await wait_for_each(
+        resource,
+        [(client, Identity(instance_arn, request_id=rid)) for rid in request_ids],
+        until="succeeded",
         timeout=timeout,
         deadline=deadline,
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
-        limiter=limiter,
-    )
-    resource.check(Identity(instance_arn, request_id="00000000-0000-0000-0000-000000000000"))
-    waits = plan_many(
-        resource,
-        [(client, Identity(instance_arn, request_id=rid)) for rid in request_ids],
-        "succeeded",
-        settings,
+        concurrency=concurrency,
+        fail_fast=fail_fast,
         rate=rate,
         burst=burst,
+        limiter=limiter,
+        on_outcome=on_outcome,
         twice=lambda identity: f"request ID {identity.request_id!r} is listed twice",
     )
-
-    def outcome(index: int, ending: tuple[WaitResult | None, PollerError | None]) -> WaitOutcome:
-        identity = waits[index].identity
-        return WaitOutcome(identity.instance_arn, None, identity.request_id, *ending)
-
-    hook = None if on_outcome is None else (lambda i, e: on_outcome(outcome(i, e)))
-    endings = await run_many(waits, concurrency=concurrency, fail_fast=fail_fast, on_ending=hook)
-    return [outcome(index, ending) for index, ending in enumerate(endings)]
