@@ -23,12 +23,13 @@ from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import Seconds, WaitSettings
-from poller.airflow._trigger import (
+from poller.airflow._connection import (
     DEFAULT_CONN_ID,
     NO_PROVIDER_MESSAGE,
-    InstanceWaitTrigger,
     aws_hook_class,
+    check_botocore_config,
 )
+from poller.airflow._trigger import InstanceWaitTrigger
 
 __all__ = ["WaitForInstanceOperator"]
 
@@ -103,6 +104,12 @@ class WaitForInstanceOperator(BaseOperator):
         region_name: The AWS Region; overrides the connection's (templated).
         region: The same as *region_name* (the older name, still accepted).
         endpoint_url: Another endpoint, such as poller's simulator (templated).
+        verify: TLS verification of the endpoint: a CA bundle's path, or False not to check
+            (templated); overrides the connection's ``verify``.
+        botocore_config: botocore ``Config`` options as a dict (``proxies``,
+            ``connect_timeout``, ``user_agent_extra`` ...), in place of the connection's
+            ``config_kwargs`` as in the Amazon provider; botocore's ``retries`` are always
+            off (every request is a poll poller counts).
         deferrable: True (the default): wait in the triggerer. False: wait in the worker,
             holding its slot, with the same deadline, checks, outcomes and XCom.
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
@@ -114,6 +121,7 @@ class WaitForInstanceOperator(BaseOperator):
         "aws_conn_id",
         "region_name",
         "endpoint_url",
+        "verify",
     )
     ui_color = "#dd344c"
 
@@ -129,6 +137,8 @@ class WaitForInstanceOperator(BaseOperator):
         region_name: str | None = None,
         region: str | None = None,
         endpoint_url: str | None = None,
+        verify: bool | str | None = None,
+        botocore_config: Mapping[str, Any] | None = None,
         deferrable: bool = True,
         **kwargs: Any,
     ) -> None:
@@ -154,6 +164,10 @@ class WaitForInstanceOperator(BaseOperator):
         self.region_name = region_name if region_name is not None else region
         self.deferrable = deferrable
         self.endpoint_url = endpoint_url
+        self.verify = verify
+        if botocore_config is not None and not isinstance(botocore_config, Mapping):
+            raise TypeError(f"botocore_config must be a dict, not {botocore_config!r}")
+        self.botocore_config = None if botocore_config is None else dict(botocore_config)
 
     def execute(self, context: Mapping[str, Any]) -> dict[str, Any] | None:
         """Check the rendered values, fix the deadline now and defer to the trigger.
@@ -162,12 +176,14 @@ class WaitForInstanceOperator(BaseOperator):
         :meth:`execute_complete` does.
 
         Raises:
-            AirflowFailException: A malformed ARN or an unknown target (after rendering), or
-                a connection named without the Amazon provider: retrying cannot help.
+            AirflowFailException: A malformed ARN or an unknown target (after rendering), a
+                botocore option botocore does not know, or a connection named without the
+                Amazon provider: retrying cannot help.
         """
         try:
             _check_arn(self.instance_arn)
             until = _checked_until(self.until)
+            check_botocore_config(self.botocore_config)
         except ValueError as error:
             raise AirflowFailException(str(error)) from error
         if self.aws_conn_id_given and self.aws_conn_id and aws_hook_class() is None:
@@ -183,6 +199,8 @@ class WaitForInstanceOperator(BaseOperator):
             aws_conn_id=self.aws_conn_id,
             region=self.region_name,
             endpoint_url=self.endpoint_url,
+            verify=self.verify,
+            botocore_config=self.botocore_config,
         )
         if self.deferrable:
             self.defer(

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import anyio
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import Seconds, WaitSettings
 from poller.airflow import _payload
+from poller.airflow._connection import DEFAULT_CONN_ID, open_hook_client
 from poller.exceptions import PollerError
 
 __all__ = ["InstanceWaitTrigger", "to_deadline"]
 
 #: Where the triggerer finds this class: the public name, which outlives module moves.
 _CLASSPATH = "poller.airflow.InstanceWaitTrigger"
-#: The Amazon provider's default connection: a missing one means the default AWS chain.
-DEFAULT_CONN_ID = "aws_default"
-#: Why a named connection cannot be used, and what to install (never a silent fallback to the
-#: worker's or triggerer's own credentials, which may be another account's).
-NO_PROVIDER_MESSAGE = (
-    "aws_conn_id={conn_id!r} needs the Amazon provider, which is not installed: "
-    "pip install apache-airflow-providers-amazon (or pass aws_conn_id=None for the default "
-    "AWS credential chain)"
-)
 
 
 def to_deadline(value: float | str | dt.datetime) -> float:
@@ -70,12 +60,17 @@ class InstanceWaitTrigger(BaseTrigger):
         until: ``active``, ``encryption-enabled`` or ``deleted``.
         min_delay: The shortest pause between polls, in seconds (default 5).
         max_delay: The longest pause between polls, in seconds (default 20).
-        aws_conn_id: An Airflow AWS connection (through the Amazon provider: credentials,
-            region, endpoint URL); None means the default AWS credential chain, and so does
-            ``aws_default`` without the provider; another name without it is an ``error``.
+        aws_conn_id: An Airflow AWS connection, read by the Amazon provider's hook as for
+            its own triggers (credentials or an assumed role, region, endpoint URL,
+            ``verify``, botocore config such as proxies); None means the default AWS
+            credential chain, and so does ``aws_default`` without the provider; another name
+            without it is an ``error``.
         region: The AWS Region; overrides the connection's.
         endpoint_url: Another endpoint (such as poller's simulator); overrides the
             connection's.
+        verify: TLS verification: a CA bundle's path, or False; overrides the connection's.
+        botocore_config: botocore ``Config`` options (``proxies``, ``connect_timeout`` ...)
+            in place of the connection's ``config_kwargs``; botocore's retries stay off.
         started_at: When the wait began (epoch seconds, set by the operator); ``elapsed``
             counts from it. None: from this run's start.
     """
@@ -92,6 +87,8 @@ class InstanceWaitTrigger(BaseTrigger):
         region: str | None = None,
         endpoint_url: str | None = None,
         started_at: float | None = None,
+        verify: bool | str | None = None,
+        botocore_config: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.instance_arn = instance_arn
@@ -109,6 +106,8 @@ class InstanceWaitTrigger(BaseTrigger):
         self.region = region or None
         self.endpoint_url = endpoint_url or None
         self.started_at = started_at
+        self.verify = verify
+        self.botocore_config = None if botocore_config is None else dict(botocore_config)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         """The classpath and keyword arguments that re-create this trigger: plain values."""
@@ -126,6 +125,8 @@ class InstanceWaitTrigger(BaseTrigger):
                 "region": self.region,
                 "endpoint_url": self.endpoint_url,
                 "started_at": self.started_at,
+                "verify": self.verify,
+                "botocore_config": self.botocore_config,
             },
         )
 
@@ -144,7 +145,14 @@ class InstanceWaitTrigger(BaseTrigger):
         from poller._waiters._instance import wait_for_instance  # noqa: PLC0415
 
         try:
-            async with await self._client() as client:
+            client_context = await open_hook_client(
+                aws_conn_id=self.aws_conn_id,
+                region_name=self.region,
+                endpoint_url=self.endpoint_url,
+                verify=self.verify,
+                botocore_config=self.botocore_config,
+            )
+            async with client_context as client:
                 result = await wait_for_instance(
                     client,
                     self.instance_arn,
@@ -170,37 +178,3 @@ class InstanceWaitTrigger(BaseTrigger):
         if self.started_at is not None:
             payload["elapsed"] = max(payload["elapsed"], time.time() - self.started_at)
         return payload
-
-    async def _client(self) -> AbstractAsyncContextManager[Any]:
-        """An sso-admin client, from the Airflow connection when the Amazon provider is here."""
-        from poller._client import open_client  # noqa: PLC0415 - aiobotocore, in the triggerer
-
-        hook_class = aws_hook_class()
-        if hook_class is None and self.aws_conn_id not in (None, DEFAULT_CONN_ID):
-            raise RuntimeError(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
-        if hook_class is None or self.aws_conn_id is None:
-            return open_client(region=self.region, endpoint_url=self.endpoint_url)
-        hook = hook_class(
-            aws_conn_id=self.aws_conn_id, client_type="sso-admin", region_name=self.region
-        )
-
-        def resolve() -> tuple[Any, str | None, str | None]:
-            # Reads the connection (a blocking call to Airflow) and builds an aiobotocore
-            # session with its credentials (static, profile or an assumed, refreshing role).
-            session = hook.get_session(region_name=hook.region_name, deferrable=True)
-            endpoint_url = self.endpoint_url or hook.conn_config.get_service_endpoint_url(
-                "sso-admin"
-            )
-            return session, hook.region_name, endpoint_url
-
-        session, region, endpoint_url = await anyio.to_thread.run_sync(resolve)
-        return open_client(region=region, endpoint_url=endpoint_url, session=session)
-
-
-def aws_hook_class() -> Any:
-    """The Amazon provider's AwsBaseHook, or None when the provider is not installed."""
-    try:
-        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook  # noqa: PLC0415
-    except ImportError:  # optional: then the default AWS credential chain
-        return None
-    return AwsBaseHook

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
+import http.server
 import importlib
 import json
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+import urllib.parse
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # conftest imports this module where Airflow is not installed, too
     from poller.airflow import InstanceWaitTrigger
@@ -60,3 +65,59 @@ def restart(trigger: InstanceWaitTrigger) -> InstanceWaitTrigger:
     module, name = classpath.rsplit(".", 1)
     restarted: InstanceWaitTrigger = getattr(importlib.import_module(module), name)(**kwargs)
     return restarted
+
+
+#: An endpoint URL that never resolves (RFC 6761): only a proxy can reach it.
+UNRESOLVABLE_ENDPOINT = "http://identity-center.invalid"
+
+
+class _ForwardingHandler(http.server.BaseHTTPRequestHandler):
+    """Forwards each proxied request to the upstream, whatever host it names."""
+
+    upstream: ClassVar[str]
+    seen: ClassVar[list[str]]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.seen.append(urllib.parse.urlsplit(self.path).netloc)
+        headers = {k: v for k, v in self.headers.items() if not k.lower().startswith("proxy-")}
+        upstream = http.client.HTTPConnection(self.upstream, timeout=30)
+        try:
+            upstream.request("POST", urllib.parse.urlsplit(self.path).path or "/", body, headers)
+            answer = upstream.getresponse()
+            content = answer.read()
+        finally:
+            upstream.close()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in {"transfer-encoding", "connection", "content-length"}:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the tests read what was forwarded from ``seen``."""
+
+
+@contextlib.contextmanager
+def forwarding_proxy(upstream_url: str) -> Iterator[tuple[str, list[str]]]:
+    """An HTTP proxy on loopback that sends every request to *upstream_url*.
+
+    Yields its URL and the list of hosts the requests it forwarded were addressed to.
+    """
+    seen: list[str] = []
+    handler = type(
+        "Handler",
+        (_ForwardingHandler,),
+        {"upstream": urllib.parse.urlsplit(upstream_url).netloc, "seen": seen},
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()

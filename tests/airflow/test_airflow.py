@@ -136,6 +136,8 @@ def test_serialize_gives_plain_values_that_re_create_the_trigger() -> None:
         "region": "eu-west-1",
         "endpoint_url": "http://127.0.0.1:4566",
         "started_at": None,
+        "verify": None,
+        "botocore_config": None,
     } == kwargs
     assert trigger.serialize() == restart(trigger).serialize()
 
