@@ -16,6 +16,8 @@ from poller.simulator import Fault, Simulator, serve_in_thread
 from tests.fakes import KMS_KEY
 
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+#: What examples/rollout.py reports for the accounts that --fail makes fail.
+SUSPENDED = "The account is suspended (simulated by --fail)."
 
 
 @pytest.fixture
@@ -198,6 +200,125 @@ def test_many_accounts_reports_each_failure(run: Any, sim: Simulator) -> None:
 
     assert 1 == done.returncode
     assert all("Quota reached" in line for line in done.stdout.splitlines())
+
+
+@pytest.fixture
+def run_in_process(tmp_path: pathlib.Path) -> Any:
+    """Run an example with no endpoint: it serves its own local endpoint, in its process."""
+    env = os.environ | {
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def run(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(EXAMPLES / name), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    return run
+
+
+def report(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """The lines of the rollout's report: the assignment count, then the failures by kind."""
+    lines = done.stdout.splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("assignments: ")) :]
+
+
+def test_rollout_in_process_succeeds(run_in_process: Any) -> None:
+    """Every step, then 200 assignments: all succeeded, nothing to report, exit 0."""
+    done = run_in_process("rollout.py")
+
+    assert 0 == done.returncode, done.stderr
+    assert "Region eu-west-1, ABAC and permission set arn:aws:sso:::permissionSet/" in done.stdout
+    assert ["assignments: 200 requested, 200 succeeded"] == report(done)
+
+
+def test_rollout_in_process_reports_injected_failures(run_in_process: Any) -> None:
+    """--fail 3: three assignments FAILED with their reason, counted by kind, exit 1."""
+    done = run_in_process("rollout.py", "--fail", "3")
+
+    assert 1 == done.returncode, done.stderr
+    assert [
+        "assignments: 200 requested, 197 succeeded",
+        "failed: 3",
+        f"  210000000050: {SUSPENDED}",
+        f"  210000000100: {SUSPENDED}",
+        f"  210000000150: {SUSPENDED}",
+    ] == report(done)
+
+
+def test_rollout_reports_each_kind_over_the_wire(run: Any, sim: Simulator) -> None:
+    """Throttles and conflicts are retried; a denial is not; FAILED ones by kind; exit 1."""
+    sim.fail_assignments("Suspended", account_id="210000000150")
+    sim.fail_assignments("Closed", account_id="210000000199")
+    sim.add_fault(Fault.throttling(count=3), operation="CreateAccountAssignment")
+    sim.add_fault(Fault.error("ConflictException", count=2), operation="CreateAccountAssignment")
+    sim.add_fault(Fault.access_denied(), operation="CreateAccountAssignment")
+
+    done = run("rollout.py")
+
+    assert 1 == done.returncode, done.stderr
+    lines = report(done)
+    assert [
+        "assignments: 200 requested, 197 succeeded",
+        "failed: 2",
+        "  210000000150: Suspended",
+        "  210000000199: Closed",
+        "not started (AccessDeniedException): 1",
+    ] == lines[:5]
+    assert lines[5].endswith("User is not authorized to perform this action (simulated).")
+    assert 6 == len(lines)
+    assert 200 + 3 + 2 == sim.calls("CreateAccountAssignment")
+
+
+def test_rollout_reports_the_quota(run: Any, sim: Simulator) -> None:
+    """ServiceQuotaExceeded is not retried: those accounts are reported as not started."""
+    sim.assignment_quota = 197
+
+    done = run("rollout.py")
+
+    assert 1 == done.returncode, done.stderr
+    lines = report(done)
+    assert "assignments: 200 requested, 197 succeeded" == lines[0]
+    assert "not started (ServiceQuotaExceededException): 3" == lines[1]
+    assert 5 == len(lines)
+    assert 200 == sim.calls("CreateAccountAssignment")
+
+
+def test_rollout_stops_at_a_failed_step(run: Any, sim: Simulator) -> None:
+    """ABAC CREATION_FAILED stops the rollout with its reason and exit 1: no assignment."""
+    sim.access_control_fail_reason = "The attribute path is unknown"
+
+    done = run("rollout.py")
+
+    assert 1 == done.returncode
+    assert "rollout stopped: " in done.stderr
+    assert "The attribute path is unknown" in done.stderr
+    assert 0 == sim.calls("CreateAccountAssignment")
+
+
+@pytest.mark.parametrize("fail", ["201", "-1"])
+def test_rollout_refuses_a_bad_fail_count(run_in_process: Any, fail: str) -> None:
+    """--fail outside 0..200 is a usage error, exit 2."""
+    done = run_in_process("rollout.py", "--fail", fail)
+
+    assert 2 == done.returncode
+    assert "--fail must be between 0 and 200" in done.stderr
+
+
+def test_rollout_fail_needs_the_in_process_endpoint(run: Any, sim: Simulator) -> None:
+    """--fail with an endpoint it cannot arm: a usage error before any request."""
+    done = run("rollout.py", "--fail", "1")
+
+    assert 2 == done.returncode
+    assert "--fail arms the in-process endpoint only" in done.stderr
+    assert 0 == sim.calls()
 
 
 @pytest.fixture
