@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import pathlib
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import pytest
@@ -171,6 +175,38 @@ async def test_unconfigured_structlog_goes_to_stdlib_logging(
     assert f"instance_arn={ARN!r}" in records[0].getMessage()
     assert "ACTIVE" == records[-1].poller["status"]  # type: ignore[attr-defined]
     assert "" == capsys.readouterr().out
+
+
+def test_nothing_reaches_stderr_when_the_application_sets_up_no_logging() -> None:
+    """A failed wait's error events stay silent in a program that configured no logging.
+
+    Run in a fresh interpreter: logging's last-resort handler would print warnings and errors
+    to stderr if poller's logger had no handler of its own.
+    """
+    script = textwrap.dedent(
+        f"""
+        import anyio, poller
+        from tests.fakes import ScriptedClient, described
+        async def main():
+            client = ScriptedClient([described("CREATE_FAILED", reason="Quota reached")])
+            try:
+                await poller.wait_for_instance(client, {ARN!r}, timeout=10)
+            except poller.InstanceCreateFailedError:
+                print("failed")
+        anyio.run(main)
+        """
+    )
+    root = pathlib.Path(__file__).parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert ("failed\n", "") == (done.stdout, done.stderr)
 
 
 async def test_library_never_configures_structlog() -> None:

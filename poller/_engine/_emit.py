@@ -24,6 +24,9 @@ _STDLIB_LEVELS: Final[dict[str, int]] = {
 }
 _structlog_logger = structlog.get_logger(_LOGGER_NAME)
 _stdlib_logger = logging.getLogger(_LOGGER_NAME)
+# A library's logger gets a NullHandler: without one, an application that sets up no logging
+# would see warning and error events on stderr through logging's last-resort handler.
+_stdlib_logger.addHandler(logging.NullHandler())
 
 
 def wanted(level: Level, on_event: EventHook | None) -> bool:
