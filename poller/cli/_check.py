@@ -17,11 +17,13 @@ from typing import Any, Final
 import anyio
 
 import poller
+from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import Target
+from poller.cli._kinds import INSTANCES, Awaited
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._report import Report, from_description, from_error, gone, not_started
+from poller.cli._report import ALL, Report, from_description, from_error, gone, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
 from poller.cli._wait import ClientFactory
 from poller.exceptions import PollerError, ResourceNotFoundError, WaitTimeoutError
@@ -42,10 +44,11 @@ async def check_one(client: Any, arn: str, until: str) -> Report:
         description = await look_at_instance(client, arn)
         elapsed = time.monotonic() - started
         if meets_target(description, until, attempts=1, elapsed=elapsed):
-            return from_description(description)
+            return from_description(description, Identity(arn))
     except ResourceNotFoundError as error:
         if until == Target.DELETED:  # no such instance: gone is what was asked for
-            return gone(arn, Outcome.DELETED, attempts=error.attempts, elapsed=error.elapsed)
+            gone_now = Outcome.DELETED
+            return gone(Identity(arn), gone_now, attempts=error.attempts, elapsed=error.elapsed)
         return from_error(error)
     except PollerError as error:
         return from_error(error)
@@ -83,7 +86,7 @@ async def check_all(
     """
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
 
-    targets = list(arns)
+    targets = [Awaited(INSTANCES, Identity(arn), until) for arn in arns]
     limiter = anyio.CapacityLimiter(_CONCURRENT_LOOKS)
 
     async def look(client: Any, arn: str) -> None:
@@ -95,19 +98,20 @@ async def check_all(
         try:
             async with client_factory() as client:
                 if all_instances:
-                    targets = await listed_arns(
+                    listed = await listed_arns(
                         client, reporter, deadline=None, allow_empty=allow_empty
                     )
+                    targets = [Awaited(INSTANCES, Identity(arn), until) for arn in listed]
                 async with anyio.create_task_group() as group:
-                    for arn in targets:
-                        group.start_soon(look, client, arn)
+                    for target in targets:
+                        group.start_soon(look, client, target.identity.instance_arn)
         except BotoCoreError as error:  # no client: no region, an unknown profile ...
-            for arn in targets or ["*"]:
-                if arn not in reporter.reports:
-                    reporter.report(not_started(arn, error))
+            for identity in [t.identity for t in targets] or [ALL]:
+                if identity not in reporter.reports:
+                    reporter.report(not_started(identity, error))
 
     signum = await run_until_signal(body, reporter.console)
-    return end_run(reporter, targets, signum, until=until)
+    return end_run(reporter, targets, signum)
 
 
 def run_check(

@@ -1,13 +1,17 @@
-"""``poller demo``: the local endpoint, an instance created over the wire, and a wait on it.
+"""``poller demo``: the local endpoint, an instance and a small rollout, each step waited on.
 
-The wait is ``poller wait``'s own (:func:`poller.cli._wait.wait_all`), through a client with
-dummy credentials. Needs aiohttp (through :mod:`poller.simulator`), so this module is imported
-only when the demo runs.
+Over the wire, through one client with dummy credentials: CreateInstance, then ``poller
+wait``'s wait (through a burst of throttling, to show a retry); then AddRegion, attribute-based
+access control and a permission set's provisioning, waited on together; then a few account
+assignments, waited on at once. Every wait is the commands' own
+(:func:`poller.cli._wait.wait_on`), under one deadline, printing a line per resource on stdout.
+Needs aiohttp (through :mod:`poller.simulator`), so this module is imported only when the demo
+runs.
 """
 
 from __future__ import annotations
 
-import functools
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
@@ -16,20 +20,38 @@ import anyio
 import structlog
 
 import poller
+from poller._engine._resource import Identity
+from poller._outcome import ExitCode
 from poller._resources._instance import Target
+from poller.cli._kinds import (
+    ACCESS_CONTROL,
+    ASSIGNMENT_CREATION,
+    INSTANCES,
+    PROVISIONING,
+    REGIONS,
+    Awaited,
+)
 from poller.cli._options import wait_settings
 from poller.cli._output import Reporter
-from poller.cli._wait import wait_all
+from poller.cli._run import end_run, run_until_signal
+from poller.cli._wait import wait_on
 
 __all__ = ["demo"]
 
-#: The demo's instance takes a simulated minute to create: five real seconds at this scale.
+#: Simulated seconds per real one: the instance's simulated 36 s take 3 real ones.
 DEMO_TIME_SCALE: Final = 12.0
-DEMO_CREATE_SECONDS: Final = 60.0
+DEMO_CREATE_SECONDS: Final = 36.0
+#: The rollout's steps, in simulated seconds: each takes a real second or less.
+DEMO_REGION_SECONDS: Final = 12.0
+DEMO_STEP_SECONDS: Final = 6.0
+DEMO_REGION: Final = "eu-west-1"
+#: The accounts the demo's permission set is assigned to.
+DEMO_ACCOUNTS: Final = tuple(f"1111222233{n:02d}" for n in range(1, 6))
+DEMO_GROUP: Final = "906723b8-1234-5678-9abc-def012345678"
 #: Quick polls, so that the few seconds of the demo show a few of them.
 DEMO_TIMEOUT: Final = 60.0
-DEMO_MIN_DELAY: Final = 0.5
-DEMO_MAX_DELAY: Final = 2.0
+DEMO_MIN_DELAY: Final = 0.25
+DEMO_MAX_DELAY: Final = 1.0
 #: Dummy credentials for the demo's own client only: the local endpoint checks for a
 #: signature, not for who signed. The user's AWS environment is never read or changed.
 _DUMMY_KEY: Final = "poller-demo"
@@ -48,31 +70,124 @@ async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
         yield client
 
 
+class _Rollout:
+    """The demo's steps through one client, each waited on before the next starts."""
+
+    def __init__(self, client: Any, reporter: Reporter) -> None:
+        self.client = client
+        self.reporter = reporter
+        self.settings = wait_settings(
+            timeout=DEMO_TIMEOUT, min_delay=DEMO_MIN_DELAY, max_delay=DEMO_MAX_DELAY
+        )
+        self.deadline = time.time() + self.settings.budget()
+        #: Everything waited on so far, for the end of the run.
+        self.targets: list[Awaited] = []
+
+    async def wait(self, targets: list[Awaited]) -> bool:
+        """Wait on *targets*; whether all got there (else the demo stops)."""
+        self.targets.extend(targets)
+        await wait_on(self.client, targets, self.deadline, self.settings, self.reporter)
+        return self.reporter.exit_code() == ExitCode.OK
+
+    async def instance(self) -> str | None:
+        """CreateInstance, then wait until it is ACTIVE; its ARN, if it got there."""
+        created = await self.client.create_instance(Name="poller-demo")
+        arn = str(created["InstanceArn"])
+        _logger.info("demo.created", instance_arn=arn, message="CreateInstance answered.")
+        ok = await self.wait([Awaited(INSTANCES, Identity(arn), Target.ACTIVE)])
+        return arn if ok else None
+
+    async def replicate_and_provision(self, arn: str) -> str | None:
+        """A Region, access control and a permission set, waited on together; the set's ARN."""
+        client = self.client
+        await client.add_region(InstanceArn=arn, RegionName=DEMO_REGION)
+        await client.create_instance_access_control_attribute_configuration(
+            InstanceArn=arn,
+            InstanceAccessControlAttributeConfiguration={
+                "AccessControlAttributes": [
+                    {"Key": "CostCenter", "Value": {"Source": ["${path:enterprise.costCenter}"]}}
+                ]
+            },
+        )
+        created = await client.create_permission_set(InstanceArn=arn, Name="ReadOnly")
+        permission_set_arn = str(created["PermissionSet"]["PermissionSetArn"])
+        provisioning = await client.provision_permission_set(
+            InstanceArn=arn,
+            PermissionSetArn=permission_set_arn,
+            TargetType="ALL_PROVISIONED_ACCOUNTS",
+        )
+        request_id = provisioning["PermissionSetProvisioningStatus"]["RequestId"]
+        _logger.info(
+            "demo.started",
+            instance_arn=arn,
+            message=f"AddRegion {DEMO_REGION}, CreateInstanceAccessControlAttributeConfiguration "
+            "and ProvisionPermissionSet answered.",
+        )
+        ok = await self.wait(
+            [
+                Awaited(REGIONS, Identity(arn, region_name=DEMO_REGION), "active"),
+                Awaited(ACCESS_CONTROL, Identity(arn), "enabled"),
+                Awaited(PROVISIONING, Identity(arn, request_id=request_id), "succeeded"),
+            ]
+        )
+        return permission_set_arn if ok else None
+
+    async def assign(self, arn: str, permission_set_arn: str) -> None:
+        """CreateAccountAssignment for each demo account, then wait on them all at once."""
+        targets = []
+        for account in DEMO_ACCOUNTS:
+            answer = await self.client.create_account_assignment(
+                InstanceArn=arn,
+                PermissionSetArn=permission_set_arn,
+                TargetId=account,
+                TargetType="AWS_ACCOUNT",
+                PrincipalType="GROUP",
+                PrincipalId=DEMO_GROUP,
+            )
+            request_id = answer["AccountAssignmentCreationStatus"]["RequestId"]
+            identity = Identity(arn, request_id=request_id)
+            targets.append(Awaited(ASSIGNMENT_CREATION, identity, "succeeded"))
+        _logger.info(
+            "demo.started",
+            instance_arn=arn,
+            message=f"CreateAccountAssignment answered for {len(targets)} accounts.",
+        )
+        await self.wait(targets)
+
+
 async def _demo(reporter: Reporter) -> int:
     from poller.simulator import Fault, Simulator, serve  # noqa: PLC0415 - aiohttp
 
-    simulator = Simulator(time_scale=DEMO_TIME_SCALE, create_seconds=DEMO_CREATE_SECONDS)
-    async with serve(simulator) as server:
-        url, region = server.endpoint_url, simulator.region
-        _logger.info("demo.endpoint", endpoint_url=url, time_scale=DEMO_TIME_SCALE)
-        async with _local_client(url, region) as client:
-            created = await client.create_instance(Name="poller-demo")
-        arn = str(created["InstanceArn"])
-        _logger.info("demo.created", instance_arn=arn, message="CreateInstance answered")
-        # One burst of throttling, so that the demo shows a transient error being retried.
-        simulator.add_fault(Fault.throttling(count=2), operation="DescribeInstance")
-        return await wait_all(
-            [arn],
-            all_instances=False,
-            until=Target.ACTIVE,
-            settings=wait_settings(
-                timeout=DEMO_TIMEOUT, min_delay=DEMO_MIN_DELAY, max_delay=DEMO_MAX_DELAY
-            ),
-            reporter=reporter,
-            client_factory=functools.partial(_local_client, url, region),
-        )
+    simulator = Simulator(
+        time_scale=DEMO_TIME_SCALE,
+        create_seconds=DEMO_CREATE_SECONDS,
+        add_region_seconds=DEMO_REGION_SECONDS,
+        access_control_seconds=DEMO_STEP_SECONDS,
+        provisioning_seconds=DEMO_STEP_SECONDS,
+        assignment_seconds=DEMO_STEP_SECONDS,
+    )
+    # One burst of throttling, so that the demo shows a transient error being retried.
+    simulator.add_fault(Fault.throttling(count=2), operation="DescribeInstance")
+    targets: list[Awaited] = []
+
+    async def body() -> None:
+        async with serve(simulator) as server:
+            url = server.endpoint_url
+            _logger.info("demo.endpoint", endpoint_url=url, time_scale=DEMO_TIME_SCALE)
+            async with _local_client(url, simulator.region) as client:
+                rollout = _Rollout(client, reporter)
+                try:
+                    arn = await rollout.instance()
+                    permission_set_arn = arn and await rollout.replicate_and_provision(arn)
+                    if arn and permission_set_arn:
+                        await rollout.assign(arn, permission_set_arn)
+                finally:
+                    targets.extend(rollout.targets)
+
+    signum = await run_until_signal(body, reporter.console)
+    return end_run(reporter, targets, signum)
 
 
 def demo(reporter: Reporter) -> int:
-    """Run ``poller demo``; return the exit code of its wait (OK once the instance is ACTIVE)."""
+    """Run ``poller demo``; the exit code of its waits (OK once every step got there)."""
     return int(anyio.run(_demo, reporter))

@@ -8,6 +8,7 @@ import functools
 import anyio
 
 import poller
+from poller._engine._resource import Identity
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._report import from_description, from_error, not_started
@@ -32,9 +33,9 @@ async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporte
     except PollerError as error:
         reporter.report(from_error(error))
     except BotoCoreError as error:  # no client: no region, an unknown profile ...
-        reporter.report(not_started(arn, error))
+        reporter.report(not_started(Identity(arn), error))
     else:
-        reporter.report(from_description(description))
+        reporter.report(from_description(description, Identity(arn)))
     reporter.console.finish()
     return reporter.exit_code()
 

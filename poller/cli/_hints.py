@@ -1,11 +1,13 @@
 """What to do about an ending: the hint after each error line, and sentences that end once.
 
 The outcome picks the hint; a few errors refine it: a deletion, a KMS key policy, and an
-endpoint that never answered or is not AWS (the network, not the caller's credentials).
+endpoint that never answered or is not AWS (the network, not the caller's credentials). Each
+kind of resource may give its own hints for some outcomes (:mod:`poller.cli._kinds`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from poller._outcome import Outcome
@@ -76,8 +78,13 @@ def sentence(text: str) -> str:
     return text.rstrip(".") + "."
 
 
-def hint_for(error: PollerError) -> str:
-    """What to do: by the outcome, with the network, KMS and a deletion told apart."""
+def hint_for(error: PollerError, hints: Mapping[Outcome, str] | None = None) -> str:
+    """What to do: by the outcome, with the network, KMS and a deletion told apart.
+
+    Args:
+        error: How the wait ended.
+        hints: The resource's own hints, by outcome, over the instance's.
+    """
     if isinstance(error, InstanceDeletedError):
         return DELETED_HINT
     if isinstance(error, AccessDeniedError) and error.kms:
@@ -89,4 +96,5 @@ def hint_for(error: PollerError) -> str:
             return NOT_AWS_HINT
         if error.code in NETWORK_CODES:
             return NETWORK_HINT
-    return _BY_OUTCOME.get(error.outcome, _BY_OUTCOME[Outcome.ERROR])
+    by_outcome = {**_BY_OUTCOME, **(hints or {})}
+    return by_outcome.get(error.outcome, _BY_OUTCOME[Outcome.ERROR])

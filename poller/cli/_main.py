@@ -13,32 +13,29 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import click
-import structlog
 
 from poller._outcome import ExitCode
 from poller.cli import _options as options
 from poller.cli._arns import Arns, check_arn
 from poller.cli._group import LazyCommand, LazyGroup
+from poller.cli._kinds import INSTANCES
+from poller.cli._launch import EXIT_CODES, launch, start
 from poller.cli._output import Reporter
 from poller.cli._render import open_console
 from poller.cli._report import signal_exit_code
+from poller.cli._rollout import ROLLOUT_COMMANDS
 from poller.cli._streams import STREAM_ERRORS, guard_standard_fds
+from poller.cli._targets import Targets, instances
 
 __all__ = ["cli", "main"]
 
 _CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_EXIT_CODES: Final = (
-    "Exit codes: 0 target reached, 1 terminal failure state, 2 usage or bad input, "
-    "3 timed out (or, looking once, not yet), 4 denied, not found or other AWS error, "
-    "74 the results could not be written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM "
-    "(with several instances, the highest)."
-)
 _EPILOG: Final = (
-    f"{_EXIT_CODES} stdout: one line per instance (JSON, or text on a terminal), the "
+    f"{EXIT_CODES} stdout: one line per instance (JSON, or text on a terminal), the "
     "DescribeInstance answer on success, else an object with an Outcome key. ARN - reads "
     "the ARNs from stdin, one per line or separated by spaces."
 )
-_GROUP_EPILOG: Final = f"""{_EXIT_CODES}
+_GROUP_EPILOG: Final = f"""{EXIT_CODES}
 
 \b
 Shell completion (bash, zsh, fish):
@@ -54,8 +51,6 @@ _SIMULATE: Final = LazyCommand(
 #: The signals that end the command before the event loop listens for them.
 _EARLY_SIGNALS: Final = (signal.SIGTERM, signal.SIGHUP)
 
-_logger = structlog.get_logger("poller")
-
 
 @click.group(
     cls=LazyGroup,
@@ -65,7 +60,11 @@ _logger = structlog.get_logger("poller")
 )
 @click.version_option(package_name="poller")
 def cli() -> None:
-    """Wait for AWS IAM Identity Center instances to settle."""
+    """Wait for AWS IAM Identity Center instances, and the rollout after them, to settle."""
+
+
+for _command in ROLLOUT_COMMANDS:
+    cli.add_command(_command)
 
 
 def _check_targets(arns: Arns, *, all_instances: bool, allow_empty: bool) -> None:
@@ -77,52 +76,12 @@ def _check_targets(arns: Arns, *, all_instances: bool, allow_empty: bool) -> Non
         raise click.UsageError("--allow-empty goes with --all.")
 
 
-def _start(
-    arns: Arns, *, output: str, query: Any, console_options: dict[str, Any], insecure: bool
-) -> Reporter | None:
-    """Open stderr and stdout for a run; None when results could not be written anyway."""
-    console = open_console(**console_options)
-    reporter = Reporter(output, console, query=query)
-    for arn, count in arns.repeated.items():
-        _logger.warning(
-            "cli.duplicate_arn",
-            instance_arn=arn,
-            message=f"{arn} is given {count} times: it counts once.",
-        )
-    if insecure:
-        _logger.warning(
-            "cli.insecure",
-            message="TLS certificates are not checked (--no-verify-ssl).",
-        )
-    return reporter if reporter.stdout_usable() else None
-
-
-@cli.command(epilog=_EPILOG)
-@options.arns
-@options.all_instances
-@options.until
-@options.timeout
-@options.delays
-@options.region
-@options.profile
-@options.endpoint_url
-@options.tls
-@options.output
-@options.query
-@options.log_format
-@options.quiet
-@options.verbose
-@options.debug
-@options.backend
-def wait(
-    arns: Arns,
+def _look(
+    targets: Targets,
     *,
     all_instances: bool,
     allow_empty: bool,
     until: str,
-    timeout: float | None,
-    min_delay: float | None,
-    max_delay: float | None,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -132,17 +91,11 @@ def wait(
     query: Any,
     log_format: str,
     quiet: bool,
-    verbose: bool,
     debug: bool,
     backend: str,
+    verbose: bool = False,
 ) -> int:
-    """Wait until each instance ARN reaches a state (all at once, under one deadline)."""
-    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
-    look_once = timeout == 0
-    # With --timeout 0 the delays are never used, but a bad pair is still bad input.
-    settings = options.wait_settings(
-        timeout=None if look_once else timeout, min_delay=min_delay, max_delay=max_delay
-    )
+    """Look at each instance once (``poller check``, ``poller wait --timeout 0``)."""
     client_options = options.client_options(
         region=region,
         profile=profile,
@@ -150,8 +103,8 @@ def wait(
         ca_bundle=ca_bundle,
         no_verify_ssl=no_verify_ssl,
     )
-    reporter = _start(
-        arns,
+    reporter = start(
+        targets,
         output=output,
         query=query,
         console_options={
@@ -164,29 +117,53 @@ def wait(
     )
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
-    if look_once:
-        from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
+    from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
 
-        return run_check(
-            arns.unique,
-            all_instances=all_instances,
-            allow_empty=allow_empty,
-            until=until,
-            client_options=client_options,
-            reporter=reporter,
-            backend=backend,
-        )
-    from poller.cli._wait import run_wait  # noqa: PLC0415 - keeps --help quick
-
-    return run_wait(
-        arns.unique,
+    return run_check(
+        [target.identity.instance_arn for target in targets.unique],
         all_instances=all_instances,
         allow_empty=allow_empty,
         until=until,
-        settings=settings,
         client_options=client_options,
         reporter=reporter,
         backend=backend,
+    )
+
+
+@cli.command(epilog=_EPILOG)
+@options.arns
+@options.all_instances
+@options.until
+@options.waiting(INSTANCES, look_once=True)
+def wait(
+    arns: Arns,
+    *,
+    all_instances: bool,
+    allow_empty: bool,
+    until: str,
+    timeout: float | None,
+    min_delay: float | None,
+    max_delay: float | None,
+    **common: Any,
+) -> int:
+    """Wait until each instance ARN reaches a state (all at once, under one deadline)."""
+    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
+    targets = instances(arns, until=until)
+    if timeout == 0:
+        # The delays are never used looking once, but a bad pair is still bad input.
+        options.wait_settings(timeout=None, min_delay=min_delay, max_delay=max_delay)
+        return _look(
+            targets, all_instances=all_instances, allow_empty=allow_empty, until=until, **common
+        )
+    return launch(
+        targets,
+        kind=INSTANCES,
+        timeout=timeout,
+        min_delay=min_delay,
+        max_delay=max_delay,
+        all_instances=until if all_instances else None,
+        allow_empty=allow_empty,
+        **common,
     )
 
 
@@ -204,57 +181,15 @@ def wait(
 @options.quiet
 @options.debug
 @options.backend
-def check(
-    arns: Arns,
-    *,
-    all_instances: bool,
-    allow_empty: bool,
-    until: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    ca_bundle: str | None,
-    no_verify_ssl: bool,
-    output: str,
-    query: Any,
-    log_format: str,
-    quiet: bool,
-    debug: bool,
-    backend: str,
-) -> int:
+def check(arns: Arns, *, all_instances: bool, allow_empty: bool, until: str, **common: Any) -> int:
     """Look at each instance once: exit 0 if it is at the state now, 3 if not yet."""
     _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
-    client_options = options.client_options(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        ca_bundle=ca_bundle,
-        no_verify_ssl=no_verify_ssl,
-    )
-    reporter = _start(
-        arns,
-        output=output,
-        query=query,
-        console_options={
-            "log_format": log_format,
-            "quiet": quiet,
-            "verbose": False,
-            "debug": debug,
-        },
-        insecure=no_verify_ssl,
-    )
-    if reporter is None:
-        return ExitCode.OUTPUT_FAILED
-    from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
-
-    return run_check(
-        arns.unique,
+    return _look(
+        instances(arns, until=until),
         all_instances=all_instances,
         allow_empty=allow_empty,
         until=until,
-        client_options=client_options,
-        reporter=reporter,
-        backend=backend,
+        **common,
     )
 
 
@@ -287,8 +222,8 @@ def describe(
         ca_bundle=ca_bundle,
         no_verify_ssl=no_verify_ssl,
     )
-    reporter = _start(
-        Arns([arn], {}),
+    reporter = start(
+        instances(Arns([arn], {})),
         output="json",
         query=query,
         console_options={
@@ -309,7 +244,7 @@ def describe(
 @cli.command()
 @options.log_format
 def demo(log_format: str) -> int:
-    """Create an instance on a local endpoint and wait for it: no AWS account needed."""
+    """Create and roll out an instance on a local endpoint, waiting on each step: no AWS needed."""
     from poller.cli._demo import demo as run  # noqa: PLC0415 - aiohttp only when asked
 
     console = open_console(log_format=log_format, quiet=False, verbose=False)

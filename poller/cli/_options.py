@@ -20,10 +20,11 @@ from click.core import ParameterSource
 
 from poller._endpoint import check_endpoint_url
 from poller._resources._instance import INSTANCE, Target
-from poller._settings import DEFAULT_TIMEOUT, WaitSettings
+from poller._settings import DEFAULT_TIMEOUT, Delays, WaitSettings
 from poller.cli._arns import read_arns
 from poller.cli._durations import parse_duration, spell_duration
 from poller.cli._hints import sentence
+from poller.cli._kinds import Kind
 from poller.cli._output import OUTPUT_FORMS
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "backend",
     "client_options",
     "debug",
-    "delays",
     "endpoint_url",
     "log_format",
     "output",
@@ -43,11 +43,11 @@ __all__ = [
     "query",
     "quiet",
     "region",
-    "timeout",
     "tls",
     "until",
     "verbose",
     "wait_settings",
+    "waiting",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,16 +91,20 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
 
 
 def wait_settings(
-    *, timeout: float | None, min_delay: float | None, max_delay: float | None
+    *,
+    timeout: float | None,
+    min_delay: float | None,
+    max_delay: float | None,
+    defaults: Delays = INSTANCE.delays,
 ) -> WaitSettings:
-    """The wait's settings, checked by the library; the instance's delays where not given.
+    """The wait's settings, checked by the library; the resource's delays where not given.
 
     Raises:
         click.UsageError: A setting the library refuses, naming its option.
     """
     try:
         return WaitSettings.of(
-            defaults=INSTANCE.delays, timeout=timeout, min_delay=min_delay, max_delay=max_delay
+            defaults=defaults, timeout=timeout, min_delay=min_delay, max_delay=max_delay
         )
     except ValueError as error:
         # The library names its settings; the user knows them as options.
@@ -156,8 +160,8 @@ region = click.option(
     "--region",
     envvar="AWS_REGION",
     callback=_check_region,
-    help="AWS Region of the instances (else AWS_REGION, as the AWS CLI reads it, then your "
-    "AWS config).",
+    help="AWS Region to call, the instance's (else AWS_REGION, as the AWS CLI reads it, then "
+    "your AWS config).",
 )
 profile = click.option("--profile", help="Named profile from your AWS config files.")
 endpoint_url = click.option(
@@ -181,14 +185,6 @@ backend = click.option(
 )
 quiet = click.option("-q", "--quiet", is_flag=True, help="Show only errors on stderr.")
 verbose = click.option("-v", "--verbose", is_flag=True, help="Show every poll on stderr.")
-output = click.option(
-    "--output",
-    type=click.Choice(OUTPUT_FORMS),
-    default="auto",
-    show_default=True,
-    help="Results on stdout: JSON lines, a line of text per instance, or nothing "
-    "(auto: text on a terminal, JSON elsewhere).",
-)
 query = click.option(
     "--query",
     callback=_compile_query,
@@ -227,33 +223,6 @@ until = click.option(
     show_default=True,
     help="The state to wait for.",
 )
-# No defaults of the command's own: None lets the library's apply (shown, not repeated).
-timeout = click.option(
-    "--timeout",
-    type=Duration(),
-    default=None,
-    help=f"The limit of the waits, from the first request: every wait ends by then. 0 looks "
-    f"once, as `poller check` does.  [default: {spell_duration(DEFAULT_TIMEOUT)}]",
-)
-_min_delay = click.option(
-    "--min-delay",
-    type=Duration(),
-    default=None,
-    help=f"Least pause between two polls of one instance.  "
-    f"[default: {spell_duration(INSTANCE.delays.min_delay)}]",
-)
-_max_delay = click.option(
-    "--max-delay",
-    type=Duration(),
-    default=None,
-    help=f"Most pause between two polls of one instance.  "
-    f"[default: {spell_duration(INSTANCE.delays.max_delay)}]",
-)
-
-
-def delays(function: F) -> F:
-    """``--min-delay`` and ``--max-delay``."""
-    return _min_delay(_max_delay(function))
 
 
 def tls(function: F) -> F:
@@ -264,6 +233,75 @@ def tls(function: F) -> F:
 def all_instances(function: F) -> F:
     """``--all`` and ``--allow-empty``."""
     return _all(_allow_empty(function))
+
+
+# No defaults of the command's own: None lets the library's apply (shown, not repeated).
+def _timeout(*, look_once: bool) -> Callable[[F], F]:
+    once = " 0 looks once, as `poller check` does." if look_once else ""
+    return click.option(
+        "--timeout",
+        type=Duration(),
+        default=None,
+        help=f"The limit of the waits, from the first request: every wait ends by then.{once}"
+        f"  [default: {spell_duration(DEFAULT_TIMEOUT)}]",
+    )
+
+
+def _delay(name: str, word: str, seconds: float, noun: str) -> Callable[[F], F]:
+    return click.option(
+        name,
+        type=Duration(),
+        default=None,
+        help=f"{word} pause between two polls of one {noun}.  [default: {spell_duration(seconds)}]",
+    )
+
+
+def _output(noun: str) -> Callable[[F], F]:
+    return click.option(
+        "--output",
+        type=click.Choice(OUTPUT_FORMS),
+        default="auto",
+        show_default=True,
+        help=f"Results on stdout: JSON lines, a line of text per {noun}, or nothing "
+        "(auto: text on a terminal, JSON elsewhere).",
+    )
+
+
+#: ``--output`` of the instance commands that do not wait (``poller check``).
+output = _output("instance")
+
+
+def waiting(kind: Kind, *, look_once: bool = False) -> Callable[[F], F]:
+    """The options every waiting command takes: time, delays (*kind*'s), where, what to show.
+
+    Args:
+        kind: What the command waits on, for the default delays and the words of the help.
+        look_once: Whether ``--timeout 0`` looks once (``poller wait``'s instances).
+    """
+    delays = kind.resource.delays
+    decorators = (
+        _timeout(look_once=look_once),
+        _delay("--min-delay", "Least", delays.min_delay, kind.noun),
+        _delay("--max-delay", "Most", delays.max_delay, kind.noun),
+        region,
+        profile,
+        endpoint_url,
+        tls,
+        _output(kind.noun),
+        query,
+        log_format,
+        quiet,
+        verbose,
+        debug,
+        backend,
+    )
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):  # the first is listed first in --help
+            function = decorator(function)
+        return function
+
+    return apply
 
 
 def client_options(

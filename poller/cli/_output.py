@@ -14,14 +14,14 @@ from typing import Any, Final, Protocol, TextIO
 
 import structlog
 
+from poller._engine._resource import Identity
 from poller._outcome import ExitCode
 from poller.cli._render import Console
-from poller.cli._report import Report, dump_json
-from poller.cli._status import short_arn
+from poller.cli._report import Report, dump_json, identity_of
 from poller.cli._streams import STREAM_ERRORS, reader_left, silence
 from poller.events import Event, WaitCancelled
 
-__all__ = ["OUTPUT_FORMS", "Query", "Reporter", "format_text", "resolve_output", "success_line"]
+__all__ = ["OUTPUT_FORMS", "Query", "Reporter", "format_text", "resolve_output"]
 
 #: The forms --output takes; ``auto`` is resolved by :func:`resolve_output`.
 OUTPUT_FORMS: Final = ("auto", "json", "text", "none")
@@ -62,13 +62,6 @@ def format_text(value: Any) -> str:
     return str(value)
 
 
-def success_line(reports: dict[str, Report], until: str) -> str:
-    """One line for a person, when every instance is at the target (``✓ ssoins-… is active.``)."""
-    if len(reports) == 1:
-        return f"✓ {short_arn(next(iter(reports)))} is {until}."
-    return f"✓ {len(reports)} instances are {until}."
-
-
 class Reporter:
     """Prints each report as it comes (stdout) and its error line (stderr, as an event).
 
@@ -91,16 +84,16 @@ class Reporter:
         self.out = sys.stdout if out is None else out
         self.output = resolve_output(output, self.out)
         self.query = query
-        self.reports: dict[str, Report] = {}
+        self.reports: dict[Identity, Report] = {}
         #: Each wait's ``wait.cancelled`` event: its attempts and time, for the cancelled line.
-        self.cancellations: dict[str, WaitCancelled] = {}
+        self.cancellations: dict[Identity, WaitCancelled] = {}
         self.write_failed = False
         self.reader_left = False
 
     def on_event(self, event: Event) -> None:
         """The waits' ``on_event`` hook: note cancellations, and keep the console current."""
         if isinstance(event, WaitCancelled):
-            self.cancellations[event.instance_arn] = event
+            self.cancellations[identity_of(event)] = event
         self.console.on_event(event)
 
     def stdout_usable(self) -> bool:
@@ -115,11 +108,11 @@ class Reporter:
 
     def report(self, report: Report) -> None:
         """Record and print *report*."""
-        self.reports[report.instance_arn] = report
+        self.reports[report.identity] = report
         if report.message is not None:
             _logger.error(
                 "cli.error",
-                instance_arn=report.instance_arn,
+                **report.identity.keys(),
                 message=report.message,
                 hint=report.hint,
                 exit_code=int(report.exit_code),

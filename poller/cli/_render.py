@@ -20,16 +20,9 @@ from typing import Any, Final, TextIO
 import structlog
 
 from poller.cli._durations import format_duration, format_elapsed, polls
-from poller.cli._status import WaitProgress, short_arn, status_line
+from poller.cli._status import WaitProgress, label_of, progress_key, short_arn, status_line
 from poller.cli._streams import STREAM_ERRORS, silence
-from poller.events import (
-    Event,
-    InstanceStatusChanged,
-    PollCompleted,
-    PollRetrying,
-    PollScheduled,
-    WaitStarted,
-)
+from poller.events import Event, PollCompleted, PollRetrying, PollScheduled, WaitStarted
 
 __all__ = ["Console", "configure_logging", "log_level", "open_console", "short_arn"]
 
@@ -82,12 +75,13 @@ class Console:
     def on_event(self, event: Event) -> None:
         """Follow a wait's events (the ``on_event`` hook) to keep the status line current."""
         now = time.monotonic()
-        progress = self._progress.get(event.instance_arn)
+        key = progress_key(event.instance_arn, event.region_name, event.request_id)
+        progress = self._progress.get(key)
         if progress is None:
-            progress = self._progress[event.instance_arn] = WaitProgress(started=now)
+            progress = self._progress[key] = WaitProgress(started=now)
         # The pauses are the engine's (poll.scheduled, poll.retrying): none is guessed here.
-        if isinstance(event, PollCompleted | InstanceStatusChanged):
-            progress.status = event.status or "gone"
+        if isinstance(event, PollCompleted) or event.name.endswith(".status_changed"):
+            progress.status = getattr(event, "status", None) or "gone"
         elif isinstance(event, PollScheduled | PollRetrying):
             progress.next_poll = now + event.delay
             progress.retrying = isinstance(event, PollRetrying)
@@ -162,7 +156,7 @@ class _LineLogger:
 
 
 def _render_console(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> str:
-    """One readable line: time, event name, instance, what happened."""
+    """One readable line: time, event name, resource (instance, Region, request), what happened."""
     fields = dict(event_dict)
     name = str(fields.pop("event", ""))
     fields.pop("level", None)
@@ -173,9 +167,12 @@ def _render_console(_logger: Any, _method: str, event_dict: MutableMapping[str, 
         else ""
     )
     arn = fields.pop("instance_arn", None)
+    region_name, request_id = fields.pop("region_name", None), fields.pop("request_id", None)
     fields.pop("until", None)
     text = _describe(name, fields)
-    who = short_arn(arn) if isinstance(arn, str) and arn != "*" else "poller"
+    who = (
+        label_of(arn, region_name, request_id) if isinstance(arn, str) and arn != "*" else "poller"
+    )
     return f"{clock} {name:<{_EVENT_WIDTH}} {who}  {text}".strip()
 
 
@@ -187,13 +184,10 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
             f"waiting (timeout {format_duration(f['timeout'])}, polls "
             f"{format_duration(f['min_delay'])} to {format_duration(f['max_delay'])} apart)"
         )
-    if name == "instance.status_changed":
-        before = f.get("previous_status") or "start"
-        text = f"{before} → {f.get('status') or 'gone'}"
-        if f.get("encryption_status"):
-            text += f" (encryption {f['encryption_status']})"
-        reason = f.get("status_reason") or f.get("encryption_status_reason")
-        return text + (f": {reason}" if reason else "") + f" after {elapsed}"
+    if name.endswith(".status_changed"):
+        return _status_change(f) + f" after {elapsed}"
+    if name.endswith(".unknown_status"):
+        return f"unknown status {f.get('status')}: waiting on (poll {f.get('attempt')})"
     if name == "poll.completed":
         latency = float(f.get("latency", 0.0)) * 1000
         return f"poll {f.get('attempt')}: {f.get('status')} ({latency:.0f} ms)"
@@ -213,9 +207,20 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
     if name == "wait.cancelled":
         return f"cancelled in {f.get('status') or 'no state'} after {elapsed}"
-    if name.startswith("cli.") and "message" in f:  # the command's own: a message, a hint
+    if name.startswith(("cli.", "demo.")) and "message" in f:  # the command's own words
         return f"{f.get('message')} {f.get('hint') or ''}".strip()
     return " ".join(f"{key}={value}" for key, value in f.items())
+
+
+def _status_change(f: dict[str, Any]) -> str:
+    """``before → after``, with the instance's encryption status and AWS's reasons."""
+    text = f"{f.get('previous_status') or 'start'} → {f.get('status') or 'gone'}"
+    if f.get("encryption_status"):
+        text += f" (encryption {f['encryption_status']})"
+    # The instance's reasons are named; the other resources' come as a list.
+    reasons = [f.get("status_reason") or f.get("encryption_status_reason"), *f.get("reasons", ())]
+    said = "; ".join(str(reason) for reason in reasons if reason)
+    return text + (f": {said}" if said else "")
 
 
 def configure_logging(*, json_lines: bool, level: int, console: Console) -> None:

@@ -1,22 +1,28 @@
-"""What the command prints on stdout about each instance, and the exit code it asks for.
+"""What the command prints on stdout about each resource it waits on, and the exit code it asks.
 
-stdout gets one JSON object per instance. A wait that reached its target prints the
-DescribeInstance answer itself, with the API's key names. Every other ending prints an object
-with an ``Outcome`` key, which API answers never have::
+stdout gets one JSON object per resource. A wait that reached its target prints the Describe
+answer itself, with the API's key names and ISO 8601 dates (for a request, the status object
+inside the answer), with the identity keys the answer lacks added first (``InstanceArn``, and
+``RegionName`` or ``RequestId``): every line names what it is about. Every other ending prints
+an object with an ``Outcome`` key, which API answers never have::
 
     {"InstanceArn": "...", "Outcome": "deleted", "Attempts": 4, "Elapsed": 31.2}
     {"InstanceArn": "...", "Outcome": "failed", "Attempts": 3, "Elapsed": 12.0,
      "Error": {"Type": "InstanceCreateFailedError", "Message": "...", "Reason": "..."},
      "Instance": {...the last DescribeInstance answer, or null...}}
+    {"InstanceArn": "...", "RequestId": "...", "Outcome": "failed", ...,
+     "Request": {...the last status object, or null...}}
 
-``Outcome`` and the exit code are the library's (:class:`poller.Outcome`, read from
-``error.outcome``; :class:`poller.ExitCode`); a cancelled wait adds ``"Signal": "SIGINT"`` and
-exits 128 plus the signal's number, as the shell does. ``Error.Type`` names the
-:mod:`poller.exceptions` class, or ``ConfigurationError`` when botocore could not even make a
-client (no region, an unknown profile); ApiError adds ``Code`` and ``RequestId`` (AWS's ID of
-the failed call). ``Attempts`` counts the requests the service saw (0 when none was sent) and
-``Elapsed`` is in seconds, to the tenth the messages use. A failure before any instance was
-known (``--all`` whose ListInstances failed, or listed none) reports ``"InstanceArn": "*"``.
+The last state's key is the kind's (``Instance``, ``Region``, ``Configuration``, ``Request``:
+:mod:`poller.cli._kinds`). ``Outcome`` and the exit code are the library's
+(:class:`poller.Outcome`, read from ``error.outcome``; :class:`poller.ExitCode`); a cancelled
+wait adds ``"Signal": "SIGINT"`` and exits 128 plus the signal's number, as the shell does.
+``Error.Type`` names the :mod:`poller.exceptions` class, or ``ConfigurationError`` when
+botocore could not even make a client (no region, an unknown profile); ApiError adds ``Code``
+and ``RequestId`` (AWS's ID of the failed call). ``Attempts`` counts the requests the service
+saw (0 when none was sent) and ``Elapsed`` is in seconds, to the tenth the messages use. A
+failure before any instance was known (``--all`` whose ListInstances failed, or listed none)
+reports ``"InstanceArn": "*"``.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import signal
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
+from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._result import WaitResult
 from poller.cli._durations import round_elapsed
@@ -34,18 +42,32 @@ from poller.events import WaitCancelled
 from poller.exceptions import ApiError, PollerError
 
 __all__ = [
+    "ALL",
     "Report",
+    "api_keys",
     "cancelled",
     "dump_json",
     "from_description",
     "from_error",
     "from_result",
     "gone",
+    "identity_of",
     "listing_failed",
     "no_instances",
     "not_started",
     "signal_exit_code",
 ]
+
+#: Stands for every instance, before any was known (``--all`` whose listing failed).
+ALL: Final = Identity("*")
+#: The identity's keys as the API spells them.
+_API_KEYS: Final = {
+    "instance_arn": "InstanceArn",
+    "region_name": "RegionName",
+    "request_id": "RequestId",
+}
+#: Where a failure's document puts the last state seen, when nobody says otherwise.
+_LAST_KEY: Final = "Instance"
 
 
 def dump_json(value: object) -> str:
@@ -58,53 +80,86 @@ def signal_exit_code(signum: int) -> int:
     return 128 + int(signum)
 
 
+def identity_of(about: Any) -> Identity:
+    """The identity of an event, an error, a result or an outcome (they all carry its keys)."""
+    return Identity(
+        about.instance_arn,
+        getattr(about, "region_name", None),
+        getattr(about, "request_id", None),
+    )
+
+
+def api_keys(identity: Identity) -> dict[str, str]:
+    """The identity as the API names it: ``InstanceArn``, ``RegionName``, ``RequestId``."""
+    return {_API_KEYS[key]: value for key, value in identity.keys().items()}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Report:
-    """One instance's ending: what to print, and which exit code it asks for."""
+    """One resource's ending: what to print, and which exit code it asks for."""
 
-    instance_arn: str
+    identity: Identity
     exit_code: int
     document: dict[str, Any]
     text: str
     message: str | None = None
     hint: str | None = None
 
-
-def from_description(description: Any) -> Report:
-    """An instance that is at the target: its DescribeInstance answer."""
-    arn = description.instance_arn
-    text = f"{arn}\t{description.status}"
-    if description.encryption_status is not None:
-        text += f"\tencryption {description.encryption_status}"
-    return Report(arn, Outcome.REACHED.exit_code, description.to_api_json(), text)
+    @property
+    def instance_arn(self) -> str:
+        """The instance waited on, or that owns the resource waited on."""
+        return self.identity.instance_arn
 
 
-def gone(instance_arn: str, outcome: Outcome, *, attempts: int, elapsed: float) -> Report:
-    """A removal reached (``deleted``): nothing is left to describe, so say how it ended."""
+def _text(identity: Identity, *fields: object) -> str:
+    """A line of ``--output text``: the identity, then *fields*, tab-separated."""
+    return "\t".join([*identity.keys().values(), *(str(f) for f in fields)])
+
+
+def from_description(description: Any, identity: Identity) -> Report:
+    """A resource at its target: its Describe answer, with the identity keys it lacks."""
+    answer = description.to_api_json()
+    document = {k: v for k, v in api_keys(identity).items() if k not in answer} | answer
+    fields: list[object] = [description.status]
+    encryption = getattr(description, "encryption_status", None)
+    if encryption is not None:
+        fields.append(f"encryption {encryption}")
+    return Report(identity, Outcome.REACHED.exit_code, document, _text(identity, *fields))
+
+
+def gone(identity: Identity, outcome: Outcome, *, attempts: int, elapsed: float) -> Report:
+    """A removal reached (``deleted``, ``removed``): nothing is left to describe, so say how."""
     document = {
-        "InstanceArn": instance_arn,
+        **api_keys(identity),
         "Outcome": outcome.value,
         "Attempts": attempts,
         "Elapsed": round_elapsed(elapsed),
     }
-    return Report(instance_arn, outcome.exit_code, document, f"{instance_arn}\t{outcome.value}")
+    return Report(identity, outcome.exit_code, document, _text(identity, outcome.value))
 
 
 def from_result(result: WaitResult) -> Report:
     """A wait that reached its target."""
-    if result.instance is None:
-        return gone(
-            result.instance_arn, result.outcome, attempts=result.attempts, elapsed=result.elapsed
-        )
-    return from_description(result.instance)
+    identity = identity_of(result)
+    if result.description is None:
+        return gone(identity, result.outcome, attempts=result.attempts, elapsed=result.elapsed)
+    return from_description(result.description, identity)
 
 
-def from_error(error: PollerError, *, hint: str | None = None) -> Report:
+def from_error(
+    error: PollerError,
+    *,
+    hint: str | None = None,
+    hints: Mapping[Outcome, str] | None = None,
+    last_key: str = _LAST_KEY,
+) -> Report:
     """A wait that ended on one of poller's errors: its outcome and exit code are the error's.
 
     Args:
         error: The error.
         hint: What to do, when the error's own hint (:func:`hint_for`) does not fit.
+        hints: The resource's own hints, by outcome (:mod:`poller.cli._kinds`).
+        last_key: Where the document puts the last state seen.
     """
     details: dict[str, Any] = {"Type": type(error).__name__, "Message": error.message}
     if error.reason is not None:
@@ -114,43 +169,50 @@ def from_error(error: PollerError, *, hint: str | None = None) -> Report:
         if error.aws_request_id:
             details["RequestId"] = error.aws_request_id
     outcome = error.outcome.value
+    identity = identity_of(error)
     document = {
-        "InstanceArn": error.instance_arn,
+        **api_keys(identity),
         "Outcome": outcome,
         "Attempts": error.attempts,
         "Elapsed": round_elapsed(error.elapsed),
         "Error": details,
-        "Instance": None if error.last is None else error.last.to_api_json(),
+        last_key: None if error.last is None else error.last.to_api_json(),
     }
-    text = f"{error.instance_arn}\t{outcome}\t{error.status or '-'}\t{type(error).__name__}"
+    text = _text(identity, outcome, error.status or "-", type(error).__name__)
     return Report(
-        error.instance_arn,
+        identity,
         error.exit_code,
         document,
         text,
         sentence(error.message),
-        sentence(hint or hint_for(error)),
+        sentence(hint or hint_for(error, hints)),
     )
 
 
 def _configuration(
-    instance_arn: str, outcome: Outcome, message: str, hint: str, *, kind: str
+    identity: Identity,
+    outcome: Outcome,
+    message: str,
+    hint: str,
+    *,
+    kind: str,
+    last_key: str = _LAST_KEY,
 ) -> Report:
     """An ending outside poller's error tree, before any request of the wait was sent."""
     message = sentence(message)
     document = {
-        "InstanceArn": instance_arn,
+        **api_keys(identity),
         "Outcome": outcome.value,
         "Attempts": 0,
         "Elapsed": 0.0,
         "Error": {"Type": kind, "Message": message},
-        "Instance": None,
+        last_key: None,
     }
-    text = f"{instance_arn}\t{outcome.value}"
-    return Report(instance_arn, outcome.exit_code, document, text, message, sentence(hint))
+    text = _text(identity, outcome.value)
+    return Report(identity, outcome.exit_code, document, text, message, sentence(hint))
 
 
-def not_started(instance_arn: str, error: Exception) -> Report:
+def not_started(identity: Identity, error: Exception, *, last_key: str = _LAST_KEY) -> Report:
     """No client could be made, or botocore failed before an answer: no wait ever ran.
 
     These come from botocore, so no error class of poller's decides them: no Region and an
@@ -160,7 +222,9 @@ def not_started(instance_arn: str, error: Exception) -> Report:
     from botocore.exceptions import NoRegionError, ProfileNotFound  # noqa: PLC0415 - lazy
 
     def configuration(outcome: Outcome, message: str, hint: str) -> Report:
-        return _configuration(instance_arn, outcome, message, hint, kind="ConfigurationError")
+        return _configuration(
+            identity, outcome, message, hint, kind="ConfigurationError", last_key=last_key
+        )
 
     if isinstance(error, NoRegionError):
         return configuration(
@@ -191,7 +255,7 @@ def listing_failed(error: Exception) -> Report:
         if details.get("Message"):
             message += f": {details['Message']}"
         return _configuration(
-            "*",
+            ALL,
             Outcome.ERROR,
             message,
             "Check your credentials and their sso:ListInstances permission.",
@@ -199,19 +263,19 @@ def listing_failed(error: Exception) -> Report:
         )
     if isinstance(error, TimeoutError):
         return _configuration(
-            "*",
+            ALL,
             Outcome.TIMED_OUT,
             "Timed out listing instances",
             "Wait longer with --timeout.",
             kind="ConfigurationError",
         )
-    return not_started("*", error)
+    return not_started(ALL, error)
 
 
 def no_instances() -> Report:
     """``--all``, and ListInstances lists none: nothing to wait on is not a success."""
     return _configuration(
-        "*",
+        ALL,
         Outcome.NOT_FOUND,
         "No instances: ListInstances lists none for these credentials and this Region",
         "Check --region and --profile, or pass --allow-empty to accept none.",
@@ -219,11 +283,11 @@ def no_instances() -> Report:
     )
 
 
-def cancelled(instance_arn: str, signum: int, ended: WaitCancelled | None = None) -> Report:
+def cancelled(identity: Identity, signum: int, ended: WaitCancelled | None = None) -> Report:
     """A wait stopped by a signal: the shell's code for it (130 SIGINT, 143 SIGTERM ...).
 
     Args:
-        instance_arn: The instance.
+        identity: What was waited on.
         signum: The signal.
         ended: The wait's ``wait.cancelled`` event, if it had started: its attempts and time.
     """
@@ -231,11 +295,11 @@ def cancelled(instance_arn: str, signum: int, ended: WaitCancelled | None = None
     attempts = 0 if ended is None else ended.attempts
     elapsed = 0.0 if ended is None else ended.elapsed
     document = {
-        "InstanceArn": instance_arn,
+        **api_keys(identity),
         "Outcome": Outcome.CANCELLED.value,
         "Signal": name,
         "Attempts": attempts,
         "Elapsed": round_elapsed(elapsed),
     }
-    text = f"{instance_arn}\t{Outcome.CANCELLED.value} ({name})"
-    return Report(instance_arn, signal_exit_code(signum), document, text)
+    text = _text(identity, f"{Outcome.CANCELLED.value} ({name})")
+    return Report(identity, signal_exit_code(signum), document, text)

@@ -1,4 +1,4 @@
-"""What ``poller wait`` and ``poller check`` share while they run.
+"""What every waiting command and ``poller check`` share while they run.
 
 A task listening for SIGINT, SIGTERM and SIGHUP cancels the work, so that each wait sees a
 real cancellation (and emits ``wait.cancelled``) before the command exits with the shell's
@@ -20,9 +20,10 @@ from anyio.abc import TaskStatus
 
 from poller._outcome import ExitCode
 from poller._resources._listing import listed_instance_arns
-from poller.cli._output import Reporter, success_line
+from poller.cli._kinds import Awaited, success_line
+from poller.cli._output import Reporter
 from poller.cli._render import Console
-from poller.cli._report import cancelled, listing_failed, no_instances
+from poller.cli._report import ALL, cancelled, listing_failed, no_instances
 
 __all__ = ["HANDLED_SIGNALS", "end_run", "listed_arns", "run_until_signal"]
 
@@ -94,18 +95,18 @@ async def listed_arns(
     return list(dict.fromkeys(arns))
 
 
-def end_run(reporter: Reporter, arns: list[str], signum: int | None, *, until: str) -> int:
+def end_run(reporter: Reporter, targets: list[Awaited], signum: int | None) -> int:
     """Close a run: a cancelled line for each wait a signal stopped; the exit code of all.
 
     Interrupted before ``--all`` had listed anything, one cancelled line stands for all.
     """
     console = reporter.console
     if signum is not None:
-        for arn in arns or ["*"]:
-            if arn not in reporter.reports:
-                reporter.report(cancelled(arn, signum, reporter.cancellations.get(arn)))
+        for identity in [t.identity for t in targets] or [ALL]:
+            if identity not in reporter.reports:
+                reporter.report(cancelled(identity, signum, reporter.cancellations.get(identity)))
     code = reporter.exit_code()
-    if code == ExitCode.OK and reporter.reports and console.live:
-        console.write_line(success_line(reporter.reports, until))
+    if code == ExitCode.OK and targets and reporter.reports and console.live:
+        console.write_line(success_line(targets))
     console.finish()
     return code

@@ -1,7 +1,8 @@
 """The live status line: where the waits stand, in one line that fits the terminal.
 
 Pure: it is given what each wait is doing, the time and the width, and returns the line. One
-wait still going reads ``ssoins-… CREATE_IN_PROGRESS 12s · next poll in 3.0s``; several read
+wait still going reads ``ssoins-… CREATE_IN_PROGRESS 12s · next poll in 3.0s`` (a Region or a
+request reads as its name or ID); several read
 as counts, ``3 waiting: 2 CREATE_IN_PROGRESS, 1 ACTIVE · 1 done · next poll in 3.0s``. A wait
 that has ended is only counted as done: nothing says "next poll" once every wait has ended.
 """
@@ -15,7 +16,7 @@ from typing import Final
 
 from poller.cli._durations import format_duration
 
-__all__ = ["WaitProgress", "short_arn", "status_line"]
+__all__ = ["WaitProgress", "label_of", "progress_key", "short_arn", "status_line"]
 
 _SEPARATOR: Final = " · "
 _ELLIPSIS: Final = "…"
@@ -24,6 +25,26 @@ _ELLIPSIS: Final = "…"
 def short_arn(arn: str) -> str:
     """The instance id of an instance ARN (``ssoins-…``), which is what a person reads."""
     return arn.rpartition("/")[2] or arn
+
+
+def label_of(
+    instance_arn: str, region_name: str | None = None, request_id: str | None = None
+) -> str:
+    """What a person reads for a resource: its Region or request ID, else the instance id.
+
+    A command waits on the Regions or requests of one instance, so these tell them apart.
+    """
+    return region_name or request_id or short_arn(instance_arn)
+
+
+def progress_key(
+    instance_arn: str, region_name: str | None = None, request_id: str | None = None
+) -> str:
+    """A wait's key in the status line's progress: unique, and :func:`short_arn` reads it.
+
+    ``arn:…/ssoins-…`` for an instance, ``arn:…/ssoins-…/eu-west-1`` for one of its Regions.
+    """
+    return "/".join(part for part in (instance_arn, region_name, request_id) if part)
 
 
 @dataclasses.dataclass(slots=True)
@@ -57,7 +78,7 @@ def status_line(progress: Mapping[str, WaitProgress], now: float, width: int) ->
     """The status line for these waits at *now*, at most *width* characters ("" if none runs).
 
     Args:
-        progress: Each wait's progress, by instance ARN, in the order they started.
+        progress: Each wait's progress, by :func:`progress_key`, in the order they started.
         now: The current time, on the clock of ``WaitProgress.started``.
         width: The most characters the line may take (the terminal's width, less one).
     """

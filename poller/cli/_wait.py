@@ -1,9 +1,12 @@
-"""The async side of ``poller wait`` (and of ``poller demo``): one client, one fan-out.
+"""The async side of every waiting command (and of ``poller demo``): one client, one fan-out.
 
-The waiting is the library's: :func:`poller.wait_for_instances` runs every wait under one
-deadline, with one rate limit for the client, and hands each outcome over as it ends, to be
-printed at once. The deadline counts from the moment the client is open: the command's
-start-up (imports, the service model, credentials) is not taken from the user's
+The waiting is the library's: each kind of resource waited on goes to its fan-out
+(:attr:`poller.cli._kinds.Kind.fan_out`: :func:`poller.wait_for_instances`,
+:func:`poller.wait_for_requests` ...), which runs every wait under one deadline and hands each
+outcome over as it ends, to be printed at once. Several kinds in one run (assignment creations
+and deletions read from one stream) wait side by side, under the same deadline and through the
+same client's one rate limiter. The deadline counts from the moment the client is open: the
+command's start-up (imports, the service model, credentials) is not taken from the user's
 ``--timeout``; ``--all``'s listing is a request to AWS, and is.
 """
 
@@ -14,57 +17,103 @@ import functools
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anyio
 
 import poller
+from poller._engine._resource import Identity
+from poller._ratelimit import RateLimiter
+from poller._result import WaitResult
 from poller._settings import WaitSettings
+from poller.cli._kinds import INSTANCES, Awaited, Kind, Shared
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._report import Report, from_error, from_result, not_started
+from poller.cli._report import ALL, Report, from_error, from_result, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
+from poller.exceptions import PollerError
 
-if TYPE_CHECKING:
-    from poller._waiters._instance import InstanceOutcome
-
-__all__ = ["ClientFactory", "run_wait", "wait_all"]
+__all__ = ["ClientFactory", "run_wait", "wait_all", "wait_on"]
 
 ClientFactory = Callable[[], AbstractAsyncContextManager[Any]]
 """Opens the one ``sso-admin`` client of the command (the demo brings its own)."""
 
 
-def _report_of(outcome: InstanceOutcome) -> Report:
-    if outcome.error is not None:
-        return from_error(outcome.error)
-    assert outcome.result is not None
-    return from_result(outcome.result)
+class _Ending(Protocol):
+    """An ``InstanceOutcome`` or a ``WaitOutcome``: how one wait of a fan-out ended."""
+
+    @property
+    def result(self) -> WaitResult | None:
+        """The result, when the target was reached."""
+
+    @property
+    def error(self) -> PollerError | None:
+        """Why it was not."""
+
+
+def _report_of(kind: Kind, ending: _Ending) -> Report:
+    if ending.error is not None:
+        return from_error(ending.error, hints=kind.hints, last_key=kind.last_key)
+    assert ending.result is not None
+    return from_result(ending.result)
+
+
+def _groups(targets: list[Awaited]) -> dict[tuple[Kind, str], list[Awaited]]:
+    """The targets by kind and target, each group in input order."""
+    groups: dict[tuple[Kind, str], list[Awaited]] = {}
+    for target in targets:
+        groups.setdefault((target.kind, target.until), []).append(target)
+    return groups
+
+
+async def wait_on(
+    client: Any, targets: list[Awaited], deadline: float, settings: WaitSettings, reporter: Reporter
+) -> None:
+    """Wait on *targets* through *client* until *deadline* (epoch seconds), printing each end.
+
+    Each kind (and target) of *targets* goes to its kind's fan-out; several run side by side,
+    through one rate limiter.
+    """
+    limiter = RateLimiter()  # the one client's rate, whatever the kinds waited on
+
+    async with anyio.create_task_group() as group:
+        for (kind, until), members in _groups(targets).items():
+            shared = Shared(
+                deadline=deadline,
+                min_delay=settings.min_delay,
+                max_delay=settings.max_delay,
+                limiter=limiter,
+                on_event=reporter.on_event,
+                on_outcome=functools.partial(_print, reporter, kind),
+            )
+            identities = [member.identity for member in members]
+            group.start_soon(kind.fan_out, client, identities, until, shared)
+
+
+def _print(reporter: Reporter, kind: Kind, ending: _Ending) -> None:
+    reporter.report(_report_of(kind, ending))
 
 
 async def wait_all(
-    arns: list[str],
+    targets: list[Awaited],
     *,
-    all_instances: bool,
-    until: str,
     settings: WaitSettings,
     reporter: Reporter,
     client_factory: ClientFactory,
+    all_instances: str | None = None,
     allow_empty: bool = False,
 ) -> int:
-    """Wait on every instance (or every listed one) under one deadline; return the exit code.
+    """Wait on every target (or every instance listed) under one deadline; the exit code.
 
     Args:
-        arns: The instances, checked and without repeats.
-        all_instances: Wait on every instance ListInstances lists instead.
-        until: The target of every wait.
+        targets: What to wait on, checked and without repeats.
         settings: The checked timeout and delays.
         reporter: Prints each outcome as it comes.
         client_factory: Opens the client.
+        all_instances: Wait for this target on every instance ListInstances lists instead.
         allow_empty: With *all_instances*, none listed is a success (else not-found).
     """
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
-
-    targets = list(arns)
 
     async def body() -> None:
         nonlocal targets
@@ -73,47 +122,43 @@ async def wait_all(
                 # An absolute end, on the wall clock as the library's `deadline` takes it,
                 # from now: the client is open, the first request is next.
                 deadline = time.time() + settings.budget()
-                if all_instances:
-                    targets = await listed_arns(
+                if all_instances is not None:
+                    arns = await listed_arns(
                         client, reporter, deadline=deadline, allow_empty=allow_empty
                     )
-                await poller.wait_for_instances(
-                    [(client, arn) for arn in targets],
-                    until=until,
-                    deadline=deadline,
-                    min_delay=settings.min_delay,
-                    max_delay=settings.max_delay,
-                    on_event=reporter.on_event,
-                    on_outcome=lambda outcome: reporter.report(_report_of(outcome)),
-                )
+                    targets = [Awaited(INSTANCES, Identity(arn), all_instances) for arn in arns]
+                if targets:
+                    await wait_on(client, targets, deadline, settings, reporter)
         except BotoCoreError as error:  # no client: no region, an unknown profile ...
-            for arn in targets or ["*"]:
-                reporter.report(not_started(arn, error))
+            for target in targets:
+                if target.identity not in reporter.reports:
+                    last_key = target.kind.last_key
+                    reporter.report(not_started(target.identity, error, last_key=last_key))
+            if not targets:
+                reporter.report(not_started(ALL, error))
 
     signum = await run_until_signal(body, reporter.console)
-    return end_run(reporter, targets, signum, until=until)
+    return end_run(reporter, targets, signum)
 
 
 def run_wait(
-    arns: list[str],
+    targets: list[Awaited],
     *,
-    all_instances: bool,
-    allow_empty: bool,
-    until: str,
     settings: WaitSettings,
     client_options: ClientOptions,
     reporter: Reporter,
     backend: str = "asyncio",
+    all_instances: str | None = None,
+    allow_empty: bool = False,
 ) -> int:
     """Run :func:`wait_all` in a new event loop of *backend*; return the exit code."""
     run = functools.partial(
         wait_all,
-        arns,
-        all_instances=all_instances,
-        allow_empty=allow_empty,
-        until=until,
+        targets,
         settings=settings,
         reporter=reporter,
+        all_instances=all_instances,
+        allow_empty=allow_empty,
         client_factory=functools.partial(poller.open_client, **dataclasses.asdict(client_options)),
     )
     return int(anyio.run(run, backend=backend))
