@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import detection, overhead, scale, startup
+from benchmarks import detection, overhead, rollout, scale, startup
 from benchmarks._common import quiet
 
-NAMES = ("overhead", "scale", "detection", "startup")
+NAMES = ("overhead", "scale", "rollout", "detection", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=NAMES, default=list(NAMES))
     parser.add_argument("--accounts", type=int, help="instances (one client each) for scale")
     parser.add_argument("--one-client", type=int, help="instances on one client for scale")
+    parser.add_argument("--requests", type=int, help="assignment requests for rollout")
+    parser.add_argument(
+        "--time-scale", type=float, help="rollout's speed-up of every duration (default 20)"
+    )
     parser.add_argument(
         "--plot", type=Path, default=Path("benchmarks/detection.png"), help="detection's PNG"
     )
@@ -33,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         overhead.run(quick=args.quick)
     if "scale" in args.only:
         scale.run(quick=args.quick, accounts=args.accounts, one_client=args.one_client)
+    if "rollout" in args.only:
+        rollout.run(quick=args.quick, requests=args.requests, scale=args.time_scale)
     if "detection" in args.only:
         detection.run(quick=args.quick, plot_path=args.plot)
     if "startup" in args.only:

@@ -11,30 +11,29 @@ schedule sees the same lifecycles and the same random stream.
 A cross-check runs poller's real loop (``wait_for_instance``) on trio's MockClock with a
 scripted client over a sample of the same lifecycles: its mean calls and delay must agree with
 the schedule's.
+
+Then every resource (:data:`benchmarks._lifecycles.SUBJECTS`: instance, Region, attribute-based
+access control, request) with its default delays against a few fixed intervals, on lifecycles
+typical of it: there the real waiters run, on trio's MockClock (:func:`by_resource`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import random
-import statistics
 from pathlib import Path
-from typing import Any
+from typing import Final
 
-import anyio
-from trio.testing import MockClock
-
-import poller
 from benchmarks._common import quiet, report
+from benchmarks._lifecycles import SUBJECTS, Figures, measure, settle_times
 from poller._backoff import delay_for
 
-__all__ = ["NAMED", "Schedule", "lifecycles", "run", "simulate"]
+__all__ = ["NAMED", "Schedule", "by_resource", "lifecycles", "real_loop", "run", "simulate"]
 
 MEDIAN_SECONDS = 90.0
 SIGMA = 0.3
 TIMEOUT = 1800.0
-ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+INSTANCE: Final = SUBJECTS[0]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,46 +84,46 @@ def simulate(schedule: Schedule, durations: list[float], seed: int = 7) -> tuple
     return calls / len(durations), delays / len(durations)
 
 
-class _Lifecycle:
-    """A client whose instance is CREATE_IN_PROGRESS for *duration* virtual seconds."""
-
-    def __init__(self, duration: float) -> None:
-        self.duration = duration
-        self.start: float | None = None
-
-    async def describe_instance(self, **_: Any) -> dict[str, Any]:
-        now = anyio.current_time()
-        self.start = now if self.start is None else self.start
-        status = "ACTIVE" if now - self.start >= self.duration else "CREATE_IN_PROGRESS"
-        return {
-            "InstanceArn": ARN,
-            "IdentityStoreId": "d-1234567890",
-            "OwnerAccountId": "123456789012",
-            "CreatedDate": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-            "Status": status,
-        }
-
-
 def real_loop(schedule: Schedule, durations: list[float]) -> tuple[float, float]:
     """Mean calls and delay of poller's own loop in virtual time, over *durations*."""
+    figures = measure(INSTANCE, schedule.min_delay, schedule.max_delay, durations)
+    return figures.calls, figures.latency
 
-    async def one(duration: float) -> tuple[int, float]:
-        client = _Lifecycle(duration)
-        result = await poller.wait_for_instance(
-            client, ARN, min_delay=schedule.min_delay, max_delay=schedule.max_delay
-        )
-        return result.attempts, result.elapsed - duration
 
-    outcomes = [
-        anyio.run(
-            one, d, backend="trio", backend_options={"clock": MockClock(autojump_threshold=0)}
+def by_resource(runs: int) -> dict[str, list[tuple[float, str, Figures]]]:
+    """Each resource's default delays against fixed intervals, on its stated lifecycles.
+
+    For every row of :data:`benchmarks._lifecycles.SUBJECTS` and each of its typical
+    lifecycles ``T0``, *runs* waits with the real waiter in virtual time, the status changing
+    after ``uniform(T0 / 2, 3 T0 / 2)`` seconds (the same draws for every schedule).
+    """
+    tables: dict[str, list[tuple[float, str, Figures]]] = {}
+    for subject in SUBJECTS:
+        delays = subject.resource.delays
+        schedules = [
+            (f"defaults {delays.min_delay:g} s / {delays.max_delay:g} s", delays.min_delay,
+             delays.max_delay),
+            *((f"fixed {every:g} s", every, every) for every in subject.fixed),
+        ]  # fmt: skip
+        rows = tables[subject.name] = []
+        for typical in subject.lifecycles:
+            durations = settle_times(typical, runs)
+            rows.extend(
+                (typical, label, measure(subject, low, high, durations))
+                for label, low, high in schedules
+            )
+        report(
+            f"calls against detection, {subject.name} ({runs:,} waits per cell, virtual time)",
+            [
+                (
+                    f"T0 {typical:g} s, {label}",
+                    f"{figures.calls:5.1f} calls, detected {figures.latency:5.1f} s late "
+                    f"(p90 {figures.p90:5.1f} s)",
+                )
+                for typical, label, figures in rows
+            ],
         )
-        for d in durations
-    ]
-    return (
-        statistics.fmean(c for c, _ in outcomes),
-        statistics.fmean(d for _, d in outcomes),
-    )
+    return tables
 
 
 def plot(durations: list[float], path: Path) -> None:
@@ -209,6 +208,7 @@ def run(*, quick: bool = False, plot_path: Path | None = None) -> dict[str, tupl
             print("  no plot: pip install -e '.[bench]' for matplotlib")
         else:
             print(f"  plot written to {plot_path}")
+    by_resource(30 if quick else 1000)
     return results
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks import detection, overhead, scale, startup
+from benchmarks import _lifecycles, detection, overhead, rollout, scale, startup
 from benchmarks.__main__ import main
+from benchmarks._endpoint import ServiceThrottle
+from poller.simulator import Fault
+from poller.simulator._clock import SimulatedClock
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +63,82 @@ def test_fixed_interval_detects_half_an_interval_late() -> None:
 
     assert 5 == pytest.approx(delay, abs=0.3)
     assert calls > 9
+
+
+def test_rollout_runs() -> None:
+    """Every request of every run completes; each throttle answered is a poll.retrying event."""
+    results = rollout.run(quick=True, requests=30)
+
+    runs = [*results["alone"], results["faster"], results["shared"]]
+    assert all(30 == figures["ok"] for figures in runs)
+    assert all(figures["polls"] >= 30 for figures in runs)
+    # Slowness only adds time: a run faster than its ideal would be a broken rate limit.
+    assert all(figures["ratio"] > 0.9 for figures in runs)
+    shared = results["shared"]
+    assert shared["service_throttles"] == shared["throttled_events"]
+    assert results["memory"]["per_request"] > 0
+
+
+def test_service_throttle_answers_throttling_above_its_rate() -> None:
+    """The endpoint's rate limit lets a burst through, throttles, and refills on its clock."""
+    clock = SimulatedClock(time_scale=1e-9)  # still, but for advance()
+    throttle = ServiceThrottle(clock, rate=5.0, burst=5.0)
+    throttle.add(Fault.internal_error(), operation="DescribeRegion")
+
+    passed = [throttle.take("DescribeInstance") for _ in range(5)]
+    refused = throttle.take("DescribeInstance")
+    clock.advance(0.4)  # two tokens
+    later = [throttle.take("DescribeRegion"), throttle.take("DescribeInstance")]
+    again = throttle.take("DescribeInstance")
+
+    assert [None] * 5 == passed
+    assert refused is not None
+    assert "ThrottlingException" == refused.code
+    assert [Fault.internal_error(), None] == later  # the armed fault still applies
+    assert again is refused
+    assert 2 == throttle.throttled
+
+
+def test_scaled_limiter_is_the_default_with_time_sped_up() -> None:
+    """Rate, floor and recovery scale so that a halved rate recovers in the same scaled time."""
+    normal, fast = rollout.scaled_limiter(1.0), rollout.scaled_limiter(20.0)
+
+    assert 20 * normal.rate == fast.rate
+    assert 20 * normal.bucket.min_rate == fast.bucket.min_rate
+    recover = normal.bucket.max_rate / 2 / normal.bucket.recovery
+    assert recover / 20 == pytest.approx(fast.bucket.max_rate / 2 / fast.bucket.recovery)
+
+
+@pytest.mark.parametrize("subject", _lifecycles.SUBJECTS, ids=lambda s: s.resource.name)
+def test_each_resource_waits_with_its_real_waiter_on_fixed_intervals(
+    subject: _lifecycles.Subject,
+) -> None:
+    """Polls at 0, f, 2f ...: floor(T / f) + 2 calls, the change found less than f late."""
+    every = subject.fixed[0]
+    durations = _lifecycles.settle_times(subject.lifecycles[0], 40)
+
+    figures = _lifecycles.measure(subject, every, every, durations)
+
+    assert statistics.fmean(math.floor(t / every) + 2 for t in durations) == pytest.approx(
+        figures.calls
+    )
+    assert 0 <= figures.latency < every
+    assert figures.p90 < every
+
+
+def test_defaults_by_resource_cover_every_resource(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each resource gets its defaults and fixed intervals on each of its lifecycles."""
+    tables = detection.by_resource(5)
+
+    out = capsys.readouterr().out
+    for subject in _lifecycles.SUBJECTS:
+        rows = tables[subject.name]
+        assert len(subject.lifecycles) * (1 + len(subject.fixed)) == len(rows)
+        delays = subject.resource.delays
+        assert f"defaults {delays.min_delay:g} s / {delays.max_delay:g} s" in out
+        defaults = [figures for _, label, figures in rows if label.startswith("defaults")]
+        # Jitter never pauses longer than max_delay: the change is found within it.
+        assert all(0 <= figures.latency < delays.max_delay for figures in defaults)
 
 
 def test_startup_runs() -> None:
