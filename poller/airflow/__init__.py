@@ -16,12 +16,27 @@ except ImportError as error:  # pragma: no cover - exercised in the main test en
 
 from poller.airflow._operator import WaitForInstanceOperator
 from poller.airflow._payload import Outcome, WaitPayload
+from poller.airflow._rollout import (
+    WaitForAccessControlAttributesOperator,
+    WaitForAccountAssignmentOperator,
+    WaitForPermissionSetProvisioningOperator,
+    WaitForRegionOperator,
+)
+from poller.airflow._rollout_payload import RolloutPayload, WaitEnding
+from poller.airflow._rollout_trigger import RolloutWaitTrigger
 from poller.airflow._trigger import InstanceWaitTrigger, to_deadline
 
 __all__ = [
     "InstanceWaitTrigger",
     "Outcome",
+    "RolloutPayload",
+    "RolloutWaitTrigger",
+    "WaitEnding",
+    "WaitForAccessControlAttributesOperator",
+    "WaitForAccountAssignmentOperator",
     "WaitForInstanceOperator",
+    "WaitForPermissionSetProvisioningOperator",
+    "WaitForRegionOperator",
     "WaitPayload",
     "to_deadline",
 ]
