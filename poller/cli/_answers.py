@@ -58,8 +58,14 @@ def read_answers(text: str, *, keys: Collection[str], expected: str) -> list[Ans
     """
     stripped = text.lstrip()
     if not stripped:
-        raise AnswersError(f"'-' reads {expected} from stdin, which held none")
+        raise AnswersError(f"stdin held nothing to wait on: '-' reads {expected}")
     if not stripped.startswith(_JSON_START):
+        first = stripped.split(maxsplit=1)[0]
+        if first in {key.upper() for key in keys}:
+            raise AnswersError(
+                f"stdin holds the AWS CLI's --output text ({first} ...), whose fields cannot "
+                f"be told apart: give {expected} (JSON is the AWS CLI's default output)"
+            )
         return [
             Answer(word, None, f"line {number} of stdin")
             for number, line in enumerate(text.splitlines(), start=1)

@@ -190,7 +190,7 @@ query = click.option(
     callback=_compile_query,
     metavar="JMESPATH",
     help="Print what this JMESPath expression finds in each result, as the AWS CLI does "
-    "(e.g. IdentityStoreId).",
+    "(e.g. Status).",
 )
 debug = click.option(
     "--debug",

@@ -123,7 +123,7 @@ def requests(
     except AnswersError as error:
         raise click.BadParameter(f"{error}.") from None
     if not answers:
-        raise click.BadParameter(f"'-' reads {expected} from stdin, which held none.")
+        raise click.BadParameter(f"stdin held nothing to wait on: '-' reads {expected}.")
     targets = []
     for answer in answers:
         kind = default if answer.key is None else REQUESTS_BY_ANSWER[answer.key]

@@ -207,9 +207,27 @@ def test_demo_creates_waits_and_shows_a_retry() -> None:
     )
 
     assert 0 == done.returncode, done.stderr
-    assert "ACTIVE" == json_lines(done.stdout)[0]["Status"]
+    results = json_lines(done.stdout)
+    assert "ACTIVE" == results[0]["Status"]
     events = [e["event"] for e in json_lines(done.stderr)]
     assert {"poll.retrying", "wait.succeeded"} <= set(events)
+    # Then the rollout, each step waited on: a Region, ABAC, a provisioning, 5 assignments.
+    arn = results[0]["InstanceArn"]
+    assert {arn} == {r["InstanceArn"] for r in results}
+    [region] = [r for r in results if "RegionName" in r]
+    assert ("eu-west-1", "ACTIVE") == (region["RegionName"], region["Status"])
+    [abac] = [r for r in results if "InstanceAccessControlAttributeConfiguration" in r]
+    assert "ENABLED" == abac["Status"]
+    requests = [r for r in results if "RequestId" in r]
+    assert ({"SUCCEEDED"}, 6) == ({r["Status"] for r in requests}, len(requests))
+    assert 5 == len({r["TargetId"] for r in requests if "TargetId" in r})
+    assert {
+        "instance.status_changed",
+        "region.status_changed",
+        "access_control_attributes.status_changed",
+        "permission_set_provisioning.status_changed",
+        "account_assignment.status_changed",
+    } == {name for name in events if name.endswith(".status_changed")}
 
 
 def test_describe_refuses_a_garbled_answer(center: Center) -> None:
