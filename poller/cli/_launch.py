@@ -19,15 +19,18 @@ from poller.cli._output import Reporter
 from poller.cli._render import open_console
 from poller.cli._targets import Targets
 
-__all__ = ["EXIT_CODES", "launch", "start"]
+__all__ = ["EXIT_CODES", "WAIT_EXIT_CODES", "launch", "start"]
 
-#: The exit codes, for the commands' ``--help``.
-EXIT_CODES: Final = (
+_CODES: Final = (
     "Exit codes: 0 target reached, 1 terminal failure state, 2 usage or bad input, "
-    "3 timed out (or, looking once, not yet), 4 denied, not found or other AWS error, "
-    "74 the results could not be written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM "
-    "(with several resources, the highest)."
+    "3 timed out{once}, 4 denied, not found or other AWS error, 74 the results could not be "
+    "written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM (with several resources, the "
+    "highest)."
 )
+#: The exit codes, for the ``--help`` of the group and of the instance commands.
+EXIT_CODES: Final = _CODES.format(once=" (or, looking once, not yet)")
+#: The exit codes of the commands that only wait (the rollout's).
+WAIT_EXIT_CODES: Final = _CODES.format(once="")
 
 _logger = structlog.get_logger("poller")
 

@@ -23,7 +23,7 @@ from poller.cli._kinds import (
     PROVISIONING,
     REGIONS,
 )
-from poller.cli._launch import EXIT_CODES, launch
+from poller.cli._launch import WAIT_EXIT_CODES, launch
 from poller.cli._targets import instances, regions, requests
 
 __all__ = ["ROLLOUT_COMMANDS"]
@@ -36,7 +36,7 @@ _STDIN: Final = (
 
 
 def _epilog(*paragraphs: str) -> str:
-    return "\n\n".join([EXIT_CODES, *paragraphs])
+    return "\n\n".join([WAIT_EXIT_CODES, *paragraphs])
 
 
 @contextlib.contextmanager
@@ -78,7 +78,11 @@ _instance_arn = click.argument("arn", metavar="ARN", callback=_arn)
 )
 @options.waiting(REGIONS)
 def wait_region(arn: str, region_names: tuple[str, ...], *, until: str, **common: Any) -> int:
-    """Wait until Regions of an instance are active (after AddRegion) or removed."""
+    """Wait until Regions of an instance are active (or removed).
+
+    After AddRegion (--until active) or RemoveRegion (--until removed): every Region at once,
+    under one deadline.
+    """
     with _argument("region_names"):
         targets = regions(arn, region_names, until)
     return launch(targets, kind=REGIONS, **common)
@@ -95,7 +99,11 @@ def wait_region(arn: str, region_names: tuple[str, ...], *, until: str, **common
 @options.arns
 @options.waiting(ACCESS_CONTROL)
 def wait_abac(arns: Arns, **common: Any) -> int:
-    """Wait until attribute-based access control of each instance is enabled."""
+    """Wait until attribute-based access control is enabled.
+
+    After CreateInstanceAccessControlAttributeConfiguration: every instance at once, under
+    one deadline.
+    """
     if not arns:
         raise click.UsageError("Give at least one instance ARN (or - to read them).")
     return launch(instances(arns, ACCESS_CONTROL), kind=ACCESS_CONTROL, **common)
@@ -117,7 +125,11 @@ def wait_abac(arns: Arns, **common: Any) -> int:
 @click.argument("request_ids", metavar="REQUEST_ID...", nargs=-1)
 @options.waiting(PROVISIONING)
 def wait_provisioning(arn: str, request_ids: tuple[str, ...], **common: Any) -> int:
-    """Wait until ProvisionPermissionSet requests have succeeded (all at once)."""
+    """Wait until permission-set provisionings succeed.
+
+    The requests that ProvisionPermissionSet started: every one at once, under one deadline,
+    through one client and its rate.
+    """
     with _argument("request_ids"):
         targets = requests(arn, request_ids, kinds=(PROVISIONING,), default=PROVISIONING)
     return launch(targets, kind=PROVISIONING, **common)
@@ -147,7 +159,11 @@ def wait_provisioning(arn: str, request_ids: tuple[str, ...], **common: Any) -> 
 def wait_assignment(
     arn: str, request_ids: tuple[str, ...], *, deletion: bool, **common: Any
 ) -> int:
-    """Wait until CreateAccountAssignment (or Delete...) requests have succeeded (all at once)."""
+    """Wait until account-assignment requests succeed.
+
+    The requests that CreateAccountAssignment and DeleteAccountAssignment started: every one
+    at once, under one deadline, through one client and its rate.
+    """
     default = ASSIGNMENT_DELETION if deletion else ASSIGNMENT_CREATION
     with _argument("request_ids"):
         targets = requests(

@@ -126,6 +126,11 @@ def test_poll_completed_is_hidden_by_default(center: Center) -> None:
         ["wait", "--region", "us east 1", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
         ["wait", "--query", "[", "arn:aws:sso:::instance/ssoins-0123456789abcdef"],
         ["check", "-"],
+        ["wait-region", "--help"],
+        ["wait-region", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "eu west 1"],
+        ["wait-abac", "not-an-arn"],
+        ["wait-provisioning", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "nope"],
+        ["wait-assignment", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "-"],
     ],
 )
 def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
@@ -139,7 +144,7 @@ def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
         capture_output=True,
-        stdin=subprocess.DEVNULL,  # `check -` finds no ARN there
+        stdin=subprocess.DEVNULL,  # `check -` finds no ARN there, nor wait-assignment an answer
         text=True,
         env=command_env(),
         timeout=SUBPROCESS_TIMEOUT,
