@@ -30,6 +30,7 @@ with DAG(
         task_id="wait_for_instance",
         instance_arn="{{ params.instance_arn }}",
         timeout=dt.timedelta(minutes=30),
+        deferrable=True,  # in the triggerer; not given: [operators] default_deferrable
         # No aws_conn_id: aws_default with the Amazon provider, else the default AWS chain.
         region_name="us-east-1",
         endpoint_url="{{ params.endpoint_url }}",  # empty: AWS itself

@@ -1,10 +1,32 @@
-"""Apache Airflow integration: a deferrable operator and its trigger.
+"""Apache Airflow integration: operators, a sensor and their triggers.
 
-``WaitForInstanceOperator`` hands the wait to Airflow's triggerer, where
-``InstanceWaitTrigger`` runs poller against an absolute deadline that survives triggerer
-restarts, and fires one event with the outcome. Needs ``pip install 'poller[airflow]'``; with
-the Amazon provider (``apache-airflow-providers-amazon``) installed, ``aws_conn_id`` names the
-AWS connection to use.
+``WaitForInstanceOperator`` waits on an instance; ``WaitForRegionOperator``,
+``WaitForAccessControlAttributesOperator``, ``WaitForPermissionSetProvisioningOperator`` and
+``WaitForAccountAssignmentOperator`` on a rollout's Regions, attribute-based access control and
+requests (many at once, read from the upstream task's XCom of the Create answers). Deferrable,
+they hand the wait to Airflow's triggerer (``InstanceWaitTrigger``, ``RolloutWaitTrigger``),
+which runs poller against an absolute deadline that survives triggerer restarts and fires one
+event with the outcome; ``deferrable=False`` runs the same trigger in the worker, and not given
+it follows ``[operators] default_deferrable``. ``InstanceSensor`` looks once per poke instead
+(``mode="poke"`` or ``"reschedule"``). Needs ``pip install 'poller[airflow]'``; with the Amazon
+provider (``apache-airflow-providers-amazon``) installed, ``aws_conn_id`` names the AWS
+connection, and the client is built as the provider builds its own (credentials or an assumed
+role, region, endpoint, ``verify``, botocore config such as proxies).
+
+Retries and the timeout:
+
+- Operators: ``timeout`` is the wait's own limit, from the start of the try. A resource that
+  failed (CREATE_FAILED, FAILED, a Region removed ...) or a malformed identifier fails the task
+  without retries (``AirflowFailException``); a timeout, a denial or another error fails the
+  try (``AirflowException``) and ``retries`` apply, each try a new wait with the whole
+  ``timeout``: at most about ``(retries + 1) * timeout`` plus the retry delays. A deferred task
+  also carries Airflow's own timeout, a minute past the wait's deadline, which fires only when
+  no triggerer runs the trigger.
+- ``InstanceSensor``: ``timeout`` is the sensor's (``[sensors] default_timeout`` by default);
+  when it passes the task fails without retries (``AirflowSensorTimeout``). A failed instance
+  or a malformed ARN fails without retries too; throttling, 5xx and dropped connections are
+  looked at again at the next poke; a denial or another error fails the try, ``retries``
+  apply, and each try counts its timeout afresh.
 """
 
 try:
@@ -24,9 +46,11 @@ from poller.airflow._rollout import (
 )
 from poller.airflow._rollout_payload import RolloutPayload, WaitEnding
 from poller.airflow._rollout_trigger import RolloutWaitTrigger
+from poller.airflow._sensor import InstanceSensor
 from poller.airflow._trigger import InstanceWaitTrigger, to_deadline
 
 __all__ = [
+    "InstanceSensor",
     "InstanceWaitTrigger",
     "Outcome",
     "RolloutPayload",

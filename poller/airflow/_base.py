@@ -33,7 +33,14 @@ from poller.airflow._connection import (
     check_botocore_config,
 )
 
-__all__ = ["DEFER_GRACE", "IMPLICIT_CONN_ID", "PollerWaitOperator", "first_event", "templated"]
+__all__ = [
+    "DEFER_GRACE",
+    "IMPLICIT_CONN_ID",
+    "PollerWaitOperator",
+    "default_deferrable",
+    "first_event",
+    "templated",
+]
 
 #: How long past the wait's own deadline Airflow gives the trigger before failing the task
 #: itself: the trigger ends the wait at its deadline, so this fires only when no triggerer
@@ -58,6 +65,16 @@ def templated(value: object) -> bool:
     A Jinja string, or not a string at all (an upstream task's ``.output``, an XComArg).
     """
     return not isinstance(value, str) or "{{" in value
+
+
+def default_deferrable() -> bool:
+    """``[operators] default_deferrable`` (False when unset), as the Amazon provider reads it."""
+    try:
+        from airflow.sdk.configuration import conf  # noqa: PLC0415
+    except ImportError:  # Airflow 3.0
+        from airflow.configuration import conf  # noqa: PLC0415
+
+    return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
 
 
 async def first_event(trigger: Any) -> dict[str, Any]:
@@ -86,7 +103,8 @@ class PollerWaitOperator(BaseOperator):
         endpoint_url: Another endpoint, such as poller's simulator.
         verify: TLS verification: a CA bundle's path, or False.
         botocore_config: botocore ``Config`` options, as a dict.
-        deferrable: Wait in the triggerer (True) or in the worker (False).
+        deferrable: Wait in the triggerer (True) or in the worker (False); None:
+            ``[operators] default_deferrable``.
         **kwargs: Any :class:`BaseOperator` argument.
     """
 
@@ -104,7 +122,7 @@ class PollerWaitOperator(BaseOperator):
         endpoint_url: str | None,
         verify: bool | str | None,
         botocore_config: Mapping[str, Any] | None,
-        deferrable: bool,
+        deferrable: bool | None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -121,7 +139,7 @@ class PollerWaitOperator(BaseOperator):
         if botocore_config is not None and not isinstance(botocore_config, Mapping):
             raise TypeError(f"botocore_config must be a dict, not {botocore_config!r}")
         self.botocore_config = None if botocore_config is None else dict(botocore_config)
-        self.deferrable = deferrable
+        self.deferrable = default_deferrable() if deferrable is None else deferrable
 
     def check_rendered(self) -> None:
         """Check the values Airflow rendered, before any deferral.

@@ -34,9 +34,10 @@ def _check_arn(instance_arn: str) -> None:
 
 
 class WaitForInstanceOperator(PollerWaitOperator):
-    """Wait, deferred, until an Identity Center instance settles; return its description.
+    """Wait until an Identity Center instance settles; return its description.
 
-    The task takes no worker slot while it waits: it defers to
+    Deferrable (``deferrable=True``, or ``[operators] default_deferrable``), the task takes no
+    worker slot while it waits: it defers to
     :class:`~poller.airflow.InstanceWaitTrigger` in the triggerer, with a wall-clock deadline
     computed when the task starts, that survives triggerer restarts. On success the
     DescribeInstance answer (API key names, ISO 8601 dates; None for ``until="deleted"``) is
@@ -65,8 +66,10 @@ class WaitForInstanceOperator(PollerWaitOperator):
             ``connect_timeout``, ``user_agent_extra`` ...), in place of the connection's
             ``config_kwargs`` as in the Amazon provider; botocore's ``retries`` are always
             off (every request is a poll poller counts).
-        deferrable: True (the default): wait in the triggerer. False: wait in the worker,
-            holding its slot, with the same deadline, checks, outcomes and XCom.
+        deferrable: True: wait in the triggerer. False: wait in the worker, holding its
+            slot, with the same deadline, checks, outcomes and XCom. Not given: Airflow's
+            ``[operators] default_deferrable`` (False unless set), as the Amazon provider's
+            operators do.
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
     """
 
@@ -93,7 +96,7 @@ class WaitForInstanceOperator(PollerWaitOperator):
         endpoint_url: str | None = None,
         verify: bool | str | None = None,
         botocore_config: Mapping[str, Any] | None = None,
-        deferrable: bool = True,
+        deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
         if region_name is not None and region is not None and region_name != region:

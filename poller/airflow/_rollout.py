@@ -66,7 +66,8 @@ class _RolloutOperator(PollerWaitOperator):
         endpoint_url: Another endpoint, such as poller's simulator (templated).
         verify: TLS verification: a CA bundle's path, or False (templated).
         botocore_config: botocore ``Config`` options as a dict; botocore's retries stay off.
-        deferrable: True (the default): wait in the triggerer. False: in the worker.
+        deferrable: True: wait in the triggerer. False: in the worker. Not given: Airflow's
+            ``[operators] default_deferrable`` (False unless set).
         **kwargs: Any :class:`BaseOperator` argument (``task_id``, ``retries`` ...).
     """
 
@@ -96,7 +97,7 @@ class _RolloutOperator(PollerWaitOperator):
         endpoint_url: str | None = None,
         verify: bool | str | None = None,
         botocore_config: Mapping[str, Any] | None = None,
-        deferrable: bool = True,
+        deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(

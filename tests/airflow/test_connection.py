@@ -81,6 +81,7 @@ def test_operator_botocore_config_reaches_the_client(
             aws_conn_id=None,
             endpoint_url=UNRESOLVABLE_ENDPOINT,
             botocore_config={"proxies": {"http": proxy_url}},
+            deferrable=True,
         )
         with pytest.raises(TaskDeferred) as deferred:
             operator.execute({})

@@ -35,7 +35,7 @@ def deferral(operator: WaitForInstanceOperator) -> TaskDeferred:
 
 def test_execute_defers_with_a_timeout_a_minute_past_the_deadline() -> None:
     """Airflow fails the task a minute after the wait's deadline if no triggerer ran it."""
-    operator = WaitForInstanceOperator(task_id="t", instance_arn=ARN, timeout=90)
+    operator = WaitForInstanceOperator(task_id="t", instance_arn=ARN, timeout=90, deferrable=True)
 
     before = time.time()
     deferred = deferral(operator)
@@ -82,7 +82,7 @@ def test_no_connection_named_without_the_provider_uses_the_default_chain(
     monkeypatch.setitem(sys.modules, AWS_HOOK_MODULE, None)
     arn = simulator.create_instance("default-chain", create_seconds=0)
     operator = WaitForInstanceOperator(
-        task_id="t", instance_arn=arn, endpoint_url=server.endpoint_url
+        task_id="t", instance_arn=arn, endpoint_url=server.endpoint_url, deferrable=True
     )
 
     trigger = deferral(operator).trigger
@@ -275,7 +275,9 @@ def test_not_deferrable_returns_without_deferring(simulator: Simulator, server: 
 @pytest.mark.parametrize("argument", ["region_name", "region"])
 def test_region_name_and_its_older_name_reach_the_trigger(argument: str) -> None:
     """region_name is the provider's spelling; region still works."""
-    operator = WaitForInstanceOperator(task_id="t", instance_arn=ARN, **{argument: "eu-west-1"})
+    operator = WaitForInstanceOperator(
+        task_id="t", instance_arn=ARN, deferrable=True, **{argument: "eu-west-1"}
+    )
 
     assert "eu-west-1" == deferral(operator).trigger.region
 

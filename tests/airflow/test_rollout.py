@@ -212,7 +212,7 @@ def deferral(operator: Any) -> TaskDeferred:
 def test_defers_with_the_deadline_and_its_start_carried_through_a_restart() -> None:
     """The trigger carries an absolute deadline and started_at; Airflow's timeout is a minute on."""
     operator = WaitForAccountAssignmentOperator(
-        task_id="t", instance_arn=ARN, request_ids=REQUEST_IDS, timeout=120
+        task_id="t", instance_arn=ARN, request_ids=REQUEST_IDS, timeout=120, deferrable=True
     )
 
     deferred = deferral(operator)
@@ -351,7 +351,9 @@ def test_deletion_answers_are_awaited_as_deletions() -> None:
     answers = [{"AccountAssignmentDeletionStatus": {"RequestId": rid}} for rid in REQUEST_IDS]
 
     trigger = deferral(
-        WaitForAccountAssignmentOperator(task_id="t", instance_arn=ARN, request_ids=answers)
+        WaitForAccountAssignmentOperator(
+            task_id="t", instance_arn=ARN, request_ids=answers, deferrable=True
+        )
     ).trigger
 
     assert "account-assignment-deletion" == trigger.resource

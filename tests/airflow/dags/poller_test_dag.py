@@ -25,6 +25,7 @@ with DAG(
         endpoint_url="{{ params.endpoint_url }}",
         aws_conn_id="{{ params.aws_conn_id }}",
         until="{{ params.until }}",
+        deferrable=True,
         timeout=60,
         min_delay=0.01,
         max_delay=0.05,
