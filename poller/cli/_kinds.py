@@ -192,8 +192,8 @@ ACCESS_CONTROL: Final = Kind(
     noun="instance",
     plural="instances",
     last_key="Configuration",
-    one="Attribute-based access control of {who} is enabled.",
-    many="Attribute-based access control of {count} instances is enabled.",
+    one="ABAC of {who} is enabled.",
+    many="ABAC of {count} instances is enabled.",
     hints={
         Outcome.FAILED: "Fix the cause in StatusReason, then create the configuration again.",
         Outcome.NOT_FOUND: (

@@ -120,7 +120,7 @@ def test_two_requests_of_one_instance_are_two_waits_on_the_status_line() -> None
         ([Awaited(REGIONS, Identity(ARN, region_name=r), "removed") for r in ("a", "b")],
          "✓ 2 Regions are removed."),
         ([Awaited(ACCESS_CONTROL, Identity(ARN), "enabled")],
-         "✓ Attribute-based access control of ssoins-1234567890abcdef is enabled."),
+         "✓ ABAC of ssoins-1234567890abcdef is enabled."),
         ([Awaited(PROVISIONING, Identity(ARN, request_id=REQUEST), "succeeded")],
          f"✓ Provisioning request {REQUEST} succeeded."),
         ([Awaited(ASSIGNMENT_CREATION, Identity(ARN, request_id=REQUEST), "succeeded"),
