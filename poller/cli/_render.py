@@ -35,11 +35,14 @@ _DEFAULT_COLUMNS: Final = 80
 def _terminal_width(stream: TextIO) -> int:
     """Columns of the terminal *stream* writes to (stderr's own, not stdout's), less one.
 
-    The last column is left free: a line that fills it wraps on some terminals.
+    The last column is left free: a line that fills it wraps on some terminals. A terminal
+    that says 0 columns (``script``, a container's tty before it is sized) does not know.
     """
     try:
         columns = os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError, AttributeError):
+        columns = 0
+    if columns <= 0:
         columns = shutil.get_terminal_size((_DEFAULT_COLUMNS, 24)).columns
     return max(columns - 1, 1)
 

@@ -21,10 +21,10 @@ COLUMNS = 80
 STATUS_LINE = re.compile(r"\x1b\[K([^\r\n]*)\r")
 
 
-def run_on_terminal(*args: str) -> tuple[int, str]:
-    """Run ``python -m poller ARGS`` with stdout and stderr on an 80-column terminal."""
+def run_on_terminal(*args: str, columns: int = COLUMNS) -> tuple[int, str]:
+    """Run ``python -m poller ARGS`` with stdout and stderr on a terminal (80 columns)."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, COLUMNS, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     attributes = termios.tcgetattr(follower)
     attributes[1] &= ~termios.OPOST  # "\n" as written, not "\r\n"
     termios.tcsetattr(follower, termios.TCSANOW, attributes)
@@ -86,3 +86,20 @@ def test_several_waits_share_one_status_line_that_fits(center: Center) -> None:
     assert all(len(line) < COLUMNS for line in lines), lines
     after_the_end = screen.rpartition("wait.timed_out")[2]
     assert "next poll" not in after_the_end
+
+
+@pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
+def test_a_terminal_of_no_size_gets_a_status_line_of_80_columns(center: Center) -> None:
+    """A terminal that says 0 columns (`script`, some containers' ttys) means "unknown": 80."""
+    arns = [center.simulator.create_instance(f"i{n}") for n in range(3)]
+    url, region = center.endpoint_url, center.simulator.region
+
+    code, screen = run_on_terminal(
+        "wait", *arns, "--endpoint-url", url, "--region", region, "--timeout", "3s",
+        "--min-delay", "1s", "--max-delay", "2s", columns=0,
+    )  # fmt: skip
+
+    assert 3 == code, screen
+    lines = STATUS_LINE.findall(screen)
+    assert any(line.startswith("3 waiting: 3 CREATE_IN_PROGRESS") for line in lines), lines
+    assert all(len(line) < COLUMNS for line in lines), lines
