@@ -123,7 +123,9 @@ class PollScheduled(Event):
 class InstanceStatusChanged(Event):
     """The first observation, and each change of (Status, EncryptionStatus).
 
-    A status of None after a deletion means the instance is gone.
+    A status of None after a deletion means the instance is gone. ``reasons`` holds AWS's
+    reasons for the new state, as every resource's change event does; ``status_reason`` and
+    ``encryption_status_reason`` name them one by one.
     """
 
     name: ClassVar[str] = "instance.status_changed"
@@ -131,6 +133,8 @@ class InstanceStatusChanged(Event):
 
     previous_status: str | None
     status: str | None
+    reasons: tuple[str, ...] = ()
+    """AWS's reasons for the new state: its StatusReason, then its EncryptionStatusReason."""
     previous_encryption_status: str | None
     encryption_status: str | None
     status_reason: str | None

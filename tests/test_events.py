@@ -73,6 +73,7 @@ async def test_whole_event_stream_through_structlog() -> None:
             "encryption_status_reason": None,
             "attempt": 1,
             "elapsed": 0.0,
+            "reasons": (),
         },
         COMMON
         | {
@@ -114,6 +115,7 @@ async def test_whole_event_stream_through_structlog() -> None:
             "encryption_status_reason": None,
             "attempt": 3,
             "elapsed": 3.0,
+            "reasons": (),
         },
         COMMON
         | {
@@ -156,6 +158,24 @@ async def test_failure_carries_the_reason() -> None:
         await _wait(client, events.append)
 
     assert (events[-1].name, events[-1].reason) == ("wait.failed", "Quota reached")  # type: ignore[attr-defined]
+
+
+async def test_instance_change_carries_reasons_as_every_resource_does() -> None:
+    """instance.status_changed has the table's `reasons`: StatusReason, EncryptionStatusReason."""
+    client = ScriptedClient(
+        [
+            described("CREATE_IN_PROGRESS"),
+            described("ACTIVE", "UPDATE_FAILED", encryption_reason="Key disabled"),
+        ]
+    )
+    events: list[Event] = []
+
+    with pytest.raises(poller.EncryptionUpdateFailedError):
+        await _wait(client, events.append)
+
+    assert [(), ("Key disabled",)] == [
+        e.fields()["reasons"] for e in events if e.name == "instance.status_changed"
+    ]
 
 
 async def test_unconfigured_structlog_goes_to_stdlib_logging(

@@ -260,15 +260,16 @@ def _status_changed(
     description: InstanceDescription | None,
     common: dict[str, Any],
 ) -> InstanceStatusChanged:
+    status_reason = None if description is None else description.status_reason
+    encryption_reason = None if description is None else description.encryption_status_reason
     return InstanceStatusChanged(
         previous_status=None if previous is None else _text(previous.status),
         status=_text(state.status),
         previous_encryption_status=None if previous is None else _text(previous.encryption_status),
         encryption_status=_text(state.encryption_status),
-        status_reason=None if description is None else description.status_reason,
-        encryption_status_reason=(
-            None if description is None else description.encryption_status_reason
-        ),
+        status_reason=status_reason,
+        encryption_status_reason=encryption_reason,
+        reasons=tuple(reason for reason in (status_reason, encryption_reason) if reason),
         **common,
     )
 
