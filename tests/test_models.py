@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 
 import pytest
 
 import poller
 import poller.events
 import poller.exceptions
+from poller.simulator._model import service_model
 from tests.fakes import ARN, KMS_KEY, described
 
 
@@ -63,6 +65,44 @@ def test_every_output_field_is_parsed() -> None:
         "encryption",
         "raw",
     } == field_names
+
+
+@pytest.mark.parametrize(
+    ("shape", "description"),
+    [
+        ("DescribeInstanceResponse", poller.InstanceDescription),
+        ("EncryptionConfigurationDetails", poller.EncryptionDetails),
+        ("RegionMetadata", poller.RegionDetails),
+        ("DescribeRegionResponse", poller.RegionDescription),
+        ("PermissionSetProvisioningStatus", poller.RequestDescription),
+        ("AccountAssignmentOperationStatus", poller.RequestDescription),
+    ],
+)
+def test_each_member_of_the_service_model_has_its_snake_case_name(
+    shape: str, description: type
+) -> None:
+    """Every output member of botocore's model is an attribute of the parsed description."""
+    members = service_model()["shapes"][shape]["members"]
+
+    missing = [
+        name
+        for name in members
+        if not hasattr(description, re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower())
+    ]
+
+    assert [] == missing
+
+
+def test_known_region_statuses_of_an_instance_are_enum_members() -> None:
+    """A Regions entry's Status is a RegionStatus member when known, a string otherwise."""
+    answer = described("ACTIVE") | {
+        "Regions": [{"RegionName": "eu-west-1", "Status": "ADDING"}, {"Status": "MOVING"}]
+    }
+
+    regions = poller.InstanceDescription.from_api(answer).regions
+
+    assert poller.RegionStatus.ADDING is regions[0].status
+    assert "MOVING" == regions[1].status
 
 
 def test_unknown_enum_values_are_kept_as_strings() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from poller._resources._region import RegionStatus
 from poller._resources._values import bool_or_none, date_or_none, enum_or_str, jsonable, str_or_none
 
 __all__ = [
@@ -61,7 +62,8 @@ class RegionDetails:
     """One entry of ``Regions``: a Region the instance is replicated to."""
 
     region_name: str | None
-    status: str | None
+    status: RegionStatus | str | None
+    """Unknown values (from a newer API) stay plain strings."""
     added_date: dt.datetime | None
     is_primary_region: bool | None
 
@@ -70,7 +72,7 @@ class RegionDetails:
         """Build from one ``RegionMetadata`` structure."""
         return cls(
             region_name=str_or_none(data.get("RegionName")),
-            status=str_or_none(data.get("Status")),
+            status=enum_or_str(RegionStatus, data.get("Status")),
             added_date=date_or_none(data.get("AddedDate")),
             is_primary_region=bool_or_none(data.get("IsPrimaryRegion")),
         )
@@ -118,6 +120,11 @@ class InstanceDescription:
             encryption=None if encryption is None else EncryptionDetails.from_api(encryption),
             raw=raw,
         )
+
+    @property
+    def encryption_configuration_details(self) -> EncryptionDetails | None:
+        """``EncryptionConfigurationDetails`` by its snake-case name: :attr:`encryption`."""
+        return self.encryption
 
     @property
     def encryption_status(self) -> EncryptionStatus | str | None:
