@@ -75,16 +75,19 @@ def success(output: Mapping[str, Any], request_id: str) -> Answer:
 
 
 def error(err: ServiceError, request_id: str) -> Answer:
-    """Encode an AWS error: ``__type`` with its namespace, the message and ``Reason``.
+    """Encode an AWS error: ``__type`` with its namespace, ``Message`` and ``Reason``.
 
-    The service's own errors spell ``Message``; the request framework's (authentication,
-    routing, parsing) spell ``message``. botocore reads both, and ``Reason`` it lifts to the
-    top level of the error response as a modeled member.
+    Every error body has ``Message``, as DESIGN.md's wire notes give it; the request
+    framework's errors (authentication, routing, parsing) also spell it ``message``, as AWS's
+    own framework does. botocore reads either, and lifts ``Reason`` to the top level of the
+    error response as a modeled member.
     """
     own = err.namespace.endswith("swbexternalservice")
     body: dict[str, Any] = {"__type": f"{err.namespace}#{err.code}"}
     if err.message:
-        body["Message" if own else "message"] = err.message
+        body["Message"] = err.message
+        if not own:
+            body["message"] = err.message
     if err.reason is not None:
         body["Reason"] = err.reason
     return Answer(

@@ -45,7 +45,7 @@ async def _post(
 
 
 async def test_missing_authentication(endpoint: Server) -> None:
-    """No Authorization header: 403 MissingAuthenticationTokenException in coral's shape."""
+    """No Authorization header: 403 MissingAuthenticationTokenException, Message as coral's too."""
     headers = {"X-Amz-Target": "SWBExternalService.ListInstances"}
     status, answer_headers, body = await _post(endpoint, headers)
 
@@ -55,6 +55,7 @@ async def test_missing_authentication(endpoint: Server) -> None:
     )
     assert {
         "__type": "com.amazon.coral.service#MissingAuthenticationTokenException",
+        "Message": "Missing Authentication Token",
         "message": "Missing Authentication Token",
     } == body
 
