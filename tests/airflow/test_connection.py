@@ -156,8 +156,9 @@ def test_verify_reaches_the_client(
     )
     trigger = InstanceWaitTrigger(
         ARN,
-        # Long enough for a first try on a loaded machine; it fails without a connection.
-        deadline=time.time() + 2,
+        # Every try fails at once, without a connection, and is retried to the deadline: long
+        # enough for reading the connection and a first try at 10x this machine's latency.
+        deadline=time.time() + 5,
         aws_conn_id="poller_verify",
         verify=MISSING_CA_BUNDLE if source == "operator" else None,
         min_delay=0.01,
