@@ -220,9 +220,7 @@ def _status_change(f: dict[str, Any]) -> str:
     text = f"{f.get('previous_status') or 'start'} → {f.get('status') or 'gone'}"
     if f.get("encryption_status"):
         text += f" (encryption {f['encryption_status']})"
-    # The instance's reasons are named; the other resources' come as a list.
-    reasons = [f.get("status_reason") or f.get("encryption_status_reason"), *f.get("reasons", ())]
-    said = "; ".join(str(reason) for reason in reasons if reason)
+    said = "; ".join(str(reason) for reason in f.get("reasons", ()) if reason)
     return text + (f": {said}" if said else "")
 
 

@@ -34,6 +34,7 @@ COMMON = {"instance_arn": ARN, "until": "active"}
                 "status": "ACTIVE",
                 "encryption_status": "UPDATE_FAILED",
                 "encryption_status_reason": "Key disabled",
+                "reasons": ("Key disabled",),
                 "elapsed": 1.0,
             },
             "start → ACTIVE (encryption UPDATE_FAILED): Key disabled after",
@@ -91,6 +92,27 @@ def test_console_line_for_each_event(name: str, fields: dict[str, Any], expected
     assert expected in line
     assert "ssoins-1234567890abcdef" in line
     assert name in line
+
+
+def test_an_instance_reason_is_said_once() -> None:
+    """The change event names the reason and lists it in reasons: the line says it once."""
+    event = events.InstanceStatusChanged(
+        **COMMON,
+        previous_status="CREATE_IN_PROGRESS",
+        status="CREATE_FAILED",
+        reasons=("Quota exceeded.",),
+        previous_encryption_status=None,
+        encryption_status=None,
+        status_reason="Quota exceeded.",
+        encryption_status_reason=None,
+        attempt=2,
+        elapsed=1.0,
+    )
+
+    line = _render_console(None, "info", event.fields() | {"event": event.name})
+
+    assert 1 == line.count("Quota exceeded.")
+    assert "CREATE_IN_PROGRESS → CREATE_FAILED: Quota exceeded." in line
 
 
 def test_live_status_line_follows_the_wait() -> None:
