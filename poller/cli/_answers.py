@@ -17,10 +17,14 @@ import json
 from collections.abc import Collection, Iterator
 from typing import Any, Final
 
-__all__ = ["Answer", "AnswersError", "read_answers"]
+__all__ = ["BYTE_ORDER_MARK", "NOTHING_PIPED", "Answer", "AnswersError", "read_answers"]
 
 #: Where JSON starts: a document, an array of them, or a JSON string.
 _JSON_START: Final = ("{", "[", '"')
+#: What Windows tools may put before UTF-8 text (Python reads it as a character).
+BYTE_ORDER_MARK: Final = "\ufeff"
+#: Why stdin may hold nothing, when it is a pipe.
+NOTHING_PIPED: Final = "did the command that writes to it fail?"
 
 
 class AnswersError(ValueError):
@@ -53,17 +57,20 @@ def read_answers(text: str, *, keys: Collection[str], expected: str) -> list[Ans
         expected: What the command reads, in words, for messages.
 
     Raises:
-        AnswersError: *text* holds nothing, is not JSON where JSON starts, or holds a document
-            that is not such an answer.
+        AnswersError: *text* holds nothing, the AWS CLI's text or table output, is not JSON
+            where JSON starts, or holds a document that is not such an answer.
     """
+    text = text.removeprefix(BYTE_ORDER_MARK)
     stripped = text.lstrip()
     if not stripped:
-        raise AnswersError(f"stdin held nothing to wait on: '-' reads {expected}")
+        raise AnswersError(f"stdin held nothing to wait on ({NOTHING_PIPED}): '-' reads {expected}")
     if not stripped.startswith(_JSON_START):
         first = stripped.split(maxsplit=1)[0]
-        if first in {key.upper() for key in keys}:
+        table = first.startswith(("--", "|"))  # a frame: no request ID starts so
+        if table or first in {key.upper() for key in keys}:
+            shown = "table" if table else f"text ({first} ...)"
             raise AnswersError(
-                f"stdin holds the AWS CLI's --output text ({first} ...), whose fields cannot "
+                f"stdin holds the AWS CLI's --output {shown}, whose fields cannot "
                 f"be told apart: give {expected} (JSON is the AWS CLI's default output)"
             )
         return [

@@ -3,7 +3,8 @@
 From stdin, ARNs are separated by any whitespace (one per line, or several on a line, as
 ``aws sso-admin list-instances --query 'Instances[].InstanceArn' --output text`` prints
 them); blank lines are ignored. Each is checked as an argument is, before any request. An ARN
-given twice is waited on once, with a warning.
+given twice is waited on once, with a warning. JSON (the AWS CLI's default output) is refused
+with the way to print the ARNs as text.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ import click
 
 from poller._engine._resource import Identity
 from poller._resources._instance import INSTANCE
+from poller.cli._answers import BYTE_ORDER_MARK, NOTHING_PIPED
 
 __all__ = ["STDIN", "Arns", "check_arn", "read_arns"]
 
 #: The argument that stands for "read the ARNs from stdin".
 STDIN: Final = "-"
+#: Where JSON starts: what the AWS CLI prints unless told ``--output text``.
+_JSON_START: Final = ("{", "[", '"')
+_READS: Final = (
+    "'-' reads instance ARNs separated by whitespace, as `aws sso-admin list-instances "
+    "--query 'Instances[].InstanceArn' --output text` prints them"
+)
 
 
 def check_arn(
@@ -63,12 +71,18 @@ class Arns:
 def _from_stdin(stdin: TextIO | None, ctx: click.Context, param: click.Parameter) -> list[str]:
     if stdin is None:
         raise click.BadParameter("'-' reads ARNs from stdin, which is closed.", ctx, param)
-    arns = []
-    for number, line in enumerate(stdin, start=1):
-        for word in line.split():
-            arns.append(check_arn(word, ctx, param, where=f" (line {number} of stdin)"))
+    text = stdin.read().removeprefix(BYTE_ORDER_MARK)
+    if text.lstrip().startswith(_JSON_START):
+        raise click.BadParameter(f"stdin holds JSON: {_READS}.", ctx, param)
+    arns = [
+        check_arn(word, ctx, param, where=f" (line {number} of stdin)")
+        for number, line in enumerate(text.splitlines(), start=1)
+        for word in line.split()
+    ]
     if not arns:
-        raise click.BadParameter("'-' reads ARNs from stdin, which held none.", ctx, param)
+        raise click.BadParameter(
+            f"'-' reads ARNs from stdin, which held none ({NOTHING_PIPED}).", ctx, param
+        )
     return arns
 
 

@@ -118,11 +118,13 @@ def test_the_aws_cli_piped_into_wait_assignment(
     )
 
 
-@pytest.mark.parametrize("layout", ["documents", "json-lines", "array", "bare-ids", "strings"])
+@pytest.mark.parametrize(
+    "layout", ["documents", "json-lines", "array", "bare-ids", "strings", "byte-order-mark"]
+)
 def test_answers_in_every_layout(
     center: Center, rollout: tuple[str, str], boto: Any, layout: str
 ) -> None:
-    """Concatenated documents, JSON lines, a JSON array, bare IDs, JSON strings: all read."""
+    """Documents, JSON lines, an array, bare IDs, JSON strings, after a BOM (Windows): all read."""
     arn, ps = rollout
     answers = [
         boto.create_account_assignment(**assignment_args(arn, ps, account)) for account in ACCOUNTS
@@ -135,6 +137,7 @@ def test_answers_in_every_layout(
         "array": json.dumps(bodies, indent=2),
         "bare-ids": "\n".join(ids) + "\n",
         "strings": "".join(json.dumps(i) + "\n" for i in ids),
+        "byte-order-mark": "\ufeff" + "".join(printed(a) for a in answers),
     }[layout]
 
     done = run_with_stdin(stdin, "wait-assignment", arn, "-", *center.options())
@@ -208,6 +211,12 @@ REQUEST_ID = "1c3a8e52-63f1-4ba0-a4bc-1e3c52b0f0a1"
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 CREATION = json.dumps({"AccountAssignmentCreationStatus": {"RequestId": REQUEST_ID}})
 PROVISIONING = json.dumps({"PermissionSetProvisioningStatus": {"RequestId": REQUEST_ID}})
+#: What `aws sso-admin provision-permission-set --output table` prints (its first lines).
+TABLE = (
+    "-------------------------------------------------\n"
+    "|            ProvisionPermissionSet             |\n"
+    "+-----------------------------------------------+\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -224,8 +233,16 @@ PROVISIONING = json.dumps({"PermissionSetProvisioningStatus": {"RequestId": REQU
         (["wait-provisioning", ARN, "-", REQUEST_ID], "", "must be the only request ID"),
         (["wait-provisioning", ARN, "-"], CREATION, "wait on it with `poller wait-assignment`"),
         (["wait-provisioning", ARN, REQUEST_ID, "--timeout", "0"], "", "--timeout"),
-        (["wait-assignment", ARN, "-"], "", "stdin held nothing to wait on"),
+        (["wait-assignment", ARN, "-"], "", "did the command that writes to it fail?"),
         (["wait-assignment", ARN, "-"], " \n\n", "stdin held nothing to wait on"),
+        (["wait-abac", "-"], "", "did the command that writes to it fail?"),
+        (["wait-abac", "-"], '{"Instances": []}', "stdin holds JSON"),
+        (
+            ["wait-abac", "-"],
+            '[\n    "arn:aws:sso:::instance/ssoins-0123456789abcdef"\n]',
+            "--output text",
+        ),
+        (["wait-provisioning", ARN, "-"], TABLE, "the AWS CLI's --output table"),
         (["wait-assignment", ARN, "-"], "[]", "stdin held nothing to wait on"),
         (["wait-assignment", ARN, "-"], "{not json", "stdin is not JSON at line 1, column 2"),
         (["wait-assignment", ARN, "-"], '{"Instances": []}', "holds Instances, no RequestId"),
