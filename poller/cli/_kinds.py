@@ -149,14 +149,22 @@ def _requests(kind: str) -> FanOut:
     return fan_out
 
 
-_REQUEST_HINTS: Final = {
-    Outcome.FAILED: "Fix the cause in FailureReason, then start the request again.",
-    Outcome.NOT_FOUND: (
-        "Check the request ID, and that --region and --profile point at the instance's "
-        "account and Region; AWS keeps a request's status only for a while after it ends."
-    ),
-    Outcome.TIMED_OUT: "Wait longer with --timeout.",
-}
+def _request_hints(aws_command: str, mix_up: str) -> dict[Outcome, str]:
+    """The hints of a kind of request, started by *aws_command*; *mix_up* is its likely twin."""
+    # The library's not-found message already says that AWS keeps a status only for a while.
+    return {
+        Outcome.FAILED: "Fix the cause in FailureReason, then start the request again.",
+        Outcome.INVALID: (
+            f"Give the RequestId that `aws sso-admin {aws_command}` printed, and the ARN of "
+            "its instance (`aws sso-admin list-instances`)."
+        ),
+        Outcome.NOT_FOUND: (
+            f"{mix_up}; else check that --region and --profile point at the instance's "
+            "account and Region."
+        ),
+        Outcome.TIMED_OUT: "Wait longer with --timeout.",
+    }
+
 
 INSTANCES: Final = Kind(
     command="wait",
@@ -179,6 +187,10 @@ REGIONS: Final = Kind(
     many="{count} Regions are {until}.",
     hints={
         Outcome.FAILED: "The Region is being removed: wait for that with --until removed.",
+        Outcome.INVALID: (
+            "Check the instance ARN (`aws sso-admin list-instances`) and the Region name "
+            "(`aws sso-admin list-regions --instance-arn ARN`)."
+        ),
         Outcome.NOT_FOUND: (
             "`aws sso-admin list-regions --instance-arn ARN` lists the instance's Regions."
         ),
@@ -212,7 +224,10 @@ PROVISIONING: Final = Kind(
     last_key="Request",
     one="Provisioning request {who} succeeded.",
     many="{count} provisioning requests succeeded.",
-    hints=_REQUEST_HINTS,
+    hints=_request_hints(
+        "provision-permission-set",
+        "An assignment's request ID is waited on with `poller wait-assignment`",
+    ),
     fan_out=_requests("permission-set-provisioning"),
     answer_key="PermissionSetProvisioningStatus",
     aws_command="provision-permission-set",
@@ -225,7 +240,9 @@ ASSIGNMENT_CREATION: Final = Kind(
     last_key="Request",
     one="Assignment creation request {who} succeeded.",
     many="{count} assignment requests succeeded.",
-    hints=_REQUEST_HINTS,
+    hints=_request_hints(
+        "create-account-assignment", "A bare request ID of DeleteAccountAssignment needs --deletion"
+    ),
     fan_out=_requests("account-assignment-creation"),
     answer_key="AccountAssignmentCreationStatus",
     aws_command="create-account-assignment",
@@ -238,7 +255,10 @@ ASSIGNMENT_DELETION: Final = Kind(
     last_key="Request",
     one="Assignment deletion request {who} succeeded.",
     many="{count} assignment requests succeeded.",
-    hints=_REQUEST_HINTS,
+    hints=_request_hints(
+        "delete-account-assignment",
+        "A bare request ID of CreateAccountAssignment is waited on without --deletion",
+    ),
     fan_out=_requests("account-assignment-deletion"),
     answer_key="AccountAssignmentDeletionStatus",
     aws_command="delete-account-assignment",

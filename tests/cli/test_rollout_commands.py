@@ -277,6 +277,8 @@ def test_service_validation_error_exits_2(center: Center) -> None:
 
     assert 2 == done.returncode, done.stderr
     assert ["invalid"] == [r["Outcome"] for r in json_lines(done.stdout)]
+    [error] = errors_of(done.stderr)
+    assert "provision-permission-set" in str(error["hint"])  # where the request ID comes from
 
 
 # -- wait-assignment ------------------------------------------------------------------------
@@ -321,6 +323,22 @@ def test_deletions_with_the_deletion_flag_exit_0(center: Center) -> None:
     ]
     assert 1 == sim.calls("DescribeAccountAssignmentDeletionStatus")
     assert 0 == sim.calls("DescribeAccountAssignmentCreationStatus")
+
+
+def test_a_deletion_waited_on_as_a_creation_is_not_found_with_a_hint(center: Center) -> None:
+    """A bare request ID is a creation's: for a deletion's, the hint says --deletion."""
+    sim = center.simulator
+    arn = instance_of(sim)
+    request_id = sim.delete_account_assignment(arn, permission_set_of(sim, arn), ACCOUNT)
+
+    done = run_poller("wait-assignment", arn, request_id, *center.options())
+
+    assert 4 == done.returncode, done.stderr
+    assert ["not-found"] == [r["Outcome"] for r in json_lines(done.stdout)]
+    [error] = errors_of(done.stderr)
+    hint = str(error["hint"])
+    assert "--deletion" in hint
+    assert "kept" not in hint  # the library's message says it already: said once
 
 
 def test_assignment_timeout_exits_3_and_query_picks(center: Center) -> None:
