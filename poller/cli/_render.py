@@ -188,7 +188,7 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
             f"{format_duration(f['min_delay'])} to {format_duration(f['max_delay'])} apart)"
         )
     if name.endswith(".status_changed"):
-        return _status_change(f) + f" after {elapsed}"
+        return _status_change(f, elapsed)
     if name.endswith(".unknown_status"):
         return f"unknown status {f.get('status')}: waiting on (poll {f.get('attempt')})"
     if name == "poll.completed":
@@ -205,7 +205,7 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
         return f"done: {f.get('status') or 'gone'} after {elapsed}, {polls(f.get('attempts', 0))}"
     if name == "wait.failed":
         reason = f": {f['reason']}" if f.get("reason") else ""
-        return f"failed ({f.get('error')}){reason} after {elapsed}"
+        return f"failed ({f.get('error')}) after {elapsed}{reason}"
     if name == "wait.timed_out":
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
     if name == "wait.cancelled":
@@ -215,11 +215,15 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
     return " ".join(f"{key}={value}" for key, value in f.items())
 
 
-def _status_change(f: dict[str, Any]) -> str:
-    """``before → after``, with the instance's encryption status and AWS's reasons."""
+def _status_change(f: dict[str, Any], elapsed: str) -> str:
+    """``before → after after 3.0 s``, then the instance's encryption status and AWS's reasons.
+
+    The reasons come last: they are AWS's sentences, with their own full stops.
+    """
     text = f"{f.get('previous_status') or 'start'} → {f.get('status') or 'gone'}"
     if f.get("encryption_status"):
         text += f" (encryption {f['encryption_status']})"
+    text += f" after {elapsed}"
     said = "; ".join(str(reason) for reason in f.get("reasons", ()) if reason)
     return text + (f": {said}" if said else "")
 

@@ -58,7 +58,7 @@ OTHER_REQUEST = "0b7e4a3c-2f6d-4e1a-9c8b-5d4f3e2a1b0c"
                 "elapsed": 2.0,
             },
             REQUEST,
-            "IN_PROGRESS → FAILED: Account suspended. after 2.0 s",
+            "IN_PROGRESS → FAILED after 2.0 s: Account suspended.",
         ),
         (
             {
