@@ -181,7 +181,12 @@ def timed_out(state: WaitState, last_error: Observation | None) -> WaitTimeoutEr
     if state.last is not None:
         reason = getattr(state.last, "status_reason", None)
     return WaitTimeoutError(
-        f"Timed out after {state.elapsed:.1f} s waiting for {state.label} to become "
-        f"{state.until} ({state.last_seen()}, {state.polls()}{error}).",
+        f"Timed out after {state.elapsed:.1f} s waiting for {state.label} "
+        f"{_to_reach(state.until)} ({state.last_seen()}, {state.polls()}{error}).",
         **state.context(reason),
     )
+
+
+def _to_reach(until: str) -> str:
+    """``to become active``; a request's target, which is not a state, reads ``to succeed``."""
+    return "to succeed" if until == "succeeded" else f"to become {until}"
