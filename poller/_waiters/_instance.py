@@ -8,12 +8,7 @@ from typing import Any
 
 from poller._engine._acceptors import Observation, Verdict, decide
 from poller._engine._failures import WaitState
-from poller._engine._many import (
-    DEFAULT_CONCURRENCY,
-    check_concurrency,
-    plan_many,
-    run_many,
-)
+from poller._engine._many import DEFAULT_CONCURRENCY
 from poller._engine._resource import Identity
 from poller._engine._wait import Wait
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RequestLimiter
@@ -21,6 +16,7 @@ from poller._resources._instance import INSTANCE, Target
 from poller._resources._instance_description import InstanceDescription
 from poller._result import WaitResult
 from poller._settings import Moment, Seconds, WaitSettings
+from poller._waiters._many import WaitOutcome, wait_for_each
 from poller.events import EventHook
 from poller.exceptions import PollerError
 
@@ -247,34 +243,25 @@ async def wait_for_instances(
             request).
         PollerError: With *fail_fast*, the first failure, after the other waits are cancelled.
     """
-    pairs = list(pairs)
-    check_concurrency(concurrency)
-    # Checked even when there is nothing to wait on: a bad call is bad with any input.
-    settings = WaitSettings.of(
-        defaults=INSTANCE.delays,
+
+    def instance_outcome(outcome: WaitOutcome) -> InstanceOutcome:
+        return InstanceOutcome(outcome.instance_arn, outcome.result, outcome.error)
+
+    outcomes = await wait_for_each(
+        INSTANCE,
+        [(client, Identity(arn)) for client, arn in pairs],
+        until=until,
         timeout=timeout,
         deadline=deadline,
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
-        limiter=limiter,
-    )
-    INSTANCE.target(until)
-    waits = plan_many(
-        INSTANCE,
-        [(client, Identity(arn)) for client, arn in pairs],
-        until,
-        settings,
+        concurrency=concurrency,
+        fail_fast=fail_fast,
         rate=rate,
         burst=burst,
+        limiter=limiter,
+        on_outcome=None if on_outcome is None else (lambda o: on_outcome(instance_outcome(o))),
         twice=lambda identity: f"{identity.instance_arn!r} is listed twice with the same client",
     )
-
-    def outcome(
-        index: int, ending: tuple[WaitResult | None, PollerError | None]
-    ) -> InstanceOutcome:
-        return InstanceOutcome(waits[index].identity.instance_arn, *ending)
-
-    hook = None if on_outcome is None else (lambda i, e: on_outcome(outcome(i, e)))
-    endings = await run_many(waits, concurrency=concurrency, fail_fast=fail_fast, on_ending=hook)
-    return [outcome(index, ending) for index, ending in enumerate(endings)]
+    return [instance_outcome(outcome) for outcome in outcomes]

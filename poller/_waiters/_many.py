@@ -1,7 +1,7 @@
 """Many waits on one kind of resource at once, through the engine's one fan-out.
 
-:func:`poller.wait_for_requests` is this for requests; the ``poller`` command uses it for the
-Regions of an instance and for the access control of many instances.
+:func:`poller.wait_for_instances` and :func:`poller.wait_for_requests` are this for instances
+and requests; the ``poller`` command uses it for every kind it waits on.
 """
 
 from __future__ import annotations
