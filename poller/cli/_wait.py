@@ -1,13 +1,14 @@
 """The async side of every waiting command (and of ``poller demo``): one client, one fan-out.
 
-The waiting is the library's: each kind of resource waited on goes to its fan-out
-(:attr:`poller.cli._kinds.Kind.fan_out`: :func:`poller.wait_for_instances`,
-:func:`poller.wait_for_requests` ...), which runs every wait under one deadline and hands each
-outcome over as it ends, to be printed at once. Several kinds in one run (assignment creations
-and deletions read from one stream) wait side by side, under the same deadline and through the
-same client's one rate limiter. The deadline counts from the moment the client is open: the
-command's start-up (imports, the service model, credentials) is not taken from the user's
-``--timeout``; ``--all``'s listing is a request to AWS, and is.
+The waiting is the library's: each kind of resource waited on goes to the library's fan-out
+for its resource (:func:`poller._waiters._many.wait_for_each`, which
+:func:`poller.wait_for_instances` and :func:`poller.wait_for_requests` are made of), which runs
+every wait under one deadline and hands each outcome over as it ends, to be printed at once.
+Several kinds in one run (assignment creations and deletions read from one stream) wait side by
+side, under the same deadline and through the same client's one rate limiter. The deadline
+counts from the moment the client is open: the command's start-up (imports, the service model,
+credentials) is not taken from the user's ``--timeout``; ``--all``'s listing is a request to
+AWS, and is.
 """
 
 from __future__ import annotations
@@ -17,21 +18,20 @@ import functools
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any
 
 import anyio
 
 import poller
 from poller._engine._resource import Identity
 from poller._ratelimit import RateLimiter
-from poller._result import WaitResult
 from poller._settings import WaitSettings
-from poller.cli._kinds import INSTANCES, Awaited, Kind, Shared
+from poller._waiters._many import WaitOutcome, wait_for_each
+from poller.cli._kinds import INSTANCES, Awaited, Kind
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._report import ALL, Report, from_error, from_result, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
-from poller.exceptions import PollerError
 
 __all__ = ["ClientFactory", "run_wait", "wait_all", "wait_on"]
 
@@ -39,19 +39,7 @@ ClientFactory = Callable[[], AbstractAsyncContextManager[Any]]
 """Opens the one ``sso-admin`` client of the command (the demo brings its own)."""
 
 
-class _Ending(Protocol):
-    """An ``InstanceOutcome`` or a ``WaitOutcome``: how one wait of a fan-out ended."""
-
-    @property
-    def result(self) -> WaitResult | None:
-        """The result, when the target was reached."""
-
-    @property
-    def error(self) -> PollerError | None:
-        """Why it was not."""
-
-
-def _report_of(kind: Kind, ending: _Ending) -> Report:
+def _report_of(kind: Kind, ending: WaitOutcome) -> Report:
     if ending.error is not None:
         return from_error(ending.error, hints=kind.hints, last_key=kind.last_key)
     assert ending.result is not None
@@ -76,22 +64,22 @@ async def wait_on(
     """
     limiter = RateLimiter()  # the one client's rate, whatever the kinds waited on
 
+    async def fan_out(kind: Kind, until: str, members: list[Awaited]) -> None:
+        await wait_for_each(
+            kind.resource,
+            [(client, member.identity) for member in members],
+            until=until,
+            deadline=deadline,
+            min_delay=settings.min_delay,
+            max_delay=settings.max_delay,
+            limiter=limiter,
+            on_event=reporter.on_event,
+            on_outcome=lambda ending: reporter.report(_report_of(kind, ending)),
+        )
+
     async with anyio.create_task_group() as group:
         for (kind, until), members in _groups(targets).items():
-            shared = Shared(
-                deadline=deadline,
-                min_delay=settings.min_delay,
-                max_delay=settings.max_delay,
-                limiter=limiter,
-                on_event=reporter.on_event,
-                on_outcome=functools.partial(_print, reporter, kind),
-            )
-            identities = [member.identity for member in members]
-            group.start_soon(kind.fan_out, client, identities, until, shared)
-
-
-def _print(reporter: Reporter, kind: Kind, ending: _Ending) -> None:
-    reporter.report(_report_of(kind, ending))
+            group.start_soon(fan_out, kind, until, members)
 
 
 async def wait_all(
