@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "check_concurrency",
     "first_poll_spread",
+    "in_flight",
     "per_client",
     "plan_many",
     "run_many",
@@ -33,6 +34,10 @@ DEFAULT_CONCURRENCY: Final = 1000
 #: First polls a process sends per second at most when many waits start at once: about what
 #: one core can send (a poll costs about a millisecond of CPU, BENCHMARKS.md).
 FIRST_POLLS_PER_SECOND: Final = 1000.0
+
+#: Requests on the wire at once per client when its configuration does not say: botocore's
+#: default connection pool.
+DEFAULT_IN_FLIGHT: Final = 10
 
 Ending = tuple[WaitResult | None, PollerError | None]
 """How one wait ended: its result, or its error."""
@@ -57,6 +62,19 @@ def first_poll_spread(count: int, min_delay: float) -> float:
     the first ``min_delay``, a handful start at once and thousands within a few seconds.
     """
     return min(min_delay, max(count - 1, 0) / FIRST_POLLS_PER_SECOND)
+
+
+def in_flight(client: Any) -> int:
+    """Requests *client* can have on the wire at once: the size of its connection pool.
+
+    A fan-out sends no more than that at a time, so that polls beyond it wait in the engine
+    as sleeping tasks of a few objects, not inside the HTTP library as signed requests that
+    hold kilobytes each and keep the garbage collector busy (BENCHMARKS.md, section b).
+    """
+    size = getattr(
+        getattr(getattr(client, "meta", None), "config", None), "max_pool_connections", None
+    )
+    return size if isinstance(size, int) and size > 0 else DEFAULT_IN_FLIGHT
 
 
 def per_client(
@@ -94,7 +112,8 @@ def plan_many(
     """The waits of a fan-out, every argument checked before the first request.
 
     One end for every wait, on the loop's clock (those queued for a slot start later), a
-    limiter per distinct client, and first polls spread (:func:`first_poll_spread`).
+    limiter per distinct client, no more requests on the wire per client than its connection
+    pool holds (:func:`in_flight`), and first polls spread (:func:`first_poll_spread`).
 
     Args:
         resource: What every wait is about.
@@ -116,6 +135,7 @@ def plan_many(
         if (id(client), identity) in seen:
             raise ValueError(twice(identity))
         seen.add((id(client), identity))
+    slots = {id(client): anyio.Semaphore(in_flight(client)) for client, _ in targets}
     spread = first_poll_spread(len(targets), settings.min_delay)
     return [
         Wait(
@@ -126,6 +146,7 @@ def plan_many(
             by_client[id(client)],
             deadline=end,
             phase=random.uniform(0, spread),
+            slots=slots[id(client)],
         )
         for client, identity in targets
     ]

@@ -37,6 +37,14 @@ UNREACHABLE_ATTEMPTS: Final = 3
 UNREACHABLE_SECONDS: Final = 10.0
 
 
+async def _take(slots: anyio.Semaphore) -> None:
+    """One of *slots*, without a pass through the event loop when one is free."""
+    try:
+        slots.acquire_nowait()
+    except anyio.WouldBlock:
+        await slots.acquire()
+
+
 class Wait:
     """One wait on one resource: checked when made, run by :meth:`run` or :meth:`finish`.
 
@@ -50,6 +58,8 @@ class Wait:
         deadline: The end on the event loop's clock, shared with other waits started at other
             moments (a fan-out's); by default *settings* decide it when the wait starts.
         phase: Seconds to wait before the first poll (a fan-out spreads its first polls).
+        slots: Requests that may be on the wire at once, shared by the waits of a fan-out on
+            one client (its connection pool): a poll waits for a slot before it is built.
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -67,6 +77,7 @@ class Wait:
         uniform: Uniform = random.uniform,
         deadline: float | None = None,
         phase: float = 0.0,
+        slots: anyio.Semaphore | None = None,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -78,6 +89,7 @@ class Wait:
         self.result: WaitResult | None = None
         self.deadline = deadline
         self.phase = phase
+        self.slots = slots
         self._request = dict(resource.request(identity))
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
@@ -202,13 +214,23 @@ class Wait:
         # Under finish() one scope guards the whole wait; a watcher's generator may not hold
         # a scope across its yields, so it guards each request instead.
         with contextlib.nullcontext() if self._scope else anyio.CancelScope(deadline=deadline):
-            if limiter is not None:
-                await limiter.acquire()
-                sent = clock()
-            progress.sent()
-            answer = await attempt(
-                self._describe, operation=resource.operation, removal_seen=progress.removal_seen
-            )
+            slots = self.slots
+            if slots is not None:
+                await _take(slots)
+            try:
+                if limiter is not None:
+                    await limiter.acquire()
+                if slots is not None or limiter is not None:
+                    sent = clock()
+                progress.sent()
+                answer = await attempt(
+                    self._describe,
+                    operation=resource.operation,
+                    removal_seen=progress.removal_seen,
+                )
+            finally:
+                if slots is not None:
+                    slots.release()
         if answer is None:
             raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
         answered = clock()
