@@ -15,6 +15,7 @@ import structlog
 from poller._outcome import ExitCode
 from poller.cli import _options as options
 from poller.cli._kinds import Kind
+from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._render import open_console
 from poller.cli._targets import Targets
@@ -36,10 +37,40 @@ _logger = structlog.get_logger("poller")
 
 
 def start(
-    targets: Targets, *, output: str, query: Any, console_options: dict[str, Any], insecure: bool
-) -> Reporter | None:
-    """Open stderr and stdout for a run; None when results could not be written anyway."""
-    console = open_console(**console_options)
+    targets: Targets,
+    *,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    ca_bundle: str | None,
+    no_verify_ssl: bool,
+    output: str,
+    query: Any,
+    log_format: str,
+    quiet: bool = False,
+    verbose: bool = False,
+    debug: bool = False,
+) -> tuple[ClientOptions, Reporter | None]:
+    """Where to connect, checked; stderr and stdout opened; repeats and ``--no-verify-ssl`` said.
+
+    Every command that sends a request starts here, with its options of the same names
+    (``poller check`` and ``poller describe`` take no ``-v``, ``describe`` no ``-q``).
+
+    Returns:
+        Where to connect, and the reporter of the run: None when the results could not be
+        written anyway (a closed stdout, said on stderr), which is exit code 74.
+
+    Raises:
+        click.UsageError: Both --ca-bundle and --no-verify-ssl.
+    """
+    client_options = options.client_options(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        ca_bundle=ca_bundle,
+        no_verify_ssl=no_verify_ssl,
+    )
+    console = open_console(log_format=log_format, quiet=quiet, verbose=verbose, debug=debug)
     reporter = Reporter(output, console, query=query)
     for given, (target, count) in targets.repeated.items():
         _logger.warning(
@@ -47,12 +78,12 @@ def start(
             **target.identity.keys(),
             message=f"{given} is given {count} times: it counts once.",
         )
-    if insecure:
+    if no_verify_ssl:
         _logger.warning(
             "cli.insecure",
             message="TLS certificates are not checked (--no-verify-ssl).",
         )
-    return reporter if reporter.stdout_usable() else None
+    return client_options, reporter if reporter.stdout_usable() else None
 
 
 def launch(
@@ -62,22 +93,12 @@ def launch(
     timeout: float | None,
     min_delay: float | None,
     max_delay: float | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    ca_bundle: str | None,
-    no_verify_ssl: bool,
-    output: str,
-    query: Any,
-    log_format: str,
-    quiet: bool,
-    verbose: bool,
-    debug: bool,
     backend: str,
     all_instances: str | None = None,
     allow_empty: bool = False,
+    **common: Any,
 ) -> int:
-    """Check the shared options, open the streams, and wait on *targets*; the exit code.
+    """Check the settings, start (:func:`start`), and wait on *targets*; the exit code.
 
     Args:
         targets: What to wait on, checked.
@@ -85,43 +106,15 @@ def launch(
         timeout: ``--timeout`` (None: the library's default).
         min_delay: ``--min-delay``.
         max_delay: ``--max-delay``.
-        region: ``--region``.
-        profile: ``--profile``.
-        endpoint_url: ``--endpoint-url``.
-        ca_bundle: ``--ca-bundle``.
-        no_verify_ssl: ``--no-verify-ssl``.
-        output: ``--output``.
-        query: ``--query``, compiled.
-        log_format: ``--log-format``.
-        quiet: ``-q``.
-        verbose: ``-v``.
-        debug: ``--debug``.
         backend: ``--backend``.
         all_instances: ``poller wait --all``: the target of every instance listed.
         allow_empty: ``--allow-empty``.
+        common: Where to connect and what to show, as :func:`start` takes them.
     """
     settings = options.wait_settings(
         timeout=timeout, min_delay=min_delay, max_delay=max_delay, defaults=kind.resource.delays
     )
-    client_options = options.client_options(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        ca_bundle=ca_bundle,
-        no_verify_ssl=no_verify_ssl,
-    )
-    reporter = start(
-        targets,
-        output=output,
-        query=query,
-        console_options={
-            "log_format": log_format,
-            "quiet": quiet,
-            "verbose": verbose,
-            "debug": debug,
-        },
-        insecure=no_verify_ssl,
-    )
+    client_options, reporter = start(targets, **common)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._wait import run_wait  # noqa: PLC0415 - keeps --help quick

@@ -82,39 +82,11 @@ def _look(
     all_instances: bool,
     allow_empty: bool,
     until: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    ca_bundle: str | None,
-    no_verify_ssl: bool,
-    output: str,
-    query: Any,
-    log_format: str,
-    quiet: bool,
-    debug: bool,
     backend: str,
-    verbose: bool = False,
+    **common: Any,
 ) -> int:
     """Look at each instance once (``poller check``, ``poller wait --timeout 0``)."""
-    client_options = options.client_options(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        ca_bundle=ca_bundle,
-        no_verify_ssl=no_verify_ssl,
-    )
-    reporter = start(
-        targets,
-        output=output,
-        query=query,
-        console_options={
-            "log_format": log_format,
-            "quiet": quiet,
-            "verbose": verbose,
-            "debug": debug,
-        },
-        insecure=no_verify_ssl,
-    )
+    client_options, reporter = start(targets, **common)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
@@ -202,38 +174,9 @@ def check(arns: Arns, *, all_instances: bool, allow_empty: bool, until: str, **c
 @options.query
 @options.log_format
 @options.debug
-def describe(
-    arn: str,
-    *,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    ca_bundle: str | None,
-    no_verify_ssl: bool,
-    query: Any,
-    log_format: str,
-    debug: bool,
-) -> int:
+def describe(arn: str, **common: Any) -> int:
     """Print one DescribeInstance answer as JSON (the API's key names, ISO 8601 dates)."""
-    client_options = options.client_options(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        ca_bundle=ca_bundle,
-        no_verify_ssl=no_verify_ssl,
-    )
-    reporter = start(
-        instances(Arns([arn], {})),
-        output="json",
-        query=query,
-        console_options={
-            "log_format": log_format,
-            "quiet": False,
-            "verbose": False,
-            "debug": debug,
-        },
-        insecure=no_verify_ssl,
-    )
+    client_options, reporter = start(instances(Arns([arn], {})), output="json", **common)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._describe import run_describe  # noqa: PLC0415 - imports botocore
