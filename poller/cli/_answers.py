@@ -80,7 +80,8 @@ def read_answers(text: str, *, keys: Collection[str], expected: str) -> list[Ans
         ]
     answers: list[Answer] = []
     for number, document in enumerate(_documents(text, expected), start=1):
-        answers.extend(_from_document(document, number, keys=keys, expected=expected))
+        where = f"document {number} on stdin"
+        answers.extend(_from_document(document, where, keys=keys, expected=expected))
     return answers
 
 
@@ -104,14 +105,15 @@ def _documents(text: str, expected: str) -> Iterator[Any]:
 
 
 def _from_document(
-    document: Any, number: int, *, keys: Collection[str], expected: str
+    document: Any, where: str, *, keys: Collection[str], expected: str
 ) -> list[Answer]:
-    where = f"document {number} on stdin"
     if isinstance(document, list):
         return [
             answer
-            for item in document
-            for answer in _from_document(item, number, keys=keys, expected=expected)
+            for index, item in enumerate(document, start=1)
+            for answer in _from_document(
+                item, f"item {index} of {where}", keys=keys, expected=expected
+            )
         ]
     if isinstance(document, str):
         return [Answer(document, None, where)]

@@ -246,7 +246,8 @@ TABLE = (
         (["wait-assignment", ARN, "-"], "[]", "stdin held nothing to wait on"),
         (["wait-assignment", ARN, "-"], "{not json", "stdin is not JSON at line 1, column 2"),
         (["wait-assignment", ARN, "-"], '{"Instances": []}', "holds Instances, no RequestId"),
-        (["wait-assignment", ARN, "-"], "[42]", "document 1 on stdin is 42, no RequestId"),
+        (["wait-assignment", ARN, "-"], "[42]", "item 1 of document 1 on stdin is 42, no"),
+        (["wait-assignment", ARN, "-"], f'[{CREATION}, {{"Foo": 1}}]', "item 2 of document 1"),
         (["wait-assignment", ARN, "-"], PROVISIONING, "`poller wait-provisioning`"),
         (["wait-assignment", ARN, "-", "--deletion"], CREATION, "not a deletion as --deletion"),
         (
