@@ -4,8 +4,8 @@
 ``wait-assignment`` on the rollout after them. A thin layer over the library: each checks its
 arguments (before any request), hands them to the library's fan-out for their resource
 (the one that :func:`poller.wait_for_instances` and :func:`poller.wait_for_requests` are made
-of; or looks once, for ``poller check``), prints each result on stdout as it comes and the events on stderr, and
-exits with a code a script can branch on (:class:`poller.ExitCode`):
+of; or looks once, for ``poller check``), prints each result on stdout as it comes and the
+events on stderr, and exits with a code a script can branch on (:class:`poller.ExitCode`):
 
 ====  ===============================================================
 0     everything waited on reached its target
