@@ -6,7 +6,6 @@ count, records each distinct state, and emits the events that follow from the bo
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
@@ -78,7 +77,9 @@ class Progress:
         self.gone = False
         self.finished = False
         self._unknown_seen: set[str | None] = {None}
-        self._latencies: collections.deque[float] = collections.deque(maxlen=_LATENCY_WINDOW)
+        # A list, not a deque: a deque's first block alone is half a kilobyte, and a fan-out
+        # holds one window per wait (BENCHMARKS.md, memory per waiting instance).
+        self._latencies: list[float] = []
         self._keys = {**identity.keys(), "until": str(until)}
 
     # -- what the loop reports ---------------------------------------------------------------
@@ -102,7 +103,10 @@ class Progress:
         Returns:
             The description, when it shows a state this wait has not just seen; else None.
         """
-        self._latencies.append(latency)
+        latencies = self._latencies
+        latencies.append(latency)
+        if len(latencies) > _LATENCY_WINDOW:
+            del latencies[0]
         if observation.description is None:
             self.last_error = observation  # kept: a timeout's message names the last error seen
             return None
