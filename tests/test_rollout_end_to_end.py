@@ -120,6 +120,23 @@ async def test_region_never_added(sim: Simulator, leg: Leg) -> None:
     assert 2 == sim.calls("ListRegions", arn)
 
 
+async def test_region_not_found_and_listing_denied(sim: Simulator, leg: Leg) -> None:
+    """Not found, and ListRegions denied: AccessDeniedError asking for ListRegions alone."""
+    arn = sim.create_instance("e2e", create_seconds=0)
+    sim.add_fault(
+        Fault.error("AccessDeniedException", status=400, count=1), operation="ListRegions"
+    )
+
+    with pytest.raises(poller.AccessDeniedError) as caught:
+        await leg.run(lambda c: poller.wait_for_region(c, arn, REGION, **FAST))
+
+    message = str(caught.value)
+    assert "DescribeRegion answered ResourceNotFoundException" in message
+    assert "grant sso:ListRegions." in message
+    assert "sso:DescribeRegion" not in message
+    assert REGION == caught.value.region_name
+
+
 async def test_region_not_found_but_listed_is_retried(sim: Simulator, leg: Leg) -> None:
     """DescribeRegion not finding a Region ListRegions lists: asked again."""
     arn = sim.create_instance("e2e", create_seconds=0)

@@ -158,9 +158,20 @@ def listed_but_denied(denied: Observation, state: WaitState) -> PollerError:
 
 
 def ambiguous_denial(denied: Observation, state: WaitState) -> PollerError:
-    """Describe and List both denied: poller will not guess which it is."""
+    """The List operation is denied after Describe was: poller will not guess which it is.
+
+    Describe was denied (an instance), or answered that the resource is not found (a Region):
+    either way the listing would have told, and the caller may not list.
+    """
     listing = state.resource.listing
     assert listing is not None
+    if not denied.access_denied:
+        return AccessDeniedError(
+            f"{denied.operation} answered {denied.error_code} for {state.label} "
+            f"({state.last_seen()}), and {listing.operation} is denied, so poller cannot tell "
+            f"whether it exists: grant sso:{listing.operation}.{aws_said(denied.error_message)}",
+            **state.context(denied.error_message or None),
+        )
     return AccessDeniedError(
         f"Access denied describing {state.label} ({state.last_seen()}), and "
         f"{listing.operation} is denied too, so poller cannot tell whether it was deleted or "
