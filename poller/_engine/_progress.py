@@ -107,23 +107,21 @@ class Progress:
         latencies.append(latency)
         if len(latencies) > _LATENCY_WINDOW:
             del latencies[0]
-        if observation.description is None:
+        description = observation.description
+        if description is None:
             self.last_error = observation  # kept: a timeout's message names the last error seen
             return None
-        description = observation.description
+        if description is self.last and not self.gone:
+            # The very answer of the last poll (the loop reuses its parse): no new state, no
+            # status left to warn of; only poll.completed, if anyone listens.
+            if not retrying and wanted(PollCompleted.level, self.settings.on_event):
+                self._completed(description, latency)
+            return None
         self.last = description
         if description.status == self.resource.removal_status:
             self.removal_seen = True
         if not retrying and wanted(PollCompleted.level, self.settings.on_event):
-            status, second = self.resource.state_of(description)
-            self.emit(
-                PollCompleted,
-                attempt=self.attempts,
-                elapsed=self.elapsed(),
-                status=_text(status),
-                encryption_status=_text(second),
-                latency=latency,
-            )
+            self._completed(description, latency)
         status = None if description.status is None else str(description.status)
         if status not in self.resource.known_statuses and status not in self._unknown_seen:
             self._unknown_seen.add(status)
@@ -217,6 +215,17 @@ class Progress:
         emit(event_type(**self._keys, **fields), self.settings.on_event)
 
     # -- inside ------------------------------------------------------------------------------
+
+    def _completed(self, description: Any, latency: float) -> None:
+        status, second = self.resource.state_of(description)
+        self.emit(
+            PollCompleted,
+            attempt=self.attempts,
+            elapsed=self.elapsed(),
+            status=_text(status),
+            encryption_status=_text(second),
+            latency=latency,
+        )
 
     def _record(self, status: Any, second: Any, description: Any) -> bool:
         previous = self.history[-1] if self.history else None

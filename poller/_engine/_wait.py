@@ -18,7 +18,15 @@ import anyio
 from poller._backoff import Uniform, delay_for
 from poller._clock import loop_clock, loop_sleep
 from poller._engine import _failures
-from poller._engine._acceptors import RETRY, Decision, Observation, Verdict, decide, fail
+from poller._engine._acceptors import (
+    RETRY,
+    Acceptor,
+    Decision,
+    Observation,
+    Verdict,
+    decide,
+    fail,
+)
 from poller._engine._observe import attempt, from_response
 from poller._engine._progress import Progress
 from poller._engine._resource import Identity, Resource
@@ -97,8 +105,10 @@ class Wait:
         #: finish()'s one cancel scope for the whole wait; None: a scope per request (watch).
         self._scope: anyio.CancelScope | None = None
         self._timed_out: PollerError | None = None
-        #: The last answer's parse (reused while the answer stays the same).
-        self._description: Any = None
+        #: The last answer as observed (its parse inside), and the table's verdict on it: most
+        #: polls see the same answer again, and reuse both while it stays the same.
+        self._observed: Observation | None = None
+        self._decided: tuple[Observation, Acceptor, Decision] | None = None
 
     async def run(self) -> AsyncGenerator[Any, None]:
         """Poll until decided: yield each new state, return on success, raise on failure."""
@@ -116,7 +126,7 @@ class Wait:
                 await self._sleep(min(self.phase, budget / 2))
             while True:
                 observation, latency = await self._poll(progress, deadline, clock)
-                acceptor, decision = decide(self.resource.acceptors, observation, self.until)
+                acceptor, decision = self._decide(observation)
                 new_state = progress.answered(
                     observation, latency, retrying=decision.verdict is Verdict.RETRY
                 )
@@ -144,6 +154,15 @@ class Wait:
                 # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
                 progress.cancelled()
             raise
+
+    def _decide(self, observation: Observation) -> tuple[Acceptor, Decision]:
+        """The table's row and cell for *observation* (the last verdict, if it is the same)."""
+        decided = self._decided
+        if decided is not None and decided[0] is observation:
+            return decided[1], decided[2]
+        acceptor, decision = decide(self.resource.acceptors, observation, self.until)
+        self._decided = (observation, acceptor, decision)
+        return acceptor, decision
 
     def _deadline(self, started: float) -> tuple[float, float]:
         """The wait's end on the loop's clock, and the seconds from *started* to it."""
@@ -236,16 +255,24 @@ class Wait:
         answered = clock()
         if not isinstance(answer, Observation):
             answer.pop("ResponseMetadata", None)
-            # Most polls see the same answer again: parse it only when it changed (compared
-            # with the raw answer the last description keeps, so no second copy is held).
-            if self._description is None or answer != self._description.raw:
-                self._description = resource.parse(answer)
-            answer = from_response(
-                self._description,
-                answer,
-                operation=resource.operation,
-                removal_seen=progress.removal_seen,
-            )
+            # Most polls see the same answer again: parse and observe it only when it changed
+            # (compared with the raw answer the last description keeps: no second copy held).
+            observed = self._observed
+            if (
+                observed is not None
+                and observed.removal_seen == progress.removal_seen
+                and answer == observed.description.raw
+            ):
+                answer = observed
+            else:
+                description = resource.parse(answer)
+                answer = from_response(
+                    description,
+                    answer,
+                    operation=resource.operation,
+                    removal_seen=progress.removal_seen,
+                )
+                self._observed = answer if description is not None else None
         if answer.throttled and limiter is not None:
             limiter.throttled(sent)
         return self._unreachable(answer, answered), answered - sent
