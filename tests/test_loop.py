@@ -285,6 +285,7 @@ async def test_botocore_errors_are_api_errors() -> None:
         await poller.wait_for_instance(client, ARN, on_event=events.append)
 
     assert "NoCredentialsError" == caught.value.code
+    assert 0 == caught.value.attempts  # botocore refused it before it left: never sent
     assert "botocore said: Unable to locate credentials" in str(caught.value)
     assert ["wait.started", "wait.failed"] == [e.name for e in events if e.name.startswith("wait")]
 

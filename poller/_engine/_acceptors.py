@@ -93,6 +93,8 @@ class Observation:
     removal_seen: bool = False
     unreachable: bool = False
     """Connecting has failed for a while, and the endpoint has never answered this wait."""
+    sent: bool = True
+    """False when botocore refused the request before it left (no credentials, no Region)."""
 
     @property
     def status(self) -> str | None:

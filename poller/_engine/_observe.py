@@ -49,6 +49,7 @@ async def attempt(
             error_code=type(error).__name__,
             error_message=str(error),
             removal_seen=removal_seen,
+            sent=False,  # raised while botocore prepared the request: it never left
         )
 
 

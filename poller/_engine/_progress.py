@@ -97,6 +97,10 @@ class Progress:
         """A request left."""
         self.attempts += 1
 
+    def unsent(self) -> None:
+        """The request counted by :meth:`sent` never left: botocore refused it first."""
+        self.attempts -= 1
+
     def answered(self, observation: Observation, latency: float, *, retrying: bool) -> Any:
         """A request was answered (or failed): count it and record its state.
 

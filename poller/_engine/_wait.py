@@ -273,6 +273,8 @@ class Wait:
                     removal_seen=progress.removal_seen,
                 )
                 self._observed = answer if description is not None else None
+        elif not answer.sent:
+            progress.unsent()
         if answer.throttled and limiter is not None:
             limiter.throttled(sent)
         return self._unreachable(answer, answered), answered - sent

@@ -291,4 +291,4 @@ def test_no_credentials_exits_4(center: Center) -> None:
     assert 4 == done.returncode, done.stderr
     [result] = json_lines(done.stdout)
     assert ("error", "NoCredentialsError") == (result["Outcome"], result["Error"]["Code"])
-    assert 0 == center.simulator.calls()
+    assert 0 == center.simulator.calls() == result["Attempts"]
