@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import ClassVar, Final, Literal
+from typing import ClassVar, Literal
 
 __all__ = [
     "AccessControlAttributesStatusChanged",
@@ -50,6 +50,8 @@ class Event:
 
     name: ClassVar[str]
     level: ClassVar[Level]
+    optional: ClassVar[tuple[str, ...]] = ("region_name", "request_id")
+    """The keys :meth:`fields` leaves out when they are None."""
 
     instance_arn: str
     until: str
@@ -59,13 +61,12 @@ class Event:
     def fields(self) -> dict[str, object]:
         """The event's keys and values, as they are logged."""
         fields = {name: getattr(self, name) for name in _field_names(type(self))}
-        for key in _OPTIONAL_IDENTITY:
+        for key in self.optional:
             if fields[key] is None:
                 del fields[key]
         return fields
 
 
-_OPTIONAL_IDENTITY: Final = ("region_name", "request_id")
 _FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
 
 
@@ -94,10 +95,14 @@ class WaitStarted(Event):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class PollCompleted(Event):
-    """The Describe operation answered (``encryption_status``: instances only)."""
+    """The Describe operation answered (``encryption_status``: instances only).
+
+    ``encryption_status`` is left out of :meth:`fields` for the resources that have none.
+    """
 
     name: ClassVar[str] = "poll.completed"
     level: ClassVar[Level] = "debug"
+    optional: ClassVar[tuple[str, ...]] = ("region_name", "request_id", "encryption_status")
 
     attempt: int
     elapsed: float

@@ -58,8 +58,7 @@ async def test_whole_event_stream_through_structlog() -> None:
             "attempt": 1,
             "elapsed": 0.0,
             "status": "CREATE_IN_PROGRESS",
-            "encryption_status": None,
-            "latency": 0.0,
+            "latency": 0.0,  # no encryption_status: the answer had none
         },
         COMMON
         | {
@@ -95,13 +94,20 @@ async def test_whole_event_stream_through_structlog() -> None:
         },
         COMMON
         | {
+            "event": "poll.scheduled",  # every pause, a retry's too
+            "log_level": "debug",
+            "attempt": 2,
+            "delay": 2.0,
+            "elapsed": 1.0,
+        },
+        COMMON
+        | {
             "event": "poll.completed",
             "log_level": "debug",
             "attempt": 3,
             "elapsed": 3.0,
             "status": "ACTIVE",
-            "encryption_status": None,
-            "latency": 0.0,
+            "latency": 0.0,  # no encryption_status: the answer had none
         },
         COMMON
         | {

@@ -133,15 +133,17 @@ def test_gone_before_seen_is_no_change_from_nothing(
 
 
 def test_pauses_are_events(progress: Progress, events: list[Event]) -> None:
-    """A pause after an answer is poll.scheduled; after a transient error, poll.retrying."""
+    """Every pause is poll.scheduled; after a transient error, poll.retrying comes first."""
     progress.sent()
     throttled = Observation(error_code="ThrottlingException", error_message="Rate exceeded")
     progress.pausing(2.5, seen("CREATE_IN_PROGRESS"), retrying=False)
     progress.pausing(5.0, throttled, retrying=True)
 
-    scheduled, retrying = events
+    scheduled, retrying, rescheduled = events
     assert isinstance(scheduled, PollScheduled)
     assert (1, 2.5) == (scheduled.attempt, scheduled.delay)
+    assert isinstance(rescheduled, PollScheduled)
+    assert (1, 5.0) == (rescheduled.attempt, rescheduled.delay)
     assert isinstance(retrying, PollRetrying)
     assert ("ThrottlingException", "Rate exceeded", 5.0) == (
         retrying.error_code,

@@ -171,6 +171,10 @@ async def test_region_unknown_status_and_denied(sim: Simulator, leg: Leg) -> Non
 
     assert ["MIGRATING", "ACTIVE"] == [s.status for s in result.history]
     assert 1 == sum(isinstance(e, RegionUnknownStatus) for e in events)
+    # A Region has no encryption status: its poll.completed carries none.
+    completed = [e.fields() for e in events if e.name == "poll.completed"]
+    assert all("encryption_status" not in fields for fields in completed)
+    assert {"MIGRATING", "ACTIVE"} == {fields["status"] for fields in completed}
 
 
 async def test_region_transient_validation_and_other(sim: Simulator, leg: Leg) -> None:

@@ -146,7 +146,7 @@ class Progress:
             self._record(None, None, None)
 
     def pausing(self, delay: float, observation: Observation, *, retrying: bool) -> None:
-        """The loop sleeps *delay* seconds before the next poll."""
+        """The loop sleeps *delay* seconds before the next poll (after a retry's warning)."""
         if retrying:
             self.emit(
                 PollRetrying,
@@ -156,7 +156,7 @@ class Progress:
                 delay=delay,
                 elapsed=self.elapsed(),
             )
-        elif wanted(PollScheduled.level, self.settings.on_event):
+        if wanted(PollScheduled.level, self.settings.on_event):
             self.emit(PollScheduled, attempt=self.attempts, delay=delay, elapsed=self.elapsed())
 
     # -- how it ends -------------------------------------------------------------------------
