@@ -7,7 +7,7 @@ Every request of a wait (Describe polls, List pages) goes through :func:`attempt
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any, Final, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
@@ -28,11 +28,15 @@ _TAG: Final = re.compile(r"<[^>]*>")
 
 
 async def attempt(
-    request: Callable[[], Awaitable[_T]], *, operation: str, removal_seen: bool = False
+    request: Awaitable[_T], *, operation: str, removal_seen: bool = False
 ) -> _T | Observation:
-    """Await *request*; what it raised, as an :class:`Observation` of *operation*."""
+    """Await *request*; what it raised, as an :class:`Observation` of *operation*.
+
+    *request* is the call's coroutine itself, not a function making it: a poll costs one
+    frame less (BENCHMARKS.md, section a).
+    """
     try:
-        return await request()
+        return await request
     except ClientError as error:
         return _from_client_error(error, operation, removal_seen)
     except TRANSPORT_ERRORS as error:

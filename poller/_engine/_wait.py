@@ -39,6 +39,8 @@ __all__ = ["Wait"]
 #: Below this, a pause is no pause: the clock may not even move (float resolution), so the
 #: wait times out rather than poll again in the same instant.
 _SHORTEST_PAUSE: Final = 1e-3
+#: No cancel scope of its own for a request that finish()'s scope already guards.
+_NO_SCOPE: Final = contextlib.nullcontext()
 #: An endpoint that has never answered is given up on after this many failed connections ...
 UNREACHABLE_ATTEMPTS: Final = 3
 #: ... spread over at least this many seconds.
@@ -232,7 +234,7 @@ class Wait:
         sent = clock()
         # Under finish() one scope guards the whole wait; a watcher's generator may not hold
         # a scope across its yields, so it guards each request instead.
-        with contextlib.nullcontext() if self._scope else anyio.CancelScope(deadline=deadline):
+        with _NO_SCOPE if self._scope else anyio.CancelScope(deadline=deadline):
             slots = self.slots
             if slots is not None:
                 await _take(slots)
@@ -243,7 +245,7 @@ class Wait:
                     sent = clock()
                 progress.sent()
                 answer = await attempt(
-                    self._describe,
+                    getattr(self.client, resource.method)(**self._request),
                     operation=resource.operation,
                     removal_seen=progress.removal_seen,
                 )
@@ -278,9 +280,6 @@ class Wait:
         if answer.throttled and limiter is not None:
             limiter.throttled(sent)
         return self._unreachable(answer, answered), answered - sent
-
-    async def _describe(self) -> Any:
-        return await getattr(self.client, self.resource.method)(**self._request)
 
     def _unreachable(self, observation: Observation, now: float) -> Observation:
         """Mark a failed connection as unreachable once failures have gone on long enough."""
@@ -323,7 +322,7 @@ class Wait:
 
         answer: bool | Observation | None = None
         with anyio.CancelScope(deadline=deadline):
-            answer = await attempt(is_listed, operation=listing.operation)
+            answer = await attempt(is_listed(), operation=listing.operation)
         if answer is None:
             raise progress.failed(_failures.timed_out(progress.state(), denied))
         if answer is True:
