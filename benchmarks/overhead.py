@@ -21,7 +21,7 @@ import poller
 from benchmarks._common import bench_client, median, report
 from benchmarks._endpoint import RemoteEndpoint
 
-__all__ = ["WAITER_MODEL", "run"]
+__all__ = ["WAITER_MODEL", "Figures", "run"]
 
 #: A DescribeInstance waiter as botocore would ship one: poller's state table for ACTIVE, in
 #: the waiter model's terms (the acceptors that can be written as JMESPath matches).
@@ -76,7 +76,20 @@ async def _waiter(client: Any, arn: str, polls: int) -> int:
     return polls
 
 
-async def measure(rounds: int, polls: int) -> dict[str, float]:
+class Figures(dict[str, float]):
+    """Median seconds per poll of each loop (wall clock), with what else was measured.
+
+    Attributes:
+        cpu: Median CPU seconds per poll of each loop (this thread only: not the endpoint's).
+        paired: Median over the rounds of each loop's time divided by the bare loop's in the
+            same round: a drift of the machine's load between rounds cancels out.
+    """
+
+    cpu: dict[str, float]
+    paired: dict[str, float]
+
+
+async def measure(rounds: int, polls: int) -> Figures:
     """Median seconds per poll of each loop, over *rounds* interleaved rounds."""
     with RemoteEndpoint() as endpoint:
         (stuck,) = endpoint.create(1e9)
@@ -99,6 +112,7 @@ async def measure(rounds: int, polls: int) -> dict[str, float]:
                 "waiter": lambda: _waiter(client, stuck, polls),
             }
             samples: dict[str, list[float]] = {name: [] for name in loops}
+            cpu: dict[str, list[float]] = {name: [] for name in loops}
             names = list(loops)
             for index in range(rounds):
                 order = names[index % len(names) :] + names[: index % len(names)]
@@ -109,9 +123,17 @@ async def measure(rounds: int, polls: int) -> dict[str, float]:
                         nonlocal count
                         count = await loops[name]()
 
+                    start_cpu = time.thread_time()
                     elapsed = await _timed(one)
+                    cpu[name].append((time.thread_time() - start_cpu) / count)
                     samples[name].append(elapsed / count)
-    return {name: median(values) for name, values in samples.items()}
+    figures = Figures({name: median(values) for name, values in samples.items()})
+    figures.cpu = {name: median(values) for name, values in cpu.items()}
+    figures.paired = {
+        name: median([mine / bare for mine, bare in zip(values, samples["bare"], strict=True)])
+        for name, values in samples.items()
+    }
+    return figures
 
 
 async def _timed(body: Callable[[], Awaitable[object]]) -> float:
@@ -120,11 +142,11 @@ async def _timed(body: Callable[[], Awaitable[object]]) -> float:
     return time.perf_counter() - start
 
 
-def run(*, quick: bool = False) -> dict[str, float]:
+def run(*, quick: bool = False) -> Figures:
     """Run the benchmark, print its figures and return them."""
     rounds, polls = (3, 50) if quick else (21, 400)
     medians = asyncio.run(measure(rounds, polls))
-    bare = medians["bare"]
+    bare, paired, cpu = medians["bare"], medians.paired, medians.cpu
     report(
         f"per-poll overhead ({rounds} interleaved rounds of ~{polls} polls, asyncio + aiohttp)",
         [
@@ -136,6 +158,15 @@ def run(*, quick: bool = False) -> dict[str, float]:
             ("poller / (bare + sleep)", f"{medians['poller'] / medians['bare+sleep']:8.3f}"),
             ("waiter / bare", f"{medians['waiter'] / bare:8.3f}"),
             ("poller / waiter", f"{medians['poller'] / medians['waiter']:8.3f}"),
+            (
+                "paired per round, / bare",
+                f"poller {paired['poller']:.3f}, bare + sleep {paired['bare+sleep']:.3f}, "
+                f"waiter {paired['waiter']:.3f}",
+            ),
+            (
+                "CPU µs/poll (this thread)",
+                ", ".join(f"{name} {value * 1e6:.0f}" for name, value in cpu.items()),
+            ),
         ],
     )
     return medians

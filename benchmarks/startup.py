@@ -71,6 +71,40 @@ asyncio.run(main())
 """
 
 
+#: Where poller's extra start-up goes: each line imports what the one before it did, and more.
+#: The garbage collector is off, so that a full collection (the heap is large once botocore is
+#: in) lands on no one package: with it on, both commands spend about 30 ms in it.
+IMPORTS: dict[str, str] = {
+    "the bare script's modules": (
+        "import gc; gc.disable(); import asyncio, json, sys; "
+        "from aiobotocore.session import AioSession"
+    ),
+    "+ click": "; import click",
+    "+ structlog": "; import structlog",
+    "+ poller (the package)": "; import poller",
+    "+ the command and its wait path": (
+        "; import poller.cli, poller._client, poller._waiters._instance"
+    ),
+}
+
+
+def _imports(runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Median seconds to start Python and import each line of :data:`IMPORTS` (cumulative)."""
+    commands: dict[str, list[str]] = {}
+    code = ""
+    for name, more in IMPORTS.items():
+        code += more
+        commands[name] = [sys.executable, "-c", code]
+    for command in commands.values():
+        _time(command, env)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for index in range(runs):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            samples[name].append(_time(commands[name], env))
+    return {name: median(values) for name, values in samples.items()}
+
+
 def _poller_command() -> list[str]:
     """``poller`` from this environment's scripts, else ``python -m poller``."""
     script = Path(sys.executable).parent / "poller"
@@ -144,6 +178,7 @@ def run(*, quick: bool = False) -> dict[str, float]:
         for index in range(runs):
             for name in names[index % 3 :] + names[: index % 3]:  # each goes first in turn
                 samples[name].append(_time(commands[name], env))
+        imports = _imports(runs, env)
     medians = {name: median(values) for name, values in samples.items()}
     report(
         f"command start-up ({runs} interleaved runs each, ACTIVE instance, local endpoint)",
@@ -158,6 +193,13 @@ def run(*, quick: bool = False) -> dict[str, float]:
             ("poller / aws", f"{medians['poller'] / medians['aws']:6.3f}"),
         ],
     )
+    previous = None
+    rows = []
+    for name, seconds in imports.items():
+        added = "" if previous is None else f"  (+{(seconds - previous) * 1e3:5.1f} ms)"
+        rows.append((name, f"{seconds * 1e3:6.0f} ms{added}"))
+        previous = seconds
+    report(f"where it goes: python -c 'import ...' without gc, spawn to exit ({runs} runs)", rows)
     return medians
 
 
