@@ -76,6 +76,22 @@ class Wait:
         ValueError: An unknown target.
     """
 
+    @classmethod
+    def of(
+        cls, client: Any, resource: Resource, identity: Identity, until: str, **settings: Any
+    ) -> Wait:
+        """A checked wait with the resource's default delays, as every public waiter starts.
+
+        *settings* are the keywords of :meth:`WaitSettings.of`.
+        """
+        return cls(
+            client,
+            resource,
+            identity,
+            until,
+            WaitSettings.of(defaults=resource.delays, **settings),
+        )
+
     def __init__(
         self,
         client: Any,

@@ -15,7 +15,7 @@ from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RequestLimiter
 from poller._resources._instance import INSTANCE, Target
 from poller._resources._instance_description import InstanceDescription
 from poller._result import WaitResult
-from poller._settings import Moment, Seconds, WaitSettings
+from poller._settings import Moment, Seconds
 from poller._waiters._many import WaitOutcome, wait_for_each
 from poller.events import EventHook
 from poller.exceptions import PollerError
@@ -74,16 +74,18 @@ async def wait_for_instance(
         AccessDeniedError: The caller may not describe the instance.
         ApiError: Any other error AWS will not change its mind about.
     """
-    settings = WaitSettings.of(
-        defaults=INSTANCE.delays,
+    return await Wait.of(
+        client,
+        INSTANCE,
+        Identity(instance_arn),
+        until,
         timeout=timeout,
         deadline=deadline,
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
         limiter=limiter,
-    )
-    return await Wait(client, INSTANCE, Identity(instance_arn), until, settings).finish()
+    ).finish()
 
 
 def watch_instance(
@@ -105,16 +107,18 @@ def watch_instance(
     the target is reached, and raises the same errors as :func:`wait_for_instance` on failure.
     Use it with ``contextlib.aclosing`` if you may stop reading early.
     """
-    settings = WaitSettings.of(
-        defaults=INSTANCE.delays,
+    return Wait.of(
+        client,
+        INSTANCE,
+        Identity(instance_arn),
+        until,
         timeout=timeout,
         deadline=deadline,
         min_delay=min_delay,
         max_delay=max_delay,
         on_event=on_event,
         limiter=limiter,
-    )
-    return Wait(client, INSTANCE, Identity(instance_arn), until, settings).run()
+    ).run()
 
 
 async def look_at_instance(
@@ -130,8 +134,7 @@ async def look_at_instance(
         WaitTimeoutError: No answer within *timeout* (default 30 min).
         PollerError: The error the state table gives the answer.
     """
-    settings = WaitSettings.of(defaults=INSTANCE.delays, timeout=timeout)
-    wait = Wait(client, INSTANCE, Identity(instance_arn), Target.ACTIVE, settings)
+    wait = Wait.of(client, INSTANCE, Identity(instance_arn), Target.ACTIVE, timeout=timeout)
     description: InstanceDescription = await wait.look()
     return description
 

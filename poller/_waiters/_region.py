@@ -14,7 +14,7 @@ from poller._resources._access_control import (
 )
 from poller._resources._region import REGION, RegionDescription, RegionTarget
 from poller._result import WaitResult
-from poller._settings import Moment, Seconds, WaitSettings
+from poller._settings import Moment, Seconds
 from poller.events import EventHook
 
 __all__ = [
@@ -33,10 +33,7 @@ def _region_wait(
     settings: dict[str, Any],
 ) -> Wait:
     identity = Identity(instance_arn, region_name=region_name)
-    REGION.check(identity)
-    return Wait(
-        client, REGION, identity, until, WaitSettings.of(defaults=REGION.delays, **settings)
-    )
+    return Wait.of(client, REGION, identity, until, **settings)
 
 
 async def wait_for_region(
@@ -123,14 +120,7 @@ def watch_region(
 
 def _access_control_wait(client: Any, instance_arn: str, settings: dict[str, Any]) -> Wait:
     identity = Identity(instance_arn)
-    ACCESS_CONTROL_ATTRIBUTES.check(identity)
-    return Wait(
-        client,
-        ACCESS_CONTROL_ATTRIBUTES,
-        identity,
-        "enabled",
-        WaitSettings.of(defaults=ACCESS_CONTROL_ATTRIBUTES.delays, **settings),
-    )
+    return Wait.of(client, ACCESS_CONTROL_ATTRIBUTES, identity, "enabled", **settings)
 
 
 async def wait_for_access_control_attributes(

@@ -17,7 +17,7 @@ from poller._resources._requests import (
     RequestDescription,
 )
 from poller._result import WaitResult
-from poller._settings import Moment, Seconds, WaitSettings
+from poller._settings import Moment, Seconds
 from poller._waiters._many import WaitOutcome, wait_for_each
 from poller.events import EventHook
 
@@ -63,13 +63,8 @@ def _resource(kind: RequestKind | str) -> Resource:
 def _wait(
     client: Any, resource: Resource, instance_arn: str, request_id: str, settings: dict[str, Any]
 ) -> Wait:
-    return Wait(
-        client,
-        resource,
-        Identity(instance_arn, request_id=request_id),
-        "succeeded",
-        WaitSettings.of(defaults=resource.delays, **settings),
-    )
+    identity = Identity(instance_arn, request_id=request_id)
+    return Wait.of(client, resource, identity, "succeeded", **settings)
 
 
 async def wait_for_permission_set_provisioning(
