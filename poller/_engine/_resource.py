@@ -94,6 +94,8 @@ class Resource:
         check: Refuses a malformed identity before any request.
         target_type: Makes a target value of a checked string (the instance's ``Target``).
         removals: The targets that are a removal: their result has no description.
+        answer_key: A request's: the key of its status object, in the Describe answer and in
+            the answer of the call that started it (``AccountAssignmentCreationStatus``).
     """
 
     name: str
@@ -114,6 +116,7 @@ class Resource:
     check: Callable[[Identity], None]
     target_type: Callable[[str], str] = str
     removals: frozenset[str] = frozenset()
+    answer_key: str | None = None
 
     def target(self, until: str) -> str:
         """*until* as one of this resource's targets.

@@ -219,6 +219,7 @@ def _request_resource(
         known_statuses=frozenset(str(s) for s in _KNOWN_STATUSES),
         label=lambda i: f"{what.lower()} {i.request_id} on instance {i.instance_arn}",
         check=_check,
+        answer_key=answer_key,
     )
 
 

@@ -14,14 +14,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from poller.airflow._rollout_trigger import ROLLOUT_RESOURCES
+
 __all__ = ["ANSWER_KEYS", "RequestIds", "answers_kind", "is_literal", "read_request_ids"]
 
 #: The key of the status object in each starting call's answer, and the request kind it
 #: names (the ``resource`` of :class:`~poller.airflow.RolloutWaitTrigger`).
 ANSWER_KEYS: Final[Mapping[str, str]] = {
-    "PermissionSetProvisioningStatus": "permission-set-provisioning",
-    "AccountAssignmentCreationStatus": "account-assignment-creation",
-    "AccountAssignmentDeletionStatus": "account-assignment-deletion",
+    resource.answer_key: name
+    for name, resource in ROLLOUT_RESOURCES.items()
+    if resource.answer_key is not None
 }
 #: The operation that starts each kind of request, for messages.
 _OPERATIONS: Final[Mapping[str, str]] = {

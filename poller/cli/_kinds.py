@@ -103,7 +103,6 @@ def _request_kind(
     *,
     noun: str,
     one: str,
-    answer_key: str,
     aws_command: str,
     mix_up: str,
 ) -> Kind:
@@ -116,7 +115,7 @@ def _request_kind(
         one=f"{one} {{who}} succeeded.",
         many=f"{{count}} {noun}s succeeded.",
         hints=_request_hints(aws_command, mix_up),
-        answer_key=answer_key,
+        answer_key=resource.answer_key,
         aws_command=aws_command,
     )
 
@@ -169,7 +168,6 @@ PROVISIONING: Final = _request_kind(
     PERMISSION_SET_PROVISIONING,
     noun="provisioning request",
     one="Provisioning request",
-    answer_key="PermissionSetProvisioningStatus",
     aws_command="provision-permission-set",
     mix_up="An assignment's request ID is waited on with `poller wait-assignment`",
 )
@@ -178,7 +176,6 @@ ASSIGNMENT_CREATION: Final = _request_kind(
     ACCOUNT_ASSIGNMENT_CREATION,
     noun="assignment request",
     one="Assignment creation request",
-    answer_key="AccountAssignmentCreationStatus",
     aws_command="create-account-assignment",
     mix_up="A bare request ID of DeleteAccountAssignment needs --deletion",
 )
@@ -187,7 +184,6 @@ ASSIGNMENT_DELETION: Final = _request_kind(
     ACCOUNT_ASSIGNMENT_DELETION,
     noun="assignment request",
     one="Assignment deletion request",
-    answer_key="AccountAssignmentDeletionStatus",
     aws_command="delete-account-assignment",
     mix_up="A bare request ID of CreateAccountAssignment is waited on without --deletion",
 )
