@@ -35,5 +35,6 @@ lines), ``_status`` (the live status line), ``_debug`` (``--debug``'s wire log),
 """
 
 from poller.cli._main import cli, main
+from poller.cli._process import script
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "script"]

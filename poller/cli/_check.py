@@ -16,13 +16,13 @@ from typing import Any, Final
 
 import anyio
 
-import poller
 from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import Target
 from poller.cli._kinds import INSTANCES, Awaited
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
+from poller.cli._process import open_client
 from poller.cli._report import ALL, Report, from_description, from_error, gone, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
 from poller.cli._wait import ClientFactory
@@ -132,6 +132,6 @@ def run_check(
         allow_empty=allow_empty,
         until=until,
         reporter=reporter,
-        client_factory=functools.partial(poller.open_client, **dataclasses.asdict(client_options)),
+        client_factory=functools.partial(open_client, **dataclasses.asdict(client_options)),
     )
     return int(anyio.run(run, backend=backend))

@@ -19,7 +19,6 @@ from typing import Any, Final
 import anyio
 import structlog
 
-import poller
 from poller._engine._resource import Identity
 from poller._outcome import ExitCode
 from poller._resources._instance import Target
@@ -33,6 +32,7 @@ from poller.cli._kinds import (
 )
 from poller.cli._options import wait_settings
 from poller.cli._output import Reporter
+from poller.cli._process import open_client
 from poller.cli._run import end_run, run_until_signal
 from poller.cli._wait import wait_on
 
@@ -66,7 +66,7 @@ async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
 
     session = AioSession()
     session.set_credentials(_DUMMY_KEY, _DUMMY_SECRET)
-    async with poller.open_client(region, endpoint_url=endpoint_url, session=session) as client:
+    async with open_client(region=region, endpoint_url=endpoint_url, session=session) as client:
         yield client
 
 

@@ -7,10 +7,10 @@ import functools
 
 import anyio
 
-import poller
 from poller._engine._resource import Identity
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
+from poller.cli._process import open_client
 from poller.cli._report import from_description, from_error, not_started
 from poller.exceptions import PollerError
 
@@ -28,7 +28,7 @@ async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporte
     from poller._waiters._instance import look_at_instance  # noqa: PLC0415 - imports botocore
 
     try:
-        async with poller.open_client(**dataclasses.asdict(client_options)) as client:
+        async with open_client(**dataclasses.asdict(client_options)) as client:
             description = await look_at_instance(client, arn)
     except PollerError as error:
         reporter.report(from_error(error))

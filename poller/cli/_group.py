@@ -14,6 +14,8 @@ from typing import Any, Final
 
 import click
 
+from poller.cli._process import started
+
 __all__ = ["LazyCommand", "LazyGroup"]
 
 #: click's spacing between a command's name and its short help, as click.Group computes it.
@@ -66,6 +68,7 @@ class LazyGroup(click.Group):
         """The command, imported now if it is a lazy one."""
         if cmd_name in self.lazy_commands and cmd_name not in self.commands:
             self.add_command(self.lazy_commands[cmd_name].load(), cmd_name)
+            started()  # such a command is heavy to import, and may run for long: start-up is over
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 import anyio
 
-import poller
 from poller._engine._resource import Identity
 from poller._ratelimit import RateLimiter
 from poller._settings import WaitSettings
@@ -30,6 +29,7 @@ from poller._waiters._many import WaitOutcome, wait_for_each
 from poller.cli._kinds import INSTANCES, Awaited, Kind
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
+from poller.cli._process import open_client
 from poller.cli._report import ALL, Report, from_error, from_result, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
 
@@ -147,6 +147,6 @@ def run_wait(
         reporter=reporter,
         all_instances=all_instances,
         allow_empty=allow_empty,
-        client_factory=functools.partial(poller.open_client, **dataclasses.asdict(client_options)),
+        client_factory=functools.partial(open_client, **dataclasses.asdict(client_options)),
     )
     return int(anyio.run(run, backend=backend))

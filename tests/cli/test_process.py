@@ -1,0 +1,103 @@
+"""The command in a process of its own: the collector off while it starts, on for the wait.
+
+Each test runs the console script's function in a fresh interpreter (the collector is
+process-wide state) and reads what it printed of the collector at the moments that matter.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from poller.cli import main
+from tests.cli.conftest import SUBPROCESS_TIMEOUT, Center, command_env
+
+#: Runs script() with argv from the command line and prints, as JSON, the collector's state
+#: when the first wait starts (the library's fan-out is handed the client) and at the end.
+_PROBE = """
+import gc, json, sys
+import poller.cli._wait as waits
+from poller.cli import script
+
+seen = {}
+fan_out = waits.wait_on
+
+async def probe(*args, **kwargs):
+    seen.setdefault("waiting", [gc.isenabled(), gc.get_freeze_count() > 0])
+    return await fan_out(*args, **kwargs)
+
+waits.wait_on = probe
+sys.argv = ["poller", *sys.argv[1:]]
+code = script()
+seen["end"] = [gc.isenabled(), gc.get_freeze_count() > 0]
+seen["code"] = code
+print(json.dumps(seen))
+"""
+
+
+def _probe(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert done.stdout, done.stderr
+    seen: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return seen
+
+
+def test_the_wait_runs_with_the_collector_on_and_the_start_up_heap_frozen(
+    center: Center,
+) -> None:
+    """Off while the command starts; on, with what start-up built frozen, once waiting."""
+    arn = center.simulator.create_instance("probe")
+
+    seen = _probe("wait", arn, *center.options(), "-q")
+
+    assert {"waiting": [True, True], "end": [True, True], "code": 0} == seen
+
+
+def test_refused_input_leaves_the_collector_on(center: Center) -> None:
+    """A command that ends before any client is opened still turns the collector back on."""
+    seen = _probe("wait", "not-an-arn", *center.options())
+
+    assert {"end": [True, True], "code": 2} == seen
+
+
+def test_simulate_turns_the_collector_back_on() -> None:
+    """``poller simulate`` serves until stopped: loading it ends the start-up."""
+    probe = (
+        "import gc, sys\n"
+        "from poller.cli import _process, cli\n"
+        "gc.disable(); _process._paused = True\n"
+        "import click\n"
+        "cli.get_command(click.Context(cli), 'simulate')\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert "True True" == done.stdout.strip(), done.stderr
+
+
+def test_main_in_a_program_leaves_the_collector_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    """:func:`poller.cli.main` in someone's own process neither pauses nor freezes."""
+    frozen = gc.get_freeze_count()
+
+    code = main(["wait", "not-an-arn"])
+
+    assert (2, True, frozen) == (code, gc.isenabled(), gc.get_freeze_count())
