@@ -7,6 +7,7 @@ important ones over real HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import itertools
 from contextlib import aclosing
@@ -110,6 +111,31 @@ async def test_throttling_doubles_the_next_delay() -> None:
     assert [2, 4] == [b - a for a, b in itertools.pairwise(times)]
     retrying = [e for e in events if isinstance(e, PollRetrying)]
     assert [4] == [e.delay for e in retrying]
+
+
+@pytest.mark.parametrize(("max_delay", "untimed"), [(1e-9, True), (1e-3, False)])
+async def test_a_pause_too_short_to_time_is_a_checkpoint(
+    max_delay: float, untimed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a microsecond the loop sleeps 0 (one pass of the event loop); else the delay."""
+    slept: list[float] = []
+
+    def recording_sleep() -> Any:
+        async def sleep(delay: float) -> None:
+            slept.append(delay)
+            await asyncio.sleep(delay)
+
+        return sleep
+
+    monkeypatch.setattr("poller._engine._wait.loop_sleep", recording_sleep)
+    client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 5 + [described("ACTIVE")])
+
+    result = await poller.wait_for_instance(client, ARN, min_delay=0, max_delay=max_delay)
+
+    assert 6 == result.attempts
+    assert 5 == len(slept)
+    assert untimed == all(delay == 0 for delay in slept)
+    assert all(delay <= max_delay for delay in slept)
 
 
 @pytest.mark.virtual_time

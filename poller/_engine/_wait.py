@@ -39,6 +39,10 @@ __all__ = ["Wait"]
 #: Below this, a pause is no pause: the clock may not even move (float resolution), so the
 #: wait times out rather than poll again in the same instant.
 _SHORTEST_PAUSE: Final = 1e-3
+#: A pause no event loop can time: asyncio runs a timer due within its clock's resolution in
+#: the pass that finds it (and then needs a second pass to resume the task), so a shorter
+#: pause is taken as a checkpoint, one pass of the loop, for the same effect.
+_UNTIMED_PAUSE: Final = 1e-6
 #: No cancel scope of its own for a request that finish()'s scope already guards.
 _NO_SCOPE: Final = contextlib.nullcontext()
 #: An endpoint that has never answered is given up on after this many failed connections ...
@@ -376,4 +380,4 @@ class Wait:
             throttled=observation.throttled,
         )
         progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
-        await self._sleep(delay)
+        await self._sleep(delay if delay > _UNTIMED_PAUSE else 0)
