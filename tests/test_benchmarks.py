@@ -30,7 +30,7 @@ def test_overhead_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """The per-poll comparison measures all three loops."""
     medians = overhead.run(quick=True)
 
-    assert {"bare", "bare+sleep", "poller", "waiter"} == set(medians)
+    assert {"bare", "bare+sleep", "bare+checkpoint", "poller", "waiter"} == set(medians)
     assert all(value > 0 for value in medians.values())
     assert "poller / bare" in capsys.readouterr().out
 
@@ -148,7 +148,7 @@ def test_startup_runs() -> None:
 
     medians = startup.run(quick=True)
 
-    assert {"poller", "bare", "aws"} == set(medians)
+    assert {"poller", "poller-main", "bare", "aws"} == set(medians)
 
 
 def test_runner_accepts_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
