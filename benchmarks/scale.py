@@ -3,7 +3,7 @@
 Two scenarios against the local endpoint (a child process, real time):
 
 * ``accounts``: N instances, each through its own client (distinct credentials, all clients
-  from one session, as ``open_clients`` makes them), at the default rate limit per client.
+  from one session, made by ``open_clients``), at the default rate limit per client.
 * ``one-client``: N instances through a single client, rate limit disabled (``rate=None``):
   one account's 10 requests/s would otherwise make this a benchmark of the limiter.
 
@@ -27,6 +27,7 @@ from aiobotocore.session import AioSession
 
 from benchmarks._common import bench_client, median, report
 from benchmarks._endpoint import RemoteEndpoint
+from poller import open_clients
 from poller._waiters._instance import wait_for_instances
 from poller.events import Event, InstanceStatusChanged
 
@@ -38,10 +39,15 @@ _TICK = 0.01
 async def _open_clients(
     stack: AsyncExitStack, session: AioSession, endpoint_url: str, count: int
 ) -> list[Any]:
-    return [
-        await stack.enter_async_context(bench_client(endpoint_url, session=session))
-        for _ in range(count)
+    """*count* clients as users make them, with ``open_clients``: an account's keys each."""
+    credentials = [
+        {"aws_access_key_id": f"AKIABENCH{n:011d}", "aws_secret_access_key": "benchmark"}
+        for n in range(count)
     ]
+    clients: list[Any] = await stack.enter_async_context(
+        open_clients(credentials, region="us-east-1", endpoint_url=endpoint_url, session=session)
+    )
+    return clients
 
 
 async def _warm(endpoint_url: str) -> AioSession:
