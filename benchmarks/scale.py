@@ -9,15 +9,18 @@ Two scenarios against the local endpoint (a child process, real time):
 
 Each instance turns ACTIVE *lifecycle* seconds after the start. Reported: wall time, polls,
 CPU per poll (this process only: the endpoint runs in another), event-loop lag (how late a
-ticker's 10 ms sleeps wake: median, 99th percentile, worst), and memory: per client, and per
-waiting instance once every instance has been polled (tracemalloc, in a separate phase so that
-its cost does not touch the timings).
+ticker's 10 ms sleeps wake: median, 99th percentile, worst), how much the process's resident
+memory grew over the run (Linux; with what tracemalloc does not see: OpenSSL's, such as each
+SSL context's CA certificates), and memory: per client, and per waiting instance once every
+instance has been polled (tracemalloc, in a separate phase so that its cost does not touch the
+timings).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import tracemalloc
 from contextlib import AsyncExitStack
@@ -65,6 +68,15 @@ async def _ticker(lags: list[float]) -> None:
         lags.append(time.perf_counter() - start - _TICK)
 
 
+def _resident_bytes() -> float:
+    """The process's resident memory, or NaN where /proc does not say (not Linux)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * float(os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
@@ -81,6 +93,7 @@ async def timed(
     """Wait on *instances* spread over *clients*; wall time, CPU, polls and loop lag."""
     async with AsyncExitStack() as stack:
         session = await _warm(endpoint.endpoint_url)
+        resident = _resident_bytes()
         opened = time.perf_counter()
         pool = await _open_clients(stack, session, endpoint.endpoint_url, clients)
         open_seconds = time.perf_counter() - opened
@@ -93,6 +106,7 @@ async def timed(
             outcomes = await wait_for_instances(pairs, concurrency=instances, **settings)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             ticker.cancel()
+        resident = _resident_bytes() - resident  # every client has its connection pool now
     polls = sum(o.result.attempts for o in outcomes if o.result is not None)
     return {
         "ok": sum(o.ok for o in outcomes),
@@ -103,6 +117,7 @@ async def timed(
         "lag_p50": median(lags),
         "lag_p99": _percentile(lags, 0.99),
         "lag_max": max(lags),
+        "resident_growth": resident,
     }
 
 
@@ -184,6 +199,7 @@ def _scenario(
                 f"median {figures['lag_p50'] * 1e3:.1f} ms, p99 {figures['lag_p99'] * 1e3:.1f}"
                 f" ms, max {figures['lag_max'] * 1e3:.1f} ms",
             ),
+            ("resident memory growth", f"{figures['resident_growth'] / 2**20:,.0f} MiB (RSS)"),
             ("memory per client", f"{figures['per_client'] / 1024:,.1f} KiB"),
             (
                 "memory per waiting instance",
