@@ -10,8 +10,9 @@ Two scenarios against the local endpoint (a child process, real time):
 Each instance turns ACTIVE *lifecycle* seconds after the start. Reported: wall time, polls,
 CPU per poll (this process only: the endpoint runs in another), event-loop lag (how late a
 ticker's 10 ms sleeps wake: median, 99th percentile, worst), how much the process's resident
-memory grew over the run (Linux; with what tracemalloc does not see: OpenSSL's, such as each
-SSL context's CA certificates), and memory: per client, and per waiting instance once every
+memory grew from before the clients were opened to the end of the waits, the clients still
+open (Linux; with what tracemalloc does not see: OpenSSL's, such as each SSL context's CA
+certificates), and memory: per client, and per waiting instance once every
 instance has been polled (tracemalloc, in a separate phase so that its cost does not touch the
 timings).
 """
@@ -199,7 +200,11 @@ def _scenario(
                 f"median {figures['lag_p50'] * 1e3:.1f} ms, p99 {figures['lag_p99'] * 1e3:.1f}"
                 f" ms, max {figures['lag_max'] * 1e3:.1f} ms",
             ),
-            ("resident memory growth", f"{figures['resident_growth'] / 2**20:,.0f} MiB (RSS)"),
+            (
+                "resident memory growth",
+                f"{figures['resident_growth'] / 2**20:,.0f} MiB (RSS once the waits have ended,"
+                " clients still open)",
+            ),
             ("memory per client", f"{figures['per_client'] / 1024:,.1f} KiB"),
             (
                 "memory per waiting instance",
