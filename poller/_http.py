@@ -8,11 +8,14 @@ running for most of a 30-second fan-out. The contexts depend only on the TLS set
 objects; an ``ssl.SSLContext`` is made to be shared by many connections and threads.
 
 What decides a context, and so the key under which it is kept: ``verify`` (False, True or a
-CA bundle's path), the client certificate and its key, the proxy's URL (kept as a digest: it
-may carry the proxy's password) and the proxy settings (``proxy_ca_bundle``,
-``proxy_client_cert`` ...). Each file named by these settings is stamped (inode, size,
+CA bundle's path), the client certificate and its key, the proxy's scheme, host and port (never
+its user or password, which do not shape a context) and the proxy settings (``proxy_ca_bundle``,
+``proxy_client_cert`` ...). Each file named by these settings is stamped (device, inode, size,
 modification time) when a client asks: a file replaced since (a rotated certificate) builds a
 new context, as aiobotocore would. A build that fails is not kept: the next client tries again.
+At most :data:`MOST_KEPT` settings are kept, the least recently used dropped first, so that a
+long-lived process whose settings keep changing (a CA bundle written anew for each job) does
+not keep every context it ever built.
 
 aiobotocore's documented way, ``AioConfig(connector_args={"ssl_context": ...})``, is refused
 by aiohttp next to the session's own ``ssl`` argument, so this overrides a private method,
@@ -26,24 +29,27 @@ The httpx session is left as it is.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import os
 import ssl
 import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from aiobotocore.httpsession import AIOHTTPSession
 
-__all__ = ["SharedSSLSession", "aiohttp_session_class", "shares_ssl_contexts"]
+__all__ = ["MOST_KEPT", "SharedSSLSession", "aiohttp_session_class", "shares_ssl_contexts"]
 
 #: The SSL contexts of an endpoint and of its proxy (None without a proxy), as aiobotocore's
 #: ``_build_ssl_contexts`` returns them.
 Contexts = tuple[ssl.SSLContext, ssl.SSLContext | None]
 #: A file's identity and version: a replaced or rewritten file stamps differently.
-Stamp = tuple[str, int, int, int] | tuple[str, None]
+Stamp = tuple[str, int, int, int, int] | tuple[str, None]
+#: How many TLS settings' contexts are kept at most.
+MOST_KEPT: Final = 32
 
 
 def shares_ssl_contexts() -> bool:
@@ -71,7 +77,7 @@ class _Kept:
     contexts: Contexts | None = None
 
 
-_kept: Final[dict[Hashable, _Kept]] = {}
+_kept: Final[OrderedDict[Hashable, _Kept]] = OrderedDict()
 _kept_lock: Final = threading.Lock()
 
 
@@ -91,6 +97,10 @@ class SharedSSLSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotocore is 
             kept = _kept.get(key)
             if kept is None:
                 kept = _kept[key] = _Kept(threading.Lock())
+                if len(_kept) > MOST_KEPT:
+                    _kept.popitem(last=False)  # a build under way there still completes
+            else:
+                _kept.move_to_end(key)
         # One build per setting: the clients that ask meanwhile wait for it, in their threads.
         with kept.lock:
             if kept.contexts is None or kept.stamps != stamps:
@@ -116,7 +126,7 @@ def _tls_settings(session: Any, proxy_url: str | None) -> tuple[Hashable, tuple[
         verify = session._verify
         cert_file, key_file = session._cert_file, session._key_file
         proxy_settings = dict(session._proxy_config.settings)
-        proxy = None if proxy_url is None else hashlib.sha256(proxy_url.encode()).hexdigest()
+        proxy = None if proxy_url is None else _place(proxy_url)
         # The proxy's settings only shape the proxy's context, built only with a proxy.
         proxied = tuple(sorted(proxy_settings.items())) if proxy is not None else ()
         key = (verify, cert_file, key_file, proxy, proxied)
@@ -129,12 +139,18 @@ def _tls_settings(session: Any, proxy_url: str | None) -> tuple[Hashable, tuple[
     return key, tuple(_paths(named))
 
 
+def _place(proxy_url: str) -> tuple[str, str | None, int | None]:
+    """A proxy's scheme, host and port: what its context depends on, without credentials."""
+    parts = urlsplit(proxy_url if "//" in proxy_url else f"http://{proxy_url}")
+    return parts.scheme, parts.hostname, parts.port  # a malformed port: ValueError
+
+
 def _paths(values: Iterable[object]) -> Iterable[str]:
     for value in values:
-        if isinstance(value, str):
-            yield value
+        if isinstance(value, (str, os.PathLike)):
+            yield os.fsdecode(value)
         elif isinstance(value, tuple):  # a (certificate, key) pair
-            yield from (part for part in value if isinstance(part, str))
+            yield from _paths(value)
 
 
 def _stamp(path: str) -> Stamp:
@@ -142,7 +158,7 @@ def _stamp(path: str) -> Stamp:
         status = os.stat(path)
     except OSError:  # the build will say what is wrong with it
         return (path, None)
-    return (path, status.st_ino, status.st_size, status.st_mtime_ns)
+    return (path, status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _are_contexts(built: object) -> bool:

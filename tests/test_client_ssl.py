@@ -27,9 +27,10 @@ from aiohttp import web
 from botocore.config import Config
 
 import poller
+from poller import _http as http_module
 from poller import open_client, open_clients
 from poller._client import client_config
-from poller._http import SharedSSLSession, shares_ssl_contexts
+from poller._http import MOST_KEPT, SharedSSLSession, shares_ssl_contexts
 from poller.simulator import Simulator, make_app
 from poller.testing import local_identity_center
 
@@ -223,7 +224,7 @@ async def test_https_with_a_ca_file_verifies_end_to_end(authority: Authority) ->
 
 
 async def test_a_replaced_ca_file_is_read_again(authority: Authority, tmp_path: Path) -> None:
-    """A CA file rewritten in place (rotated) gives new clients a context from its new content."""
+    """A CA file replaced (rotated) gives new clients a context from its new content."""
     bundle = tmp_path / "bundle.pem"
     shutil.copy(authority.ca, bundle)
     async with tls_identity_center(authority) as center:
@@ -231,7 +232,9 @@ async def test_a_replaced_ca_file_is_read_again(authority: Authority, tmp_path: 
         async with center_client(center, verify=str(bundle)) as client:
             await first_request(client, arn)
             before = connector_contexts(client)[0]
-        bundle.write_bytes(make_authority(tmp_path / "second").ca.read_bytes())
+        replacement = tmp_path / "replacement.pem"
+        replacement.write_bytes(make_authority(tmp_path / "second").ca.read_bytes())
+        os.replace(replacement, bundle)  # a new file in its place: told apart whatever the clock
         async with center_client(center, verify=str(bundle)) as client:
             with pytest.raises(botocore.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
                 await first_request(client, arn)
@@ -281,8 +284,59 @@ def test_proxy_settings_are_part_of_the_key(authority: Authority, tmp_path: Path
     first = contexts("http://proxy.test:3128", authority.ca)
     assert first is contexts("http://proxy.test:3128", authority.ca)
     assert first is not contexts("http://proxy.test:3128", other)
-    assert first is not contexts("http://user:secret@proxy.test:3128", authority.ca)
+    assert first is not contexts("http://other-proxy.test:3128", authority.ca)
+    assert first is not contexts("http://proxy.test:8080", authority.ca)
     assert first is contexts("http://proxy.test:3128", authority.ca)  # each setting is kept
+
+
+def test_proxy_credentials_are_not_part_of_the_key(authority: Authority) -> None:
+    """A proxy's user and password shape no context: a rotated password builds nothing new."""
+
+    def contexts(proxy: str) -> Any:
+        session = SharedSSLSession(
+            proxies={"https": proxy}, proxies_config={"proxy_ca_bundle": str(authority.ca)}
+        )
+        return session._build_ssl_contexts(proxy)
+
+    first = contexts("http://user:first@credentials.test:3128")
+    assert first is contexts("http://user:second@credentials.test:3128")
+    assert first is contexts("http://credentials.test:3128")
+
+
+def test_only_the_most_recently_used_settings_are_kept(
+    authority: Authority, tmp_path: Path
+) -> None:
+    """Settings past MOST_KEPT drop the least recently used, which is then built anew."""
+    bundles = []
+    for index in range(MOST_KEPT + 1):
+        bundles.append(tmp_path / f"bundle-{index}.pem")
+        shutil.copy(authority.ca, bundles[-1])
+
+    def endpoint_context(bundle: Path) -> ssl.SSLContext:
+        return SharedSSLSession(verify=str(bundle))._build_ssl_contexts(None)[0]
+
+    oldest, recent = endpoint_context(bundles[0]), endpoint_context(bundles[1])
+    for bundle in bundles[2:MOST_KEPT]:
+        endpoint_context(bundle)
+    assert oldest is endpoint_context(bundles[0])  # used again: now the most recent
+    endpoint_context(bundles[MOST_KEPT])  # one more setting than is kept
+
+    assert oldest is endpoint_context(bundles[0])
+    assert recent is not endpoint_context(bundles[1])  # the least recently used was dropped
+    assert len(http_module._kept) <= MOST_KEPT
+
+
+def test_a_ca_path_object_is_stamped_too(authority: Authority, tmp_path: Path) -> None:
+    """Verify as a Path (as a hook may pass it) is read again once the file is replaced."""
+    bundle = tmp_path / "path-object.pem"
+    shutil.copy(authority.ca, bundle)
+    session = SharedSSLSession(verify=bundle)
+    first = session._build_ssl_contexts(None)[0]
+    assert first is session._build_ssl_contexts(None)[0]
+    replacement = tmp_path / "replacement.pem"
+    shutil.copy(authority.ca, replacement)
+    os.replace(replacement, bundle)  # a new file (inode) in its place, as a rotation does
+    assert first is not session._build_ssl_contexts(None)[0]
 
 
 def test_a_renewed_client_certificate_is_loaded_again(authority: Authority) -> None:
