@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from poller.cli import script
+from poller.cli._process import script
 
 if __name__ == "__main__":
     sys.exit(script())

@@ -31,10 +31,10 @@ first use: ``poller simulate`` is :mod:`poller.simulator`'s own), ``_wait`` (the
 ``_describe``, ``_demo``, ``_report`` (what each ending prints, and its exit code),
 ``_output`` (stdout: forms, ``--query``, a failed write), ``_hints``, ``_render`` (stderr's
 lines), ``_status`` (the live status line), ``_debug`` (``--debug``'s wire log), ``_streams``
-(closed and failing standard streams), ``_durations``.
+(closed and failing standard streams), ``_durations``, ``_process`` (the console script: the
+garbage collector off while the command starts).
 """
 
 from poller.cli._main import cli, main
-from poller.cli._process import script
 
-__all__ = ["cli", "main", "script"]
+__all__ = ["cli", "main"]

@@ -27,20 +27,27 @@ _paused = False
 def script() -> int:
     """The ``poller`` console script (and ``python -m poller``): :func:`main` in its process.
 
+    Only for a process that exits when it returns: it freezes the heap for good. A program of
+    one's own calls :func:`poller.cli.main`.
+
     Returns:
         The exit code, for ``sys.exit``.
     """
     global _paused  # noqa: PLW0603 - one process, one start-up
-    from poller.cli._main import main  # noqa: PLC0415 - the collector first
+    # The command's own modules are imported by now (the console script imported this one
+    # through poller.cli); aiobotocore, botocore and the service model load after this.
+    from poller.cli._main import main  # noqa: PLC0415 - no cycle with poller.cli
 
-    if gc.isenabled():
+    paused_here = gc.isenabled()
+    if paused_here:
         gc.disable()
         _paused = True
     try:
         return main()
     finally:
         started()
-        gc.freeze()  # the process ends next: its last collection has nothing left to walk
+        if paused_here:
+            gc.freeze()  # the process ends next: its last collection has nothing left to walk
 
 
 def started() -> None:

@@ -10,28 +10,29 @@ import gc
 import json
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from typing import Any
 
 import pytest
 
-from poller.cli import main
+from poller.cli import _process, main
 from tests.cli.conftest import SUBPROCESS_TIMEOUT, Center, command_env
 
 #: Runs script() with argv from the command line and prints, as JSON, the collector's state
-#: when the first wait starts (the library's fan-out is handed the client) and at the end.
+#: when the first request leaves (the client is open) and at the end.
 _PROBE = """
 import gc, json, sys
-import poller.cli._wait as waits
-from poller.cli import script
+from aiobotocore.client import AioBaseClient
+from poller.cli._process import script
 
 seen = {}
-fan_out = waits.wait_on
+send = AioBaseClient._make_api_call
 
-async def probe(*args, **kwargs):
-    seen.setdefault("waiting", [gc.isenabled(), gc.get_freeze_count() > 0])
-    return await fan_out(*args, **kwargs)
+async def probe(self, *args, **kwargs):
+    seen.setdefault("requesting", [gc.isenabled(), gc.get_freeze_count() > 0])
+    return await send(self, *args, **kwargs)
 
-waits.wait_on = probe
+AioBaseClient._make_api_call = probe
 sys.argv = ["poller", *sys.argv[1:]]
 code = script()
 seen["end"] = [gc.isenabled(), gc.get_freeze_count() > 0]
@@ -54,15 +55,37 @@ def _probe(*args: str) -> dict[str, Any]:
     return seen
 
 
-def test_the_wait_runs_with_the_collector_on_and_the_start_up_heap_frozen(
-    center: Center,
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["wait", "ARN", "-q"],
+        ["wait", "--all", "-q"],
+        ["check", "ARN", "--until", "active"],
+        ["describe", "ARN"],
+    ],
+    ids=["wait", "wait --all", "check", "describe"],
+)
+def test_requests_leave_with_the_collector_on_and_the_start_up_heap_frozen(
+    center: Center, command: list[str]
 ) -> None:
-    """Off while the command starts; on, with what start-up built frozen, once waiting."""
+    """Off while the command starts; on, the start-up heap frozen, once the client is open."""
     arn = center.simulator.create_instance("probe")
+    url, region = center.endpoint_url, center.simulator.region
+    where = ["--endpoint-url", url, "--region", region]
 
-    seen = _probe("wait", arn, *center.options(), "-q")
+    seen = _probe(*[arn if word == "ARN" else word for word in command], *where)
 
-    assert {"waiting": [True, True], "end": [True, True], "code": 0} == seen
+    assert {"requesting": [True, True], "end": [True, True], "code": 0} == seen
+
+
+def test_the_console_script_and_python_m_poller_run_script() -> None:
+    """Both ways of running the command go through script(), the collector's handling."""
+    import poller.__main__ as module_main  # noqa: PLC0415 - what `python -m poller` runs
+
+    (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "poller"]
+
+    assert "poller.cli._process:script" == entry.value
+    assert _process.script is entry.load() is module_main.script
 
 
 def test_refused_input_leaves_the_collector_on(center: Center) -> None:
