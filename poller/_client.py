@@ -10,7 +10,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from poller._endpoint import check_endpoint_url
-from poller._http import aiohttp_session_class
+from poller._http import aiohttp_session_class, httpx_session_class
 
 __all__ = ["HttpBackend", "client_config", "open_client", "open_clients"]
 
@@ -30,8 +30,8 @@ _READ_TIMEOUT: Final = 15
 def client_config(http: HttpBackend | None = None) -> AioConfig:
     """The client settings poller uses, on the given HTTP backend.
 
-    On aiohttp, the clients of a process share their SSL contexts: one per TLS setting
-    (``verify``, client certificate, proxy), built once instead of once per client.
+    The clients of a process share their SSL contexts: one per TLS setting (``verify``,
+    client certificate, proxy), built once instead of once per client.
 
     Args:
         http: ``"aiohttp"``, ``"httpx"``, or None to pick by the running event loop: httpx
@@ -40,17 +40,14 @@ def client_config(http: HttpBackend | None = None) -> AioConfig:
     if http is None:
         http = "httpx" if _running_trio() else "aiohttp"
     if http == "httpx":
-        from aiobotocore.httpxsession import HttpxSession  # noqa: PLC0415 - optional extra
-
         return AioConfig(
             retries=_RETRIES,
             connect_timeout=_CONNECT_TIMEOUT,
             read_timeout=_READ_TIMEOUT,
-            http_session_cls=HttpxSession,
+            http_session_cls=httpx_session_class(),  # imports httpx: an optional extra
         )
     if http != "aiohttp":
         raise ValueError(f"http must be 'aiohttp' or 'httpx', not {http!r}")
-    # Clients share one SSL context per TLS setting instead of each loading the CA bundle.
     return AioConfig(
         retries=_RETRIES,
         connect_timeout=_CONNECT_TIMEOUT,
