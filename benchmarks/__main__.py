@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import detection, overhead, rollout, scale, startup
+from benchmarks import clients, detection, overhead, rollout, scale, startup
 from benchmarks._common import quiet
 
-NAMES = ("overhead", "scale", "rollout", "detection", "startup")
+NAMES = ("overhead", "scale", "clients", "rollout", "detection", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         overhead.run(quick=args.quick)
     if "scale" in args.only:
         scale.run(quick=args.quick, accounts=args.accounts, one_client=args.one_client)
+    if "clients" in args.only:
+        clients.run(quick=args.quick)
     if "rollout" in args.only:
         rollout.run(quick=args.quick, requests=args.requests, scale=args.time_scale)
     if "detection" in args.only:

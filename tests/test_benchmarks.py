@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import _lifecycles, detection, overhead, rollout, scale, startup
+from benchmarks import _lifecycles, clients, detection, overhead, rollout, scale, startup
 from benchmarks.__main__ import main
 from benchmarks._endpoint import ServiceThrottle
 from poller.simulator import Fault
@@ -156,3 +156,25 @@ def test_runner_accepts_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 == main(["--quick", "--only", "detection", "--plot", "/dev/null"])
 
     assert "calls against detection delay" in capsys.readouterr().out
+
+
+def test_clients_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both backends, shared and own contexts; shared clients hold one context between them."""
+    pytest.importorskip("trio")
+
+    medians = clients.run(quick=True)
+
+    assert {
+        "aiohttp, shared",
+        "aiohttp, own contexts",
+        "httpx, shared",
+        "httpx, own contexts",
+    } == set(medians)
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    counts = {line.split("  ")[0]: line.rsplit(", ", 1)[-1] for line in lines if "ms per" in line}
+    assert {
+        "aiohttp, shared": "1 SSL context(s)",
+        "aiohttp, own contexts": "5 SSL context(s)",
+        "httpx, shared": "1 SSL context(s)",
+        "httpx, own contexts": "5 SSL context(s)",
+    } == counts
