@@ -19,9 +19,10 @@ import anyio
 from airflow.sdk import BaseOperator
 
 try:
-    from airflow.sdk.exceptions import AirflowFailException
-except ImportError:  # Airflow 3.0 keeps it in airflow.exceptions only (deprecated later)
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException
+except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprecated later)
     from airflow.exceptions import (  # type: ignore[attr-defined,no-redef,unused-ignore]
+        AirflowException,
         AirflowFailException,
     )
 
@@ -36,6 +37,8 @@ from poller.airflow._connection import (
 __all__ = [
     "DEFER_GRACE",
     "IMPLICIT_CONN_ID",
+    "AirflowException",
+    "AirflowFailException",
     "PollerWaitOperator",
     "default_deferrable",
     "first_event",

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-try:
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException
-except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprecated later)
-    from airflow.exceptions import (  # type: ignore[attr-defined,no-redef,unused-ignore]
-        AirflowException,
-        AirflowFailException,
-    )
-
 from poller._engine._resource import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import Seconds
-from poller.airflow._base import IMPLICIT_CONN_ID, PollerWaitOperator, templated
+from poller.airflow._base import (
+    IMPLICIT_CONN_ID,
+    AirflowException,
+    AirflowFailException,
+    PollerWaitOperator,
+    templated,
+)
 from poller.airflow._trigger import InstanceWaitTrigger
 
 __all__ = ["WaitForInstanceOperator"]

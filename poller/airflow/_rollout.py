@@ -12,17 +12,15 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
 
-try:
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException
-except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprecated later)
-    from airflow.exceptions import (  # type: ignore[attr-defined,no-redef,unused-ignore]
-        AirflowException,
-        AirflowFailException,
-    )
-
 from poller._outcome import Outcome
 from poller._settings import Seconds
-from poller.airflow._base import IMPLICIT_CONN_ID, PollerWaitOperator, templated
+from poller.airflow._base import (
+    IMPLICIT_CONN_ID,
+    AirflowException,
+    AirflowFailException,
+    PollerWaitOperator,
+    templated,
+)
 from poller.airflow._request_ids import answers_kind, is_literal, read_request_ids
 from poller.airflow._rollout_trigger import ROLLOUT_RESOURCES, RolloutWaitTrigger, identities_of
 

@@ -23,17 +23,9 @@ from typing import Any
 import anyio
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-try:
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException
-except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprecated later)
-    from airflow.exceptions import (  # type: ignore[attr-defined,no-redef,unused-ignore]
-        AirflowException,
-        AirflowFailException,
-    )
-
 from poller._engine._resource import Identity
 from poller._resources._instance import INSTANCE, Target
-from poller.airflow._base import IMPLICIT_CONN_ID, templated
+from poller.airflow._base import IMPLICIT_CONN_ID, AirflowException, AirflowFailException, templated
 from poller.airflow._connection import (
     NO_PROVIDER_MESSAGE,
     aws_hook_class,
