@@ -7,7 +7,10 @@ one-shot ``poller wait`` (BENCHMARKS.md, d). So the console script (:func:`scrip
 collector off while the command starts; once the client is open (:func:`open_client`), the
 heap built so far is frozen (``gc.freeze``: left out of every later collection) and the
 collector turned back on for the wait, however long it lasts; before exit, what the wait
-built is frozen too. :func:`poller.cli.main` called in a program of one's own changes nothing.
+built is frozen too, so objects leaked in cycles are not finalized at exit and warnings such
+as aiohttp's "Unclosed client session" do not show (the test suite runs the command through
+:func:`poller.cli.main`, which keeps them). :func:`poller.cli.main` called in a program of
+one's own changes nothing.
 """
 
 from __future__ import annotations
