@@ -66,6 +66,32 @@ async def test_timeout_sends_no_request_that_outlives_the_deadline() -> None:
         assert part in str(error)
 
 
+class _SlowFirst(ScriptedClient):
+    """The first answer takes 5 s, every later one 0.5 s."""
+
+    async def describe_instance(self, **params: Any) -> dict[str, Any]:
+        """DescribeInstance."""
+        self.latency = 0.5 if self.calls else 5.0
+        return await super().describe_instance(**params)
+
+
+@pytest.mark.virtual_time
+async def test_one_slow_answer_long_ago_does_not_end_the_wait_early() -> None:
+    """One slow answer at the start does not make the last poll leave ten seconds early.
+
+    Near the deadline the margin is twice a high percentile of recent round trips.
+    """
+    client = _SlowFirst([described("CREATE_IN_PROGRESS")])
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError):
+        await poller.wait_for_instance(client, ARN, timeout=60, min_delay=1, max_delay=2)
+
+    sent = [at - start for _, at in client.calls]
+    assert len(sent) > 16  # the slow answer has left the window of recent round trips
+    assert sent[-1] >= 60 - 2 * 0.5 - 1e-9
+
+
 @pytest.mark.virtual_time
 async def test_last_poll_is_judged() -> None:
     """A state reached just before the deadline is seen by the last poll: success."""
@@ -113,29 +139,98 @@ async def test_throttling_doubles_the_next_delay() -> None:
     assert [4] == [e.delay for e in retrying]
 
 
-@pytest.mark.parametrize(("max_delay", "untimed"), [(1e-9, True), (1e-3, False)])
-async def test_a_pause_too_short_to_time_is_a_checkpoint(
-    max_delay: float, untimed: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Under a microsecond the loop sleeps 0 (one pass of the event loop); else the delay."""
-    slept: list[float] = []
+class _Unyielding:
+    """A client whose answers never suspend: CREATE_IN_PROGRESS until call *settle*, then ACTIVE.
 
-    def recording_sleep() -> Any:
+    Before ACTIVE, *then* (if any) is called with the number of calls so far.
+    """
+
+    def __init__(self, settle: int | None) -> None:
+        self.settle = settle
+        self.calls = 0
+
+    async def describe_instance(self, **params: Any) -> dict[str, Any]:
+        """DescribeInstance, answered at once."""
+        self.calls += 1
+        settled = self.settle is not None and self.calls >= self.settle
+        return described("ACTIVE" if settled else "CREATE_IN_PROGRESS")
+
+
+def _recording_sleep(slept: list[float]) -> Any:
+    def loop_sleep() -> Any:
         async def sleep(delay: float) -> None:
             slept.append(delay)
             await asyncio.sleep(delay)
 
         return sleep
 
-    monkeypatch.setattr("poller._engine._wait.loop_sleep", recording_sleep)
+    return loop_sleep
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_pause_too_short_to_time_is_no_pause_but_every_eighth(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under a microsecond the loop goes straight on, but every eighth pause is a sleep(0).
+
+    The request just answered went through the event loop already.
+    """
+    slept: list[float] = []
+    monkeypatch.setattr("poller._engine._wait.loop_sleep", _recording_sleep(slept))
+
+    result = await poller.wait_for_instance(_Unyielding(20), ARN, min_delay=0, max_delay=1e-9)
+
+    assert 20 == result.attempts
+    assert [0, 0] == slept  # after the 8th and the 16th of 19 pauses
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_pause_that_can_be_timed_is_slept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a microsecond up, every pause is a sleep of the drawn delay."""
+    slept: list[float] = []
+    monkeypatch.setattr("poller._engine._wait.loop_sleep", _recording_sleep(slept))
     client = ScriptedClient([described("CREATE_IN_PROGRESS")] * 5 + [described("ACTIVE")])
 
-    result = await poller.wait_for_instance(client, ARN, min_delay=0, max_delay=max_delay)
+    result = await poller.wait_for_instance(client, ARN, min_delay=0, max_delay=1e-3)
 
     assert 6 == result.attempts
     assert 5 == len(slept)
-    assert untimed == all(delay == 0 for delay in slept)
-    assert all(delay <= max_delay for delay in slept)
+    assert all(0 < delay <= 1e-3 for delay in slept)
+
+
+async def test_a_client_that_never_yields_still_lets_others_run() -> None:
+    """Zero delays on a client that never suspends: other tasks run every eighth poll."""
+    client = _Unyielding(200)
+    seen_at: list[int] = []
+
+    async def other() -> None:
+        for _ in range(3):
+            seen_at.append(client.calls)
+            await anyio.lowlevel.checkpoint()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(other)
+        await poller.wait_for_instance(client, ARN, min_delay=0, max_delay=1e-9)
+
+    assert 3 == len(seen_at)
+    gaps = [b - a for a, b in itertools.pairwise([0, *seen_at])]
+    assert all(0 < gap <= 8 for gap in gaps), seen_at
+
+
+async def test_a_client_that_never_yields_can_be_cancelled() -> None:
+    """A zero-delay wait on a client that never suspends can be cancelled (no timeout)."""
+    client = _Unyielding(None)
+    events: list[Event] = []
+
+    with anyio.move_on_after(0.05) as scope:
+        await poller.wait_for_instance(
+            client, ARN, timeout=5, min_delay=0, max_delay=1e-9, on_event=events.append
+        )
+
+    assert scope.cancelled_caught
+    assert client.calls > 1
+    assert isinstance(events[-1], WaitCancelled)
+    assert not any(isinstance(event, WaitTimedOut) for event in events)
 
 
 @pytest.mark.virtual_time

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import poller
@@ -186,6 +188,15 @@ def test_margin_ignores_one_slow_answer(progress: Progress) -> None:
     progress.answered(seen("CREATE_IN_PROGRESS"), 5.0, retrying=False)
 
     assert progress.margin() < 1.0
+
+
+def test_margin_never_exceeds_its_ceiling(progress: Progress) -> None:
+    """The ceiling kept without sorting (twice the slowest round trip) bounds the margin."""
+    generator = random.Random(7)
+    assert progress.margin() <= progress.margin_ceiling
+    for _ in range(200):
+        progress.answered(seen("CREATE_IN_PROGRESS"), generator.expovariate(4), retrying=False)
+        assert progress.margin() <= progress.margin_ceiling
 
 
 def test_margin_with_few_samples_is_the_slowest(progress: Progress) -> None:

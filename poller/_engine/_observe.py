@@ -1,6 +1,6 @@
 """What botocore answers, or raises, as an :class:`Observation`: the one place that catches.
 
-Every request of a wait (Describe polls, List pages) goes through :func:`attempt`, so that
+Every request of a wait (Describe polls, List pages) is judged by :func:`observed_error`, so that
 ``ClientError``, failures below HTTP and botocore's own errors are told apart once.
 """
 
@@ -16,7 +16,7 @@ from botocore.parsers import ResponseParserError
 
 from poller._engine._acceptors import Observation
 
-__all__ = ["TRANSPORT_ERRORS", "attempt", "from_response"]
+__all__ = ["OBSERVED_ERRORS", "TRANSPORT_ERRORS", "attempt", "from_response", "observed_error"]
 
 #: Failures below HTTP that a later poll may not meet: refused, dropped or timed-out
 #: connections and answers that would not parse. aiobotocore raises botocore's classes for
@@ -27,19 +27,30 @@ _T = TypeVar("_T")
 _TAG: Final = re.compile(r"<[^>]*>")
 
 
+#: What a request may raise that :func:`observed_error` turns into an observation; anything
+#: else is a defect, and propagates.
+OBSERVED_ERRORS: Final = (ClientError, BotoCoreError, ResponseParserError)
+
+
 async def attempt(
     request: Awaitable[_T], *, operation: str, removal_seen: bool = False
 ) -> _T | Observation:
     """Await *request*; what it raised, as an :class:`Observation` of *operation*.
 
-    *request* is the call's coroutine itself, not a function making it: a poll costs one
-    frame less (BENCHMARKS.md, section a).
+    *request* is the call's coroutine itself, not a function making it. A Describe poll
+    catches in its own frame instead (one frame less per poll, BENCHMARKS.md section a).
     """
     try:
         return await request
-    except ClientError as error:
+    except OBSERVED_ERRORS as error:
+        return observed_error(error, operation=operation, removal_seen=removal_seen)
+
+
+def observed_error(error: Exception, *, operation: str, removal_seen: bool) -> Observation:
+    """What *error*, raised by a request of *operation*, says (one of :data:`OBSERVED_ERRORS`)."""
+    if isinstance(error, ClientError):
         return _from_client_error(error, operation, removal_seen)
-    except TRANSPORT_ERRORS as error:
+    if isinstance(error, TRANSPORT_ERRORS):
         return Observation(
             operation=operation,
             error_code=type(error).__name__,
@@ -47,14 +58,15 @@ async def attempt(
             transport_error=True,
             removal_seen=removal_seen,
         )
-    except BotoCoreError as error:  # no credentials, an expired SSO token: no retry helps
-        return Observation(
-            operation=operation,
-            error_code=type(error).__name__,
-            error_message=str(error),
-            removal_seen=removal_seen,
-            sent=False,  # raised while botocore prepared the request: it never left
-        )
+    # No credentials, an expired SSO token: botocore raised it while preparing the request,
+    # which never left, and no retry helps.
+    return Observation(
+        operation=operation,
+        error_code=type(error).__name__,
+        error_message=str(error),
+        removal_seen=removal_seen,
+        sent=False,
+    )
 
 
 def from_response(

@@ -80,6 +80,10 @@ class Progress:
         # A list, not a deque: a deque's first block alone is half a kilobyte, and a fan-out
         # holds one window per wait (BENCHMARKS.md, memory per waiting instance).
         self._latencies: list[float] = []
+        #: The most :meth:`margin` can be, kept without sorting: twice the slowest round trip.
+        self.margin_ceiling = _MIN_MARGIN
+        #: Whether anyone listens to debug events: asked once a poll, when it is answered.
+        self._listening = wanted(PollCompleted.level, settings.on_event)
         self._keys = {**identity.keys(), "until": str(until)}
 
     # -- what the loop reports ---------------------------------------------------------------
@@ -111,6 +115,8 @@ class Progress:
         latencies.append(latency)
         if len(latencies) > _LATENCY_WINDOW:
             del latencies[0]
+        self.margin_ceiling = max(self.margin_ceiling, _LATENCY_MARGIN * latency)
+        self._listening = listening = wanted(PollCompleted.level, self.settings.on_event)
         description = observation.description
         if description is None:
             self.last_error = observation  # kept: a timeout's message names the last error seen
@@ -118,13 +124,13 @@ class Progress:
         if description is self.last and not self.gone:
             # The very answer of the last poll (the loop reuses its parse): no new state, no
             # status left to warn of; only poll.completed, if anyone listens.
-            if not retrying and wanted(PollCompleted.level, self.settings.on_event):
+            if listening and not retrying:
                 self._completed(description, latency)
             return None
         self.last = description
         if description.status == self.resource.removal_status:
             self.removal_seen = True
-        if not retrying and wanted(PollCompleted.level, self.settings.on_event):
+        if listening and not retrying:
             self._completed(description, latency)
         status = None if description.status is None else str(description.status)
         if status not in self.resource.known_statuses and status not in self._unknown_seen:
@@ -156,7 +162,7 @@ class Progress:
                 delay=delay,
                 elapsed=self.elapsed(),
             )
-        if wanted(PollScheduled.level, self.settings.on_event):
+        if self._listening:  # poll.scheduled is at poll.completed's level
             self.emit(PollScheduled, attempt=self.attempts, delay=delay, elapsed=self.elapsed())
 
     # -- how it ends -------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from poller._engine._acceptors import (
     decide,
     fail,
 )
-from poller._engine._observe import attempt, from_response
+from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
 from poller._engine._progress import Progress
 from poller._engine._resource import Identity, Resource
 from poller._result import WaitResult
@@ -39,10 +39,13 @@ __all__ = ["Wait"]
 #: Below this, a pause is no pause: the clock may not even move (float resolution), so the
 #: wait times out rather than poll again in the same instant.
 _SHORTEST_PAUSE: Final = 1e-3
-#: A pause no event loop can time: asyncio runs a timer due within its clock's resolution in
-#: the pass that finds it (and then needs a second pass to resume the task), so a shorter
-#: pause is taken as a checkpoint, one pass of the loop, for the same effect.
+#: A pause no event loop can time (asyncio runs a timer due within its clock's resolution in
+#: the pass that finds it): a shorter one is no pause, since the request just answered went
+#: through the event loop already ...
 _UNTIMED_PAUSE: Final = 1e-6
+#: ... but every this many in a row are one pass of the loop (a checkpoint), so that a client
+#: that answers without ever suspending (a stub) still lets other tasks run, and is cancelled.
+_CHECKPOINT_EVERY: Final = 8
 #: No cancel scope of its own for a request that finish()'s scope already guards.
 _NO_SCOPE: Final = contextlib.nullcontext()
 #: An endpoint that has never answered is given up on after this many failed connections ...
@@ -123,6 +126,7 @@ class Wait:
         self._request = dict(resource.request(identity))
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
+        self._untimed = 0  # pauses too short to time, for _CHECKPOINT_EVERY
         self._sleep: Callable[[float], Awaitable[None]] = anyio.sleep
         #: finish()'s one cancel scope for the whole wait; None: a scope per request (watch).
         self._scope: anyio.CancelScope | None = None
@@ -149,16 +153,22 @@ class Wait:
             while True:
                 observation, latency = await self._poll(progress, deadline, clock)
                 acceptor, decision = self._decide(observation)
+                verdict = decision.verdict
                 new_state = progress.answered(
-                    observation, latency, retrying=decision.verdict is Verdict.RETRY
+                    observation, latency, retrying=verdict is Verdict.RETRY
                 )
-                if decision.verdict is Verdict.RESOLVE:
+                if verdict is Verdict.RESOLVE:
                     decision, observation = await self._resolve(progress, observation, deadline)
+                    verdict = decision.verdict
                 elif acceptor.gone:
                     progress.vanished()
                 # The wait is decided, and its end event emitted, before a watcher sees the
                 # state that decided it: one that stops reading there has seen the whole wait.
-                error = self._end(progress, decision, observation)
+                error = (
+                    self._end(progress, decision, observation)
+                    if verdict is Verdict.SUCCESS or verdict is Verdict.FAIL
+                    else None
+                )
                 if new_state is not None:
                     yield new_state
                 if self.result is not None:
@@ -264,42 +274,45 @@ class Wait:
                 if slots is not None or limiter is not None:
                     sent = clock()
                 progress.sent()
-                answer = await attempt(
-                    getattr(self.client, resource.method)(**self._request),
-                    operation=resource.operation,
-                    removal_seen=progress.removal_seen,
-                )
+                try:
+                    answer = await getattr(self.client, resource.method)(**self._request)
+                except OBSERVED_ERRORS as error:
+                    answer = observed_error(
+                        error, operation=resource.operation, removal_seen=progress.removal_seen
+                    )
             finally:
                 if slots is not None:
                     slots.release()
         if answer is None:
             raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
         answered = clock()
-        if not isinstance(answer, Observation):
-            answer.pop("ResponseMetadata", None)
-            # Most polls see the same answer again: parse and observe it only when it changed
-            # (compared with the raw answer the last description keeps: no second copy held).
-            observed = self._observed
-            if (
-                observed is not None
-                and observed.removal_seen == progress.removal_seen
-                and answer == observed.description.raw
-            ):
-                answer = observed
-            else:
-                description = resource.parse(answer)
-                answer = from_response(
-                    description,
-                    answer,
-                    operation=resource.operation,
-                    removal_seen=progress.removal_seen,
-                )
-                self._observed = answer if description is not None else None
-        elif not answer.sent:
-            progress.unsent()
-        if answer.throttled and limiter is not None:
-            limiter.throttled(sent)
-        return self._unreachable(answer, answered), answered - sent
+        if isinstance(answer, Observation):
+            if not answer.sent:
+                progress.unsent()
+            if answer.throttled and limiter is not None:
+                limiter.throttled(sent)
+            return self._unreachable(answer, answered), answered - sent
+        answer.pop("ResponseMetadata", None)
+        # Most polls see the same answer again: parse and observe it only when it changed
+        # (compared with the raw answer the last description keeps: no second copy held).
+        observed = self._observed
+        if (
+            observed is None
+            or observed.removal_seen != progress.removal_seen
+            or answer != observed.description.raw
+        ):
+            description = resource.parse(answer)
+            observed = from_response(
+                description,
+                answer,
+                operation=resource.operation,
+                removal_seen=progress.removal_seen,
+            )
+            self._observed = observed if description is not None else None
+            if description is None:  # garbled: it says nothing of the resource, nor the endpoint
+                return observed, answered - sent
+        self._unreachable_count = -1  # an answer came: the endpoint exists
+        return observed, answered - sent
 
     def _unreachable(self, observation: Observation, now: float) -> Observation:
         """Mark a failed connection as unreachable once failures have gone on long enough."""
@@ -368,16 +381,26 @@ class Wait:
         clock: Callable[[], float],
     ) -> None:
         """Sleep until the next poll, or time out when no poll can be answered in time."""
-        remaining = deadline - clock() - progress.margin()
+        left, settings = deadline - clock(), self.settings
+        # Far from the deadline the margin changes nothing: delay_for reads *remaining* only
+        # within min_delay of a delay (at most twice max_delay), so its bound will do.
+        remaining = left - progress.margin_ceiling
+        if remaining <= 2 * settings.max_delay + settings.min_delay + _SHORTEST_PAUSE:
+            remaining = left - progress.margin()
         if remaining < _SHORTEST_PAUSE:
             raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
         delay = delay_for(
             progress.attempts,
-            min_delay=self.settings.min_delay,
-            max_delay=self.settings.max_delay,
+            min_delay=settings.min_delay,
+            max_delay=settings.max_delay,
             remaining=remaining,
             uniform=self.uniform,
-            throttled=observation.throttled,
+            throttled=observation.error_code is not None and observation.throttled,
         )
         progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
-        await self._sleep(delay if delay > _UNTIMED_PAUSE else 0)
+        if delay > _UNTIMED_PAUSE:
+            await self._sleep(delay)
+            return
+        self._untimed += 1
+        if self._untimed % _CHECKPOINT_EVERY == 0:
+            await self._sleep(0)
