@@ -57,11 +57,11 @@ def delay_for(
         A delay in ``[min_delay, max_delay]`` (doubled if throttled), or *remaining* when
         the deadline is closer than that, and never below zero.
     """
-    if attempt > attempt_ceiling(min_delay, max_delay):
-        bound = max_delay
+    if min_delay <= 0:
+        bound = max_delay  # nothing to double: the schedule starts at its top
     else:
-        # Below the ceiling the exponent is small, except for absurd max/min ratios: clamp it
-        # to what a float can hold.
+        # Past attempt_ceiling() this is max_delay; the exponent is clamped to what a float
+        # holds, so that a long wait's attempt count cannot overflow it.
         bound = min(max_delay, min_delay * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
     delay = min(max(uniform(min_delay, bound), min_delay), bound)
     if throttled:

@@ -6,7 +6,6 @@ and emits the events. No request and no sleep outlives the absolute deadline.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -46,8 +45,6 @@ _UNTIMED_PAUSE: Final = 1e-6
 #: ... but every this many in a row are one pass of the loop (a checkpoint), so that a client
 #: that answers without ever suspending (a stub) still lets other tasks run, and is cancelled.
 _CHECKPOINT_EVERY: Final = 8
-#: No cancel scope of its own for a request that finish()'s scope already guards.
-_NO_SCOPE: Final = contextlib.nullcontext()
 #: An endpoint that has never answered is given up on after this many failed connections ...
 UNREACHABLE_ATTEMPTS: Final = 3
 #: ... spread over at least this many seconds.
@@ -150,8 +147,9 @@ class Wait:
                 raise progress.failed(_failures.timed_out(progress.state(), None))
             if self.phase > 0:
                 await self._sleep(min(self.phase, budget / 2))
+            poll = self._poll if self._scope is not None else self._guarded_poll
             while True:
-                observation, latency = await self._poll(progress, deadline, clock)
+                observation, latency = await poll(progress, deadline, clock)
                 acceptor, decision = self._decide(observation)
                 verdict = decision.verdict
                 new_state = progress.answered(
@@ -239,7 +237,7 @@ class Wait:
         clock = loop_clock()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
         deadline = progress.started + self.settings.budget()
-        observation, _ = await self._poll(progress, deadline, clock)
+        observation, _ = await self._guarded_poll(progress, deadline, clock)
         if observation.description is not None:
             progress.last = observation.description
             return observation.description
@@ -251,40 +249,45 @@ class Wait:
 
     # -- requests ----------------------------------------------------------------------------
 
+    async def _guarded_poll(
+        self, progress: Progress, deadline: float, clock: Callable[[], float]
+    ) -> tuple[Observation, float]:
+        """:meth:`_poll` in a cancel scope of its own that ends at the deadline.
+
+        A watcher's generator may not hold a scope across its yields, so each of its requests
+        has one; under finish() one scope guards the whole wait.
+        """
+        with anyio.CancelScope(deadline=deadline):
+            return await self._poll(progress, deadline, clock)
+        raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+
     async def _poll(
         self, progress: Progress, deadline: float, clock: Callable[[], float]
     ) -> tuple[Observation, float]:
-        """Send one Describe request; no answer outlives the deadline.
+        """Send one Describe request (guarded by a scope that ends at *deadline*).
 
         Returns:
             What it observed, and the round trip in seconds.
         """
-        resource, limiter = self.resource, self.settings.limiter
-        answer: Any = None
+        resource, limiter, slots = self.resource, self.settings.limiter, self.slots
         sent = clock()
-        # Under finish() one scope guards the whole wait; a watcher's generator may not hold
-        # a scope across its yields, so it guards each request instead.
-        with _NO_SCOPE if self._scope else anyio.CancelScope(deadline=deadline):
-            slots = self.slots
-            if slots is not None:
-                await _take(slots)
+        if slots is not None:
+            await _take(slots)
+        try:
+            if limiter is not None:
+                await limiter.acquire()
+            if slots is not None or limiter is not None:
+                sent = clock()
+            progress.sent()
             try:
-                if limiter is not None:
-                    await limiter.acquire()
-                if slots is not None or limiter is not None:
-                    sent = clock()
-                progress.sent()
-                try:
-                    answer = await getattr(self.client, resource.method)(**self._request)
-                except OBSERVED_ERRORS as error:
-                    answer = observed_error(
-                        error, operation=resource.operation, removal_seen=progress.removal_seen
-                    )
-            finally:
-                if slots is not None:
-                    slots.release()
-        if answer is None:
-            raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+                answer = await getattr(self.client, resource.method)(**self._request)
+            except OBSERVED_ERRORS as error:
+                answer = observed_error(
+                    error, operation=resource.operation, removal_seen=progress.removal_seen
+                )
+        finally:
+            if slots is not None:
+                slots.release()
         answered = clock()
         if isinstance(answer, Observation):
             if not answer.sent:
