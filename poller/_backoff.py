@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import random
 from typing import Final, Protocol
 
-__all__ = ["Uniform", "attempt_ceiling", "delay_for"]
+__all__ = ["Uniform", "delay_for"]
 
 _MAX_EXPONENT: Final = 1023
 
@@ -15,17 +14,6 @@ class Uniform(Protocol):
     """Where jitter comes from: ``random.Random().uniform`` or anything shaped like it."""
 
     def __call__(self, a: float, b: float, /) -> float: ...
-
-
-def attempt_ceiling(min_delay: float, max_delay: float) -> float:
-    """The attempt after which the schedule stays at *max_delay*.
-
-    With a *min_delay* of zero there is nothing to double, so the schedule starts at its top
-    (full jitter over ``[0, max_delay]``).
-    """
-    if min_delay <= 0:
-        return 0.0
-    return math.log2(max_delay / min_delay) + 1
 
 
 def delay_for(
@@ -60,8 +48,8 @@ def delay_for(
     if min_delay <= 0:
         bound = max_delay  # nothing to double: the schedule starts at its top
     else:
-        # Past attempt_ceiling() this is max_delay; the exponent is clamped to what a float
-        # holds, so that a long wait's attempt count cannot overflow it.
+        # Once the doubling passes max_delay this is max_delay; the exponent is clamped to what
+        # a float holds, so that a long wait's attempt count cannot overflow it.
         bound = min(max_delay, min_delay * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
     delay = min(max(uniform(min_delay, bound), min_delay), bound)
     if throttled:

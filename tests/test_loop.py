@@ -26,6 +26,7 @@ from botocore.exceptions import (
 from trio.testing import MockClock
 
 import poller
+from poller._waiters._instance import look_at_instance
 from poller.events import Event, PollRetrying, WaitCancelled, WaitStarted, WaitTimedOut
 from tests.fakes import ARN, OTHER_ARN, ScriptedClient, client_error, described
 
@@ -90,6 +91,63 @@ async def test_one_slow_answer_long_ago_does_not_end_the_wait_early() -> None:
     sent = [at - start for _, at in client.calls]
     assert len(sent) > 16  # the slow answer has left the window of recent round trips
     assert sent[-1] >= 60 - 2 * 0.5 - 1e-9
+
+
+@pytest.mark.virtual_time
+async def test_a_watchers_request_is_cut_at_the_deadline() -> None:
+    """A watcher's request (a scope of its own, not finish()'s) also ends at the deadline."""
+    client = ScriptedClient([described("ACTIVE")], latency=100)
+    events: list[Event] = []
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        async for _ in poller.watch_instance(client, ARN, timeout=10, on_event=events.append):
+            pass
+
+    assert 10 == anyio.current_time() - start
+    assert (caught.value.attempts, caught.value.last) == (1, None)
+    assert isinstance(events[-1], WaitTimedOut)
+
+
+@pytest.mark.virtual_time
+async def test_a_looks_request_is_cut_at_the_deadline() -> None:
+    """One look (the sensor's poke, ``poller check``) gives up at its timeout."""
+    client = ScriptedClient([described("ACTIVE")], latency=100)
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError):
+        await look_at_instance(client, ARN, timeout=10)
+
+    assert 10 == anyio.current_time() - start
+
+
+class _SlowListing(ScriptedClient):
+    """DescribeInstance answers at once; ListInstances takes 100 s."""
+
+    async def list_instances(self, **params: Any) -> dict[str, Any]:
+        """ListInstances."""
+        self.latency = 100
+        return await super().list_instances(**params)
+
+
+@pytest.mark.virtual_time
+async def test_a_listing_is_cut_at_the_deadline() -> None:
+    """A ListInstances slower than the rest of the wait ends it at the deadline.
+
+    An AccessDenied is resolved by listing; the timeout names the denial.
+    """
+    client = _SlowListing(
+        [client_error("AccessDeniedException", "User is not authorized")],
+        listing=[{"Instances": []}],
+    )
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=10)
+
+    assert 10 == anyio.current_time() - start
+    assert ["DescribeInstance", "ListInstances"] == [name for name, _ in client.calls]
+    assert "AccessDeniedException" in str(caught.value)
 
 
 @pytest.mark.virtual_time

@@ -204,13 +204,12 @@ class Wait:
     def _end(
         self, progress: Progress, decision: Decision, observation: Observation
     ) -> PollerError | None:
-        """Close the books on a deciding verdict: the result, or the error to raise."""
+        """Close the books on a deciding verdict (SUCCESS or FAIL): the result, or the error."""
         if decision.verdict is Verdict.SUCCESS:
             self.result = progress.succeeded()
-        elif decision.verdict is Verdict.FAIL:
-            assert decision.build is not None
-            return progress.failed(decision.build(observation, progress.state()))
-        return None
+            return None
+        assert decision.build is not None
+        return progress.failed(decision.build(observation, progress.state()))
 
     async def finish(self) -> WaitResult:
         """Run to the end, without watching the states go by.
