@@ -48,8 +48,8 @@ def delay_for(
     if min_delay <= 0:
         bound = max_delay  # nothing to double: the schedule starts at its top
     else:
-        # Once the doubling passes max_delay this is max_delay; the exponent is clamped to what
-        # a float holds, so that a long wait's attempt count cannot overflow it.
+        # Once the doubling passes max_delay this is max_delay (for any max/min ratio below
+        # 2**1023); the exponent is clamped so that a long wait's attempts cannot overflow it.
         bound = min(max_delay, min_delay * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
     delay = min(max(uniform(min_delay, bound), min_delay), bound)
     if throttled:

@@ -41,6 +41,16 @@ async def test_an_endpoint_that_never_answers_ends_soon() -> None:
 
 
 @pytest.mark.virtual_time
+async def test_garbled_answers_between_refusals_say_nothing_of_the_endpoint() -> None:
+    """An answer without a Status does not count as the endpoint answering: unreachable."""
+    garbled = {"message": "<html>not the service</html>"}
+    client = ScriptedClient([REFUSED, garbled, REFUSED, garbled, REFUSED])
+
+    with pytest.raises(poller.EndpointUnreachableError):
+        await poller.wait_for_instance(client, ARN, timeout=1800)
+
+
+@pytest.mark.virtual_time
 async def test_an_endpoint_that_answered_once_is_retried_to_the_deadline() -> None:
     """Once the endpoint has answered, refusals are an outage: retried to the deadline.
 

@@ -134,6 +134,11 @@ def test_gone_before_seen_is_no_change_from_nothing(
     assert [] == [e for e in events if isinstance(e, InstanceStatusChanged)]
 
 
+def test_poll_events_share_a_level() -> None:
+    """poll.completed and poll.scheduled share a level: one question a poll serves both."""
+    assert PollCompleted.level == PollScheduled.level
+
+
 def test_pauses_are_events(progress: Progress, events: list[Event]) -> None:
     """Every pause is poll.scheduled; after a transient error, poll.retrying comes first."""
     progress.sent()

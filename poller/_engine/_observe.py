@@ -1,4 +1,4 @@
-"""What botocore answers, or raises, as an :class:`Observation`: the one place that catches.
+"""What botocore answers, or raises, as an :class:`Observation`: the one place that judges.
 
 Every request of a wait (Describe polls, List pages) is judged by :func:`observed_error`, so that
 ``ClientError``, failures below HTTP and botocore's own errors are told apart once.

@@ -82,7 +82,8 @@ class Progress:
         self._latencies: list[float] = []
         #: The most :meth:`margin` can be, kept without sorting: twice the slowest round trip.
         self.margin_ceiling = _MIN_MARGIN
-        #: Whether anyone listens to debug events: asked once a poll, when it is answered.
+        #: Whether anyone listens to debug events: asked at the start, then once a poll, when
+        #: it is answered (poll.completed and poll.scheduled share the level).
         self._listening = wanted(PollCompleted.level, settings.on_event)
         self._keys = {**identity.keys(), "until": str(until)}
 

@@ -42,7 +42,7 @@ _SHORTEST_PAUSE: Final = 1e-3
 #: the pass that finds it): a shorter one is no pause, since the request just answered went
 #: through the event loop already ...
 _UNTIMED_PAUSE: Final = 1e-6
-#: ... but every this many in a row are one pass of the loop (a checkpoint), so that a client
+#: ... but every this many-th of them is one pass of the loop (a checkpoint), so that a client
 #: that answers without ever suspending (a stub) still lets other tasks run, and is cancelled.
 _CHECKPOINT_EVERY: Final = 8
 #: An endpoint that has never answered is given up on after this many failed connections ...
@@ -263,7 +263,9 @@ class Wait:
     async def _poll(
         self, progress: Progress, deadline: float, clock: Callable[[], float]
     ) -> tuple[Observation, float]:
-        """Send one Describe request (guarded by a scope that ends at *deadline*).
+        """Send one Describe request, guarded by the caller: finish()'s scope or _guarded_poll.
+
+        *deadline* is not read here; it keeps the two interchangeable in :meth:`run`.
 
         Returns:
             What it observed, and the round trip in seconds.
@@ -397,7 +399,7 @@ class Wait:
             max_delay=settings.max_delay,
             remaining=remaining,
             uniform=self.uniform,
-            throttled=observation.error_code is not None and observation.throttled,
+            throttled=observation.throttled,
         )
         progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
         if delay > _UNTIMED_PAUSE:
