@@ -50,22 +50,17 @@ def observed_error(error: Exception, *, operation: str, removal_seen: bool) -> O
     """What *error*, raised by a request of *operation*, says (one of :data:`OBSERVED_ERRORS`)."""
     if isinstance(error, ClientError):
         return _from_client_error(error, operation, removal_seen)
-    if isinstance(error, TRANSPORT_ERRORS):
-        return Observation(
-            operation=operation,
-            error_code=type(error).__name__,
-            error_message=str(error),
-            transport_error=True,
-            removal_seen=removal_seen,
-        )
-    # No credentials, an expired SSO token: botocore raised it while preparing the request,
-    # which never left, and no retry helps.
+    # A failure below HTTP may heal; any other botocore error (no credentials, an expired SSO
+    # token) was raised while botocore prepared the request, which never left, and no retry
+    # helps.
+    transport = isinstance(error, TRANSPORT_ERRORS)
     return Observation(
         operation=operation,
         error_code=type(error).__name__,
         error_message=str(error),
+        transport_error=transport,
         removal_seen=removal_seen,
-        sent=False,
+        sent=transport,
     )
 
 
