@@ -130,8 +130,18 @@ class _SlowListing(ScriptedClient):
         return await super().list_instances(**params)
 
 
+async def _waited(client: Any, *, watch: bool) -> None:
+    """wait_for_instance (finish()'s one scope), or watch_instance (a scope per request)."""
+    if watch:
+        async for _ in poller.watch_instance(client, ARN, timeout=10):
+            pass
+    else:
+        await poller.wait_for_instance(client, ARN, timeout=10)
+
+
 @pytest.mark.virtual_time
-async def test_a_listing_is_cut_at_the_deadline() -> None:
+@pytest.mark.parametrize("watch", [False, True])
+async def test_a_listing_is_cut_at_the_deadline(watch: bool) -> None:
     """A ListInstances slower than the rest of the wait ends it at the deadline.
 
     An AccessDenied is resolved by listing; the timeout names the denial.
@@ -143,7 +153,7 @@ async def test_a_listing_is_cut_at_the_deadline() -> None:
     start = anyio.current_time()
 
     with pytest.raises(poller.WaitTimeoutError) as caught:
-        await poller.wait_for_instance(client, ARN, timeout=10)
+        await _waited(client, watch=watch)
 
     assert 10 == anyio.current_time() - start
     assert ["DescribeInstance", "ListInstances"] == [name for name, _ in client.calls]
