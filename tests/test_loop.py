@@ -93,20 +93,13 @@ async def test_one_slow_answer_long_ago_does_not_end_the_wait_early() -> None:
     assert sent[-1] >= 60 - 2 * 0.5 - 1e-9
 
 
-@pytest.mark.virtual_time
-async def test_a_watchers_request_is_cut_at_the_deadline() -> None:
-    """A watcher's request (a scope of its own, not finish()'s) also ends at the deadline."""
-    client = ScriptedClient([described("ACTIVE")], latency=100)
-    events: list[Event] = []
-    start = anyio.current_time()
-
-    with pytest.raises(poller.WaitTimeoutError) as caught:
-        async for _ in poller.watch_instance(client, ARN, timeout=10, on_event=events.append):
+async def _waited(client: Any, *, watch: bool, **settings: Any) -> None:
+    """wait_for_instance (finish()'s one scope), or watch_instance (a scope per request)."""
+    if watch:
+        async for _ in poller.watch_instance(client, ARN, timeout=10, **settings):
             pass
-
-    assert 10 == anyio.current_time() - start
-    assert (caught.value.attempts, caught.value.last) == (1, None)
-    assert isinstance(events[-1], WaitTimedOut)
+    else:
+        await poller.wait_for_instance(client, ARN, timeout=10, **settings)
 
 
 @pytest.mark.virtual_time
@@ -128,15 +121,6 @@ class _SlowListing(ScriptedClient):
         """ListInstances."""
         self.latency = 100
         return await super().list_instances(**params)
-
-
-async def _waited(client: Any, *, watch: bool) -> None:
-    """wait_for_instance (finish()'s one scope), or watch_instance (a scope per request)."""
-    if watch:
-        async for _ in poller.watch_instance(client, ARN, timeout=10):
-            pass
-    else:
-        await poller.wait_for_instance(client, ARN, timeout=10)
 
 
 @pytest.mark.virtual_time
@@ -177,18 +161,24 @@ async def test_last_poll_is_judged() -> None:
 
 
 @pytest.mark.virtual_time
-async def test_in_flight_request_is_cut_at_the_deadline() -> None:
-    """A request slower than the whole timeout is cancelled at the deadline."""
+@pytest.mark.parametrize("watch", [False, True])
+async def test_in_flight_request_is_cut_at_the_deadline(watch: bool) -> None:
+    """A request slower than the whole timeout is cancelled at the deadline.
+
+    Under finish() one scope guards the wait; a watcher's request has a scope of its own.
+    """
     client = ScriptedClient([described("ACTIVE")], latency=100)
+    events: list[Event] = []
     start = anyio.current_time()
 
     with pytest.raises(poller.WaitTimeoutError) as caught:
-        await poller.wait_for_instance(client, ARN, timeout=10)
+        await _waited(client, watch=watch, on_event=events.append)
 
     took = anyio.current_time() - start
     error = caught.value
     assert 10 == took
     assert (error.attempts, error.last) == (1, None)
+    assert isinstance(events[-1], WaitTimedOut)
 
 
 @pytest.mark.virtual_time
@@ -210,7 +200,7 @@ async def test_throttling_doubles_the_next_delay() -> None:
 class _Unyielding:
     """A client whose answers never suspend: CREATE_IN_PROGRESS until call *settle*, then ACTIVE.
 
-    Before ACTIVE, *then* (if any) is called with the number of calls so far.
+    With *settle* None it never settles.
     """
 
     def __init__(self, settle: int | None) -> None:
