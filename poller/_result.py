@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from poller._outcome import Outcome
 
-__all__ = ["ObservedState", "WaitResult"]
+__all__ = ["Description", "ObservedState", "WaitResult"]
+
+
+class Description(Protocol):
+    """A parsed Describe answer: a frozen dataclass with a ``status`` and the raw answer."""
+
+    @property
+    def status(self) -> str | None:
+        """The resource's Status (an enum member, or a plain string from a newer API)."""
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The answer itself, without botocore's ``ResponseMetadata``."""
+
+    def to_api_json(self) -> dict[str, Any]:
+        """The answer with the API's key names and ISO 8601 dates."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

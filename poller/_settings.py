@@ -10,13 +10,21 @@ import dataclasses
 import datetime as dt
 import math
 import time
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypedDict, Unpack
 
 if TYPE_CHECKING:
     from poller._ratelimit import RequestLimiter
     from poller.events import EventHook
 
-__all__ = ["DEFAULT_TIMEOUT", "Delays", "Moment", "Seconds", "WaitSettings", "to_seconds"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Delays",
+    "Moment",
+    "Seconds",
+    "Settings",
+    "WaitSettings",
+    "to_seconds",
+]
 
 Seconds = float | dt.timedelta
 """A duration: seconds as a number, or a :class:`datetime.timedelta`."""
@@ -64,6 +72,36 @@ def to_epoch(value: Moment) -> float:
     raise TypeError(f"deadline must be a datetime with a time zone or epoch seconds, not {value!r}")
 
 
+class Settings(TypedDict, total=False):
+    """The settings every wait takes, as keywords: declared here once, for every waiter.
+
+    Each waiter takes them as ``**settings``; all are optional.
+
+    Attributes:
+        timeout: The whole wait's limit, in seconds or a timedelta (default 30 min); not with
+            *deadline*.
+        deadline: Instead of *timeout*, an absolute end: an aware datetime or epoch seconds
+            (to resume a wait after a restart).
+        min_delay: The shortest pause between polls (default: the resource's; 0 is full
+            jitter).
+        max_delay: The longest pause between polls (default: the resource's; throttling may
+            stretch it, never past the deadline).
+        on_event: Called with each :mod:`poller.events` event, in order.
+        limiter: Paces the requests, shared with other waits on the same account (a
+            :class:`poller.RateLimiter`); None sends each poll when it is due.
+    """
+
+    timeout: Seconds | None
+    deadline: Moment | None
+    min_delay: Seconds | None
+    max_delay: Seconds | None
+    on_event: EventHook | None
+    limiter: RequestLimiter | None
+
+
+_SETTING_NAMES: Final = frozenset(Settings.__annotations__)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Delays:
     """A resource's default pause between polls: the Smithy schedule's bounds."""
@@ -96,32 +134,28 @@ class WaitSettings:
     limiter: RequestLimiter | None = None
 
     @classmethod
-    def of(
-        cls,
-        *,
-        defaults: Delays,
-        timeout: Seconds | None = None,
-        deadline: Moment | None = None,
-        min_delay: Seconds | None = None,
-        max_delay: Seconds | None = None,
-        on_event: EventHook | None = None,
-        limiter: RequestLimiter | None = None,
-    ) -> WaitSettings:
-        """Check and convert the public arguments of a waiter.
+    def of(cls, *, defaults: Delays, **settings: Unpack[Settings]) -> WaitSettings:
+        """Check and convert the settings a waiter was given (:class:`Settings`).
 
         Args:
             defaults: The resource's delays, for those not given.
-            timeout: The limit from the start (default 30 min); not with *deadline*.
-            deadline: An absolute end: epoch seconds or an aware datetime.
-            min_delay: The shortest pause; the resource's default when None.
-            max_delay: The longest pause; the resource's default when None.
-            on_event: The event hook.
-            limiter: The shared request limiter.
+            **settings: :class:`Settings`: ``timeout`` or ``deadline``, ``min_delay``,
+                ``max_delay``, ``on_event``, ``limiter``.
 
         Raises:
             ValueError: A setting is out of range, or both *timeout* and *deadline* are given.
-            TypeError: A duration or time of the wrong type.
+            TypeError: A duration or time of the wrong type, or a keyword that is no setting.
         """
+        unknown = sorted(set(settings) - _SETTING_NAMES)
+        if unknown:
+            known = ", ".join(sorted(_SETTING_NAMES))
+            raise TypeError(f"unexpected keyword argument {unknown[0]!r}: the settings are {known}")
+        timeout = settings.get("timeout")
+        deadline = settings.get("deadline")
+        min_delay = settings.get("min_delay")
+        max_delay = settings.get("max_delay")
+        on_event = settings.get("on_event")
+        limiter = settings.get("limiter")
         if timeout is not None and deadline is not None:
             raise ValueError("give timeout or deadline, not both")
         seconds: float | None = None

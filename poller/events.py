@@ -29,12 +29,15 @@ __all__ = [
     "PollScheduled",
     "RegionStatusChanged",
     "RegionUnknownStatus",
+    "StatusChanged",
+    "UnknownStatus",
     "UnknownStatusSeen",
     "WaitCancelled",
     "WaitFailed",
     "WaitStarted",
     "WaitSucceeded",
     "WaitTimedOut",
+    "status_events",
 ]
 
 Level = Literal["debug", "info", "warning", "error"]
@@ -125,7 +128,34 @@ class PollScheduled(Event):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class InstanceStatusChanged(Event):
+class StatusChanged(Event):
+    """The first observation, and each change of Status (None: the resource is gone).
+
+    The base of every ``<resource>.status_changed`` event; each resource's own class names it.
+    """
+
+    previous_status: str | None
+    status: str | None
+    reasons: tuple[str, ...]
+    """AWS's reasons for the new status (StatusReason, FailureReason), if it gave any."""
+    attempt: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownStatus(Event):
+    """A Status value this version of poller does not know: it waits on (once per value).
+
+    The base of every ``<resource>.unknown_status`` event; each resource's own class names it.
+    """
+
+    status: str
+    attempt: int
+    elapsed: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceStatusChanged(StatusChanged):
     """The first observation, and each change of (Status, EncryptionStatus).
 
     A status of None after a deletion means the instance is gone. ``reasons`` holds AWS's
@@ -136,16 +166,10 @@ class InstanceStatusChanged(Event):
     name: ClassVar[str] = "instance.status_changed"
     level: ClassVar[Level] = "info"
 
-    previous_status: str | None
-    status: str | None
-    reasons: tuple[str, ...] = ()
-    """AWS's reasons for the new state: its StatusReason, then its EncryptionStatusReason."""
     previous_encryption_status: str | None
     encryption_status: str | None
     status_reason: str | None
     encryption_status_reason: str | None
-    attempt: int
-    elapsed: float
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,7 +234,7 @@ class WaitCancelled(_WaitEnded):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class UnknownStatusSeen(Event):
+class UnknownStatusSeen(UnknownStatus):
     """A Status value this version of poller does not know (from a newer API): it waits on.
 
     Emitted once per value and wait.
@@ -219,34 +243,9 @@ class UnknownStatusSeen(Event):
     name: ClassVar[str] = "instance.unknown_status"
     level: ClassVar[Level] = "warning"
 
-    status: str
-    attempt: int
-    elapsed: float
-
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class _StatusChanged(Event):
-    """The first observation, and each change of Status (None: the resource is gone)."""
-
-    previous_status: str | None
-    status: str | None
-    reasons: tuple[str, ...]
-    """AWS's reasons for the new status (StatusReason, FailureReason), if it gave any."""
-    attempt: int
-    elapsed: float
-
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class _UnknownStatus(Event):
-    """A Status value this version of poller does not know: it waits on (once per value)."""
-
-    status: str
-    attempt: int
-    elapsed: float
-
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class RegionStatusChanged(_StatusChanged):
+class RegionStatusChanged(StatusChanged):
     """A Region's first observation, and each change of its Status (None once removed)."""
 
     name: ClassVar[str] = "region.status_changed"
@@ -254,7 +253,7 @@ class RegionStatusChanged(_StatusChanged):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class RegionUnknownStatus(_UnknownStatus):
+class RegionUnknownStatus(UnknownStatus):
     """A Region Status this version of poller does not know."""
 
     name: ClassVar[str] = "region.unknown_status"
@@ -262,7 +261,7 @@ class RegionUnknownStatus(_UnknownStatus):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class AccessControlAttributesStatusChanged(_StatusChanged):
+class AccessControlAttributesStatusChanged(StatusChanged):
     """The access-control attribute configuration's first observation, and each change."""
 
     name: ClassVar[str] = "access_control_attributes.status_changed"
@@ -270,7 +269,7 @@ class AccessControlAttributesStatusChanged(_StatusChanged):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class AccessControlAttributesUnknownStatus(_UnknownStatus):
+class AccessControlAttributesUnknownStatus(UnknownStatus):
     """An access-control configuration Status this version of poller does not know."""
 
     name: ClassVar[str] = "access_control_attributes.unknown_status"
@@ -278,7 +277,7 @@ class AccessControlAttributesUnknownStatus(_UnknownStatus):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class PermissionSetProvisioningStatusChanged(_StatusChanged):
+class PermissionSetProvisioningStatusChanged(StatusChanged):
     """A provisioning request's first observation, and each change of its Status."""
 
     name: ClassVar[str] = "permission_set_provisioning.status_changed"
@@ -286,7 +285,7 @@ class PermissionSetProvisioningStatusChanged(_StatusChanged):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class PermissionSetProvisioningUnknownStatus(_UnknownStatus):
+class PermissionSetProvisioningUnknownStatus(UnknownStatus):
     """A provisioning request Status this version of poller does not know."""
 
     name: ClassVar[str] = "permission_set_provisioning.unknown_status"
@@ -294,7 +293,7 @@ class PermissionSetProvisioningUnknownStatus(_UnknownStatus):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class AccountAssignmentStatusChanged(_StatusChanged):
+class AccountAssignmentStatusChanged(StatusChanged):
     """An assignment request's first observation, and each change of its Status."""
 
     name: ClassVar[str] = "account_assignment.status_changed"
@@ -302,8 +301,41 @@ class AccountAssignmentStatusChanged(_StatusChanged):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class AccountAssignmentUnknownStatus(_UnknownStatus):
+class AccountAssignmentUnknownStatus(UnknownStatus):
     """An assignment request Status this version of poller does not know."""
 
     name: ClassVar[str] = "account_assignment.unknown_status"
     level: ClassVar[Level] = "warning"
+
+
+def status_events(prefix: str, title: str) -> tuple[type[StatusChanged], type[UnknownStatus]]:
+    """The two events of a newly added resource: its status change and its unknown status.
+
+    Named ``<prefix>.status_changed`` and ``<prefix>.unknown_status``, as classes
+    ``<title>StatusChanged`` and ``<title>UnknownStatus``.
+
+    A resource added to poller gets its events here rather than from two more classes written
+    out above; the resource's description (``poller.resources[name]``) holds them.
+    """
+    changed = type(
+        f"{title}StatusChanged",
+        (StatusChanged,),
+        {
+            "__module__": __name__,
+            "__doc__": f"The first observation of {prefix}, and each change of its Status.",
+            "name": f"{prefix}.status_changed",
+            "level": "info",
+        },
+    )
+    unknown = type(
+        f"{title}UnknownStatus",
+        (UnknownStatus,),
+        {
+            "__module__": __name__,
+            "__doc__": f"A Status of {prefix} this version of poller does not know.",
+            "name": f"{prefix}.unknown_status",
+            "level": "warning",
+        },
+    )
+    frozen = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+    return frozen(changed), frozen(unknown)

@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Required, TypedDict, Unpack
 from poller import _outcome
 
 if typing.TYPE_CHECKING:
-    from poller._engine._resource import Description
+    from poller._result import Description
 
 __all__ = [
     "AccessControlAttributesFailedError",
@@ -195,6 +195,11 @@ class ApiError(PollerError):
         code: The error code AWS gave, such as ``ExpiredTokenException``, or the name of
             botocore's error when no answer came.
         aws_request_id: AWS's ID of the failed call, for a support case.
+        retryable: Whether a later request may well be answered: throttling, a 5xx, a
+            dropped or refused connection. A wait retries these until its deadline, so one
+            ends on them only by looking once (``poller.look``) or when the endpoint has never
+            answered (:class:`EndpointUnreachableError`); a face that looks again later (a
+            sensor's next poke) reads this instead of judging the code itself.
     """
 
     def __init__(
@@ -203,11 +208,13 @@ class ApiError(PollerError):
         *,
         code: str,
         aws_request_id: str | None = None,
+        retryable: bool = False,
         **context: Unpack[_WaitContext],
     ) -> None:
         super().__init__(message, **context)
         self.code = code
         self.aws_request_id = aws_request_id
+        self.retryable = retryable
 
 
 class EndpointUnreachableError(ApiError):

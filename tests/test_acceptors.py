@@ -13,7 +13,7 @@ import pytest
 import poller
 from poller._engine._acceptors import Observation, Verdict, decide
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._resources._instance import INSTANCE
 from poller._resources._instance_description import InstanceDescription
 from tests.fakes import ARN, described

@@ -26,7 +26,6 @@ from botocore.exceptions import (
 from trio.testing import MockClock
 
 import poller
-from poller._waiters._instance import look_at_instance
 from poller.events import Event, PollRetrying, WaitCancelled, WaitStarted, WaitTimedOut
 from tests.fakes import ARN, OTHER_ARN, ScriptedClient, client_error, described
 
@@ -109,7 +108,7 @@ async def test_a_looks_request_is_cut_at_the_deadline() -> None:
     start = anyio.current_time()
 
     with pytest.raises(poller.WaitTimeoutError):
-        await look_at_instance(client, ARN, timeout=10)
+        await poller.look(client, "instance", ARN, timeout=10)
 
     assert 10 == anyio.current_time() - start
 

@@ -16,8 +16,8 @@ import poller
 from poller._backoff import delay_for
 from poller._engine._acceptors import RETRY, WAIT, Decision, Observation
 from poller._engine._progress import Progress
-from poller._engine._resource import Identity
 from poller._engine._wait import _SHORTEST_PAUSE, Wait
+from poller._identity import Identity
 from poller._resources._instance import INSTANCE
 from poller._settings import WaitSettings
 from poller.events import Event, PollScheduled

@@ -9,7 +9,7 @@ import pytest
 import poller
 from poller._engine._acceptors import Observation
 from poller._engine._progress import Progress
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._resources._instance import INSTANCE
 from poller._resources._instance_description import InstanceDescription
 from poller._settings import WaitSettings

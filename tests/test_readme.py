@@ -94,7 +94,7 @@ EVENT_TYPES = [
     cls
     for name in events.__all__
     if isinstance(cls := getattr(events, name), type)
-    if issubclass(cls, events.Event) and cls is not events.Event
+    if issubclass(cls, events.Event) and hasattr(cls, "name")  # the bases have none
 ]
 
 

@@ -13,7 +13,8 @@ import pytest
 import poller
 from poller._engine._acceptors import Observation, Verdict, decide
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
+from poller._identity import Identity
 from poller._resources._access_control import (
     ACCESS_CONTROL_ATTRIBUTES,
     AccessControlAttributesDescription,

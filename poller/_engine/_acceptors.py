@@ -12,6 +12,12 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from poller._retryable import (
+    CONNECT_ERROR_CODES,
+    RETRIED_HTTP_STATUSES,
+    SERVER_ERROR_CODES,
+    THROTTLING_CODES,
+)
 from poller.exceptions import ApiError, EndpointUnreachableError, PollerError
 
 if TYPE_CHECKING:
@@ -40,36 +46,6 @@ class Verdict(enum.Enum):
     FAIL = "fail"
     RESOLVE = "resolve"
     """An ambiguous absence: ask the resource's List operation whether it still exists."""
-
-
-THROTTLING_CODES: Final = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
-SERVER_ERROR_CODES: Final = frozenset(
-    {
-        "InternalServerException",
-        "InternalFailure",
-        "InternalError",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "RequestTimeout",
-        "RequestTimeoutException",
-    }
-)
-#: botocore's errors for a connection that could not be made (refused, DNS, TLS, a proxy).
-CONNECT_ERROR_CODES: Final = frozenset(
-    {"EndpointConnectionError", "ConnectTimeoutError", "SSLError", "ProxyConnectionError"}
-)
-#: HTTP statuses retried whatever their body: what proxies and load balancers answer.
-RETRIED_HTTP_STATUSES: Final = frozenset({500, 502, 503, 504})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from poller.exceptions import (
 
 if TYPE_CHECKING:
     from poller._engine._acceptors import Observation
-    from poller._engine._resource import Identity, Resource
+    from poller._engine._resource import Resource
+    from poller._identity import Identity
 
 __all__ = ["Build", "WaitState", "access_denied", "api_error", "aws_said", "timed_out"]
 
@@ -101,6 +102,7 @@ def api_error(observation: Observation, state: WaitState) -> PollerError:
         text,
         code=code,
         aws_request_id=observation.aws_request_id,
+        retryable=observation.transient,
         **state.context(observation.error_message or None),
     )
 
@@ -113,6 +115,7 @@ def unreachable(observation: Observation, state: WaitState) -> PollerError:
         f"({observation.error_code}: {observation.error_message.rstrip('.')}). Check the "
         "network, the Region and the endpoint URL.",
         code=observation.error_code or "Unknown",
+        retryable=True,
         **state.context(observation.error_message or None),
     )
 

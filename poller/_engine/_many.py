@@ -9,8 +9,9 @@ from typing import Any, Final
 
 import anyio
 
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
 from poller._engine._wait import Wait
+from poller._identity import Identity
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
 from poller._result import WaitResult
 from poller._settings import WaitSettings

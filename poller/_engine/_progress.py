@@ -13,7 +13,8 @@ from typing import Any, Final
 from poller._engine._acceptors import Observation
 from poller._engine._emit import emit, wanted
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._result import ObservedState, WaitResult
 from poller._settings import WaitSettings
@@ -251,11 +252,20 @@ class Progress:
         self.history.append(state)
         if previous is None and status is None:
             return True  # gone before it was ever seen: no change from nothing to nothing
-        common = {**self._keys, "attempt": self.attempts, "elapsed": state.elapsed}
-        emit(
-            self.resource.status_changed(previous, state, description, common),
-            self.settings.on_event,
+        resource = self.resource
+        extra = {}
+        if resource.change_fields is not None:
+            extra = resource.change_fields(previous, state, description)
+        event = resource.status_changed(
+            **self._keys,
+            attempt=self.attempts,
+            elapsed=state.elapsed,
+            previous_status=None if previous is None else _text(previous.status),
+            status=_text(state.status),
+            reasons=() if description is None or status is None else resource.reasons(description),
+            **extra,
         )
+        emit(event, self.settings.on_event)
         return True
 
     def _end(self, event_type: type[Event], **fields: Any) -> None:

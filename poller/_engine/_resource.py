@@ -4,49 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from poller._identity import Identity
+from poller._result import Description
 from poller._settings import Delays
 
 if TYPE_CHECKING:
     from poller._engine._acceptors import Acceptor, Decision
     from poller._result import ObservedState
-    from poller.events import Event
+    from poller.events import StatusChanged, UnknownStatus
 
-__all__ = ["Description", "Identity", "Listing", "Resource"]
+__all__ = ["ChangeFields", "Listing", "Resource"]
 
-
-class Description(Protocol):
-    """A parsed Describe answer: a frozen dataclass with a ``status`` and the raw answer."""
-
-    @property
-    def status(self) -> str | None:
-        """The resource's Status (an enum member, or a plain string from a newer API)."""
-
-    @property
-    def raw(self) -> Mapping[str, Any]:
-        """The answer itself, without botocore's ``ResponseMetadata``."""
-
-    def to_api_json(self) -> dict[str, Any]:
-        """The answer with the API's key names and ISO 8601 dates."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Identity:
-    """Which resource a wait is about: its instance, and the Region or request within it."""
-
-    instance_arn: str
-    region_name: str | None = None
-    request_id: str | None = None
-
-    def keys(self) -> dict[str, str]:
-        """The identity as event and error keys: only those the resource has."""
-        keys = {"instance_arn": self.instance_arn}
-        if self.region_name is not None:
-            keys["region_name"] = self.region_name
-        if self.request_id is not None:
-            keys["request_id"] = self.request_id
-        return keys
+ChangeFields = Callable[["ObservedState | None", "ObservedState", Any], dict[str, Any]]
+"""A status-changed event's fields beyond the Status: (state before, state after, description)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +59,10 @@ class Resource:
         delays: The default pause between polls.
         state_of: The part of a description whose change is a new state: (Status, a second
             status such as the instance's EncryptionStatus, or None).
-        status_changed: Builds the ``<name>.status_changed`` event.
+        status_changed: The ``<name>.status_changed`` event class.
+        reasons: AWS's reasons for a state, read off its description (StatusReason ...).
+        change_fields: The status-changed event's fields beyond the Status, from the state
+            before, the state after and its description (the instance's encryption status).
         unknown_status: The ``<name>.unknown_status`` event class.
         known_statuses: The Status values this version knows.
         label: The resource in words, for messages (``instance arn:…``).
@@ -109,14 +84,16 @@ class Resource:
     removal_status: str | None
     delays: Delays
     state_of: Callable[[Any], tuple[str | None, str | None]]
-    status_changed: Callable[[ObservedState | None, ObservedState, Any, dict[str, Any]], Event]
-    unknown_status: type[Event]
+    status_changed: type[StatusChanged]
+    reasons: Callable[[Any], tuple[str, ...]]
+    unknown_status: type[UnknownStatus]
     known_statuses: frozenset[str]
     label: Callable[[Identity], str]
     check: Callable[[Identity], None]
     target_type: Callable[[str], str] = str
     removals: frozenset[str] = frozenset()
     answer_key: str | None = None
+    change_fields: ChangeFields | None = None
 
     def target(self, until: str) -> str:
         """*until* as one of this resource's targets.

@@ -10,7 +10,7 @@ import dataclasses
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 import anyio
 
@@ -28,9 +28,10 @@ from poller._engine._acceptors import (
 )
 from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
 from poller._engine._progress import Progress
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
+from poller._identity import Identity
 from poller._result import WaitResult
-from poller._settings import WaitSettings
+from poller._settings import Settings, WaitSettings
 from poller.exceptions import AccessDeniedError, ApiError, PollerError
 
 __all__ = ["Wait"]
@@ -82,12 +83,14 @@ class Wait:
 
     @classmethod
     def of(
-        cls, client: Any, resource: Resource, identity: Identity, until: str, **settings: Any
+        cls,
+        client: Any,
+        resource: Resource,
+        identity: Identity,
+        until: str,
+        **settings: Unpack[Settings],
     ) -> Wait:
-        """A checked wait with the resource's default delays, as every public waiter starts.
-
-        *settings* are the keywords of :meth:`WaitSettings.of`.
-        """
+        """A checked wait with the resource's default delays, as every public waiter starts."""
         return cls(
             client,
             resource,

@@ -17,9 +17,12 @@ from poller._engine._acceptors import (
     row,
 )
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity, Resource
-from poller._resources._common import error_rows, one_status, status_changed
+from poller._engine._resource import Resource
+from poller._identity import Identity
+from poller._outcome import Outcome
+from poller._resources._common import error_rows, one_status
 from poller._resources._instance import INSTANCE
+from poller._resources._kind import Command, ResourceKind
 from poller._resources._values import enum_or_str, jsonable, str_or_none
 from poller._settings import Delays
 from poller.events import (
@@ -34,6 +37,7 @@ from poller.exceptions import (
 
 __all__ = [
     "ACCESS_CONTROL_ATTRIBUTES",
+    "ACCESS_CONTROL_ATTRIBUTES_KIND",
     "AccessControlAttribute",
     "AccessControlAttributesDescription",
     "AccessControlAttributesStatus",
@@ -170,10 +174,40 @@ ACCESS_CONTROL_ATTRIBUTES: Final = Resource(
     removal_status=None,
     delays=Delays(min_delay=2.0, max_delay=15.0),
     state_of=one_status,
-    status_changed=status_changed(AccessControlAttributesStatusChanged, _reasons),
+    status_changed=AccessControlAttributesStatusChanged,
+    reasons=_reasons,
     unknown_status=AccessControlAttributesUnknownStatus,
     known_statuses=frozenset(str(s) for s in _KNOWN_STATUSES),
     label=lambda i: f"the attribute-based access control of instance {i.instance_arn}",
     check=lambda identity: INSTANCE.check(Identity(identity.instance_arn)),
 )
 """The access-control attribute configuration's resource: default delays 2 s / 15 s."""
+
+ACCESS_CONTROL_ATTRIBUTES_KIND: Final = ResourceKind(
+    name="access-control-attributes",
+    noun="access-control configuration",
+    nouns="access-control configurations",
+    shape="instance",
+    started_by=("CreateInstanceAccessControlAttributeConfiguration",),
+    description_type=AccessControlAttributesDescription,
+    failure=AccessControlAttributesFailedError,
+    command=Command(
+        name="wait-abac",
+        summary="Wait until attribute-based access control is enabled.",
+        help="After CreateInstanceAccessControlAttributeConfiguration: every instance at once, "
+        "under one deadline.",
+    ),
+    reached_one="ABAC of {who} is enabled.",
+    reached_many="ABAC of {count} instances is enabled.",
+    document_key="Configuration",
+    advice={
+        Outcome.FAILED: "Fix the cause in StatusReason, then create the configuration again.",
+        Outcome.NOT_FOUND: (
+            "Create one first: `aws sso-admin "
+            "create-instance-access-control-attribute-configuration`."
+        ),
+        Outcome.TIMED_OUT: "Wait longer with --timeout.",
+    },
+    table=ACCESS_CONTROL_ATTRIBUTES,
+)
+"""An instance's attribute-based access control, described for every face."""

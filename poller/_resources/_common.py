@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from poller._engine import _failures
@@ -16,41 +15,14 @@ from poller._engine._acceptors import (
     unreachable_row,
 )
 from poller._engine._failures import WaitState, aws_said
-from poller._result import ObservedState
-from poller.events import Event
 from poller.exceptions import AccessDeniedError, InvalidArgumentError, PollerError
 
-__all__ = ["error_rows", "invalid_argument", "one_status", "status_changed"]
+__all__ = ["error_rows", "invalid_argument", "one_status"]
 
 
 def one_status(description: Any) -> tuple[str | None, str | None]:
     """The state of a resource with one Status and no second one."""
     return description.status, None
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def status_changed(
-    event_type: Callable[..., Event], reasons: Callable[[Any], tuple[str, ...]]
-) -> Callable[[ObservedState | None, ObservedState, Any, dict[str, Any]], Event]:
-    """A ``<resource>.status_changed`` builder: *reasons* reads AWS's reasons off a description."""
-
-    def build(
-        previous: ObservedState | None,
-        state: ObservedState,
-        description: Any,
-        common: dict[str, Any],
-    ) -> Event:
-        return event_type(
-            previous_status=None if previous is None else _text(previous.status),
-            status=_text(state.status),
-            reasons=() if description is None or state.status is None else reasons(description),
-            **common,
-        )
-
-    return build
 
 
 def invalid_argument(observation: Observation, state: WaitState) -> PollerError:

@@ -27,13 +27,15 @@ from poller._engine._acceptors import (
     unreachable_row,
 )
 from poller._engine._failures import WaitState, aws_said
-from poller._engine._resource import Identity, Listing, Resource
+from poller._engine._resource import Listing, Resource
+from poller._identity import Identity
 from poller._resources._instance_description import (
     EncryptionStatus,
     InstanceDescription,
     InstanceStatus,
 )
-from poller._resources._listing import listed_instance_arns
+from poller._resources._kind import Command, ResourceKind
+from poller._resources._listing import list_instance_arns
 from poller._result import ObservedState
 from poller._settings import Delays
 from poller.events import InstanceStatusChanged, UnknownStatusSeen
@@ -42,12 +44,13 @@ from poller.exceptions import (
     EncryptionUpdateFailedError,
     InstanceCreateFailedError,
     InstanceDeletedError,
+    InstanceFailedError,
     InvalidInstanceArnError,
     PollerError,
     ResourceNotFoundError,
 )
 
-__all__ = ["INSTANCE", "Target"]
+__all__ = ["INSTANCE", "INSTANCE_KIND", "Target"]
 
 
 class Target(enum.StrEnum):
@@ -254,24 +257,25 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _status_changed(
-    previous: ObservedState | None,
-    state: ObservedState,
-    description: InstanceDescription | None,
-    common: dict[str, Any],
-) -> InstanceStatusChanged:
-    status_reason = None if description is None else description.status_reason
-    encryption_reason = None if description is None else description.encryption_status_reason
-    return InstanceStatusChanged(
-        previous_status=None if previous is None else _text(previous.status),
-        status=_text(state.status),
-        previous_encryption_status=None if previous is None else _text(previous.encryption_status),
-        encryption_status=_text(state.encryption_status),
-        status_reason=status_reason,
-        encryption_status_reason=encryption_reason,
-        reasons=tuple(reason for reason in (status_reason, encryption_reason) if reason),
-        **common,
-    )
+def _reasons(description: InstanceDescription) -> tuple[str, ...]:
+    reasons = (description.status_reason, description.encryption_status_reason)
+    return tuple(reason for reason in reasons if reason)
+
+
+def _encryption_fields(
+    previous: ObservedState | None, state: ObservedState, description: InstanceDescription | None
+) -> dict[str, Any]:
+    """The instance's change event carries its encryption status before and after."""
+    return {
+        "previous_encryption_status": None
+        if previous is None
+        else _text(previous.encryption_status),
+        "encryption_status": _text(state.encryption_status),
+        "status_reason": None if description is None else description.status_reason,
+        "encryption_status_reason": None
+        if description is None
+        else description.encryption_status_reason,
+    }
 
 
 INSTANCE: Final = Resource(
@@ -284,7 +288,7 @@ INSTANCE: Final = Resource(
     acceptors=ACCEPTORS,
     listing=Listing(
         operation="ListInstances",
-        listed=lambda client, identity, pace: listed_instance_arns(client, before_page=pace),
+        listed=lambda client, identity, pace: list_instance_arns(client, before_page=pace),
         key=lambda identity: identity.instance_arn,
         when_listed=_when_listed,
         when_absent=_when_absent,
@@ -292,7 +296,9 @@ INSTANCE: Final = Resource(
     removal_status=InstanceStatus.DELETE_IN_PROGRESS,
     delays=Delays(min_delay=5.0, max_delay=20.0),
     state_of=_state_of,
-    status_changed=_status_changed,
+    status_changed=InstanceStatusChanged,
+    reasons=_reasons,
+    change_fields=_encryption_fields,
     unknown_status=UnknownStatusSeen,
     known_statuses=frozenset(str(s) for s in _KNOWN_STATUSES),
     label=lambda identity: f"instance {identity.instance_arn}",
@@ -301,3 +307,25 @@ INSTANCE: Final = Resource(
     removals=frozenset({Target.DELETED.value}),
 )
 """DescribeInstance's resource: default delays 5 s / 20 s."""
+
+INSTANCE_KIND: Final = ResourceKind(
+    name="instance",
+    noun="instance",
+    nouns="instances",
+    shape="instance",
+    started_by=("CreateInstance", "UpdateInstance", "DeleteInstance"),
+    description_type=InstanceDescription,
+    failure=InstanceFailedError,
+    command=Command(
+        name="wait",
+        summary="Wait until each instance ARN reaches a state (all at once, under one deadline).",
+        help="After CreateInstance (--until active), UpdateInstance with a KMS key "
+        "(--until encryption-enabled), AddRegion (--until replicated) or DeleteInstance "
+        "(--until deleted).",
+    ),
+    reached_one="{who} is {until}.",
+    reached_many="{count} instances are {until}.",
+    document_key="Instance",
+    table=INSTANCE,
+)
+"""The instance, described for every face."""

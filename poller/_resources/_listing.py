@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, Final
 
-__all__ = ["PAGE_SIZE", "listed_instance_arns", "listed_values"]
+__all__ = ["PAGE_SIZE", "list_instance_arns", "listed_values"]
 
 PAGE_SIZE: Final = 100
 
@@ -42,6 +42,11 @@ async def listed_values(
         params["NextToken"] = token
 
 
-def listed_instance_arns(client: Any, *, before_page: Pace = None) -> AsyncGenerator[str, None]:
-    """Yield the ARN of every instance ListInstances lists."""
+def list_instance_arns(client: Any, *, before_page: Pace = None) -> AsyncGenerator[str, None]:
+    """Yield the ARN of every instance ListInstances lists, page by page.
+
+    Args:
+        client: An aiobotocore ``sso-admin`` client.
+        before_page: Awaited before each request (a rate limiter's ``acquire``).
+    """
     return listed_values(client.list_instances, "Instances", "InstanceArn", before_page=before_page)

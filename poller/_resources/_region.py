@@ -23,8 +23,11 @@ from poller._engine._acceptors import (
     row,
 )
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity, Listing, Resource
-from poller._resources._common import error_rows, one_status, status_changed
+from poller._engine._resource import Listing, Resource
+from poller._identity import Identity
+from poller._outcome import Outcome
+from poller._resources._common import error_rows, one_status
+from poller._resources._kind import Command, ResourceKind
 from poller._resources._listing import Pace, listed_values
 from poller._resources._values import bool_or_none, date_or_none, enum_or_str, jsonable
 from poller._settings import Delays
@@ -37,7 +40,7 @@ from poller.exceptions import (
     ResourceNotFoundError,
 )
 
-__all__ = ["REGION", "RegionDescription", "RegionStatus", "RegionTarget"]
+__all__ = ["REGION", "REGION_KIND", "RegionDescription", "RegionStatus", "RegionTarget"]
 
 
 class RegionStatus(enum.StrEnum):
@@ -219,7 +222,8 @@ REGION: Final = Resource(
     removal_status=RegionStatus.REMOVING,
     delays=Delays(min_delay=10.0, max_delay=60.0),
     state_of=one_status,
-    status_changed=status_changed(RegionStatusChanged, lambda d: ()),
+    status_changed=RegionStatusChanged,
+    reasons=lambda description: (),
     unknown_status=RegionUnknownStatus,
     known_statuses=frozenset(str(s) for s in _KNOWN_STATUSES),
     label=lambda i: f"Region {i.region_name} of instance {i.instance_arn}",
@@ -228,3 +232,35 @@ REGION: Final = Resource(
     removals=frozenset({RegionTarget.REMOVED.value}),
 )
 """DescribeRegion's resource: default delays 10 s / 60 s."""
+
+REGION_KIND: Final = ResourceKind(
+    name="region",
+    noun="Region",
+    nouns="Regions",
+    shape="region",
+    started_by=("AddRegion", "RemoveRegion"),
+    description_type=RegionDescription,
+    failure=RegionRemovedError,
+    command=Command(
+        name="wait-region",
+        summary="Wait until Regions of an instance are active (or removed).",
+        help="After AddRegion (--until active) or RemoveRegion (--until removed): every Region "
+        "at once, under one deadline.",
+    ),
+    reached_one="Region {who} is {until}.",
+    reached_many="{count} Regions are {until}.",
+    document_key="Region",
+    advice={
+        Outcome.FAILED: "The Region is being removed: wait for that with --until removed.",
+        Outcome.INVALID: (
+            "Check the instance ARN (`aws sso-admin list-instances`) and the Region name "
+            "(`aws sso-admin list-regions --instance-arn ARN`)."
+        ),
+        Outcome.NOT_FOUND: (
+            "`aws sso-admin list-regions --instance-arn ARN` lists the instance's Regions."
+        ),
+        Outcome.TIMED_OUT: "Replication takes minutes: wait longer with --timeout.",
+    },
+    table=REGION,
+)
+"""A Region of an instance, described for every face."""

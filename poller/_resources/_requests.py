@@ -7,8 +7,6 @@ Each Describe operation answers a status object (``PermissionSetProvisioningStat
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import enum
 import re
 from collections.abc import Mapping
 from typing import Any, Final
@@ -23,10 +21,13 @@ from poller._engine._acceptors import (
     row,
 )
 from poller._engine._failures import WaitState
-from poller._engine._resource import Identity, Resource
-from poller._resources._common import error_rows, one_status, status_changed
+from poller._engine._resource import Resource
+from poller._identity import Identity
+from poller._outcome import Outcome
+from poller._resources._common import error_rows, one_status
 from poller._resources._instance import INSTANCE
-from poller._resources._values import date_or_none, enum_or_str, jsonable, str_or_none
+from poller._resources._kind import Command, ResourceKind
+from poller._resources._request_description import REQUEST_ID, RequestDescription, RequestStatus
 from poller._settings import Delays
 from poller.events import (
     AccountAssignmentStatusChanged,
@@ -45,68 +46,15 @@ from poller.exceptions import (
 
 __all__ = [
     "ACCOUNT_ASSIGNMENT_CREATION",
+    "ACCOUNT_ASSIGNMENT_CREATION_KIND",
     "ACCOUNT_ASSIGNMENT_DELETION",
+    "ACCOUNT_ASSIGNMENT_DELETION_KIND",
     "PERMISSION_SET_PROVISIONING",
+    "PERMISSION_SET_PROVISIONING_KIND",
     "REQUEST_ID",
     "RequestDescription",
     "RequestStatus",
 ]
-
-#: The service model's pattern for a request ID: a lowercase UUID.
-REQUEST_ID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-class RequestStatus(enum.StrEnum):
-    """A request's Status."""
-
-    IN_PROGRESS = "IN_PROGRESS"
-    FAILED = "FAILED"
-    SUCCEEDED = "SUCCEEDED"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RequestDescription:
-    """A request's status object, in snake case; fields the operation lacks are None.
-
-    Permission-set provisioning has ``account_id``; account assignments have ``target_id``,
-    ``target_type``, ``principal_type`` and ``principal_id``.
-    """
-
-    request_id: str | None
-    status: RequestStatus | str | None
-    """Unknown values (from a newer API) stay plain strings."""
-    failure_reason: str | None
-    permission_set_arn: str | None
-    created_date: dt.datetime | None
-    account_id: str | None
-    target_id: str | None
-    target_type: str | None
-    principal_type: str | None
-    principal_id: str | None
-    raw: Mapping[str, Any] = dataclasses.field(repr=False, compare=False)
-
-    @classmethod
-    def from_api(cls, status: Mapping[str, Any]) -> RequestDescription:
-        """Parse a status object (the value inside the Describe answer)."""
-        return cls(
-            request_id=str_or_none(status.get("RequestId")),
-            status=enum_or_str(RequestStatus, status.get("Status")),
-            failure_reason=str_or_none(status.get("FailureReason")),
-            permission_set_arn=str_or_none(status.get("PermissionSetArn")),
-            created_date=date_or_none(status.get("CreatedDate")),
-            account_id=str_or_none(status.get("AccountId")),
-            target_id=str_or_none(status.get("TargetId")),
-            target_type=str_or_none(status.get("TargetType")),
-            principal_type=str_or_none(status.get("PrincipalType")),
-            principal_id=str_or_none(status.get("PrincipalId")),
-            raw=status,
-        )
-
-    def to_api_json(self) -> dict[str, Any]:
-        """The status object with the API's own key names and ISO 8601 dates."""
-        result: dict[str, Any] = jsonable(self.raw)
-        return result
-
 
 TARGETS: Final = ("succeeded",)
 _KNOWN_STATUSES: Final = frozenset(RequestStatus)
@@ -214,7 +162,8 @@ def _request_resource(
         removal_status=None,
         delays=Delays(min_delay=1.0, max_delay=10.0),
         state_of=one_status,
-        status_changed=status_changed(changed, _reasons),
+        status_changed=changed,
+        reasons=_reasons,
         unknown_status=unknown,
         known_statuses=frozenset(str(s) for s in _KNOWN_STATUSES),
         label=lambda i: f"{what.lower()} {i.request_id} on instance {i.instance_arn}",
@@ -258,3 +207,98 @@ ACCOUNT_ASSIGNMENT_DELETION: Final = _request_resource(
     unknown=AccountAssignmentUnknownStatus,
 )
 """DescribeAccountAssignmentDeletionStatus: default delays 1 s / 10 s."""
+
+
+def _advice(aws_command: str, mix_up: str) -> dict[Outcome, str]:
+    """What to do after a request's wait, started by *aws_command*; *mix_up* is its likely twin."""
+    # The not-found message already says that AWS keeps a status only for a while.
+    return {
+        Outcome.FAILED: "Fix the cause in FailureReason, then start the request again.",
+        Outcome.INVALID: (
+            f"Give the RequestId that `aws sso-admin {aws_command}` printed, and the ARN of "
+            "its instance (`aws sso-admin list-instances`)."
+        ),
+        Outcome.NOT_FOUND: (
+            f"{mix_up}; else check that --region and --profile point at the instance's "
+            "account and Region."
+        ),
+        Outcome.TIMED_OUT: "Wait longer with --timeout.",
+    }
+
+
+def _request_kind(
+    name: str,
+    table: Resource,
+    *,
+    started_by: str,
+    noun: str,
+    one: str,
+    error: type[ResourceFailedError],
+    command: Command,
+    mix_up: str,
+) -> ResourceKind:
+    """A kind of request: what differs between them is their names."""
+    kind = ResourceKind(
+        name=name,
+        noun=noun,
+        nouns=f"{noun}s",
+        shape="request",
+        started_by=(started_by,),
+        description_type=RequestDescription,
+        failure=error,
+        command=command,
+        reached_one=f"{one} {{who}} succeeded.",
+        reached_many=f"{{count}} {noun}s succeeded.",
+        document_key="Request",
+        table=table,
+    )
+    return dataclasses.replace(kind, advice=_advice(kind.aws_commands[0], mix_up))
+
+
+_ASSIGNMENTS: Final = Command(
+    name="wait-assignment",
+    summary="Wait until account-assignment requests succeed.",
+    help="The requests that CreateAccountAssignment and DeleteAccountAssignment started: every "
+    "one at once, under one deadline, through one client and its rate.",
+)
+
+PERMISSION_SET_PROVISIONING_KIND: Final = _request_kind(
+    "permission-set-provisioning",
+    PERMISSION_SET_PROVISIONING,
+    started_by="ProvisionPermissionSet",
+    noun="provisioning request",
+    one="Provisioning request",
+    error=PermissionSetProvisioningFailedError,
+    command=Command(
+        name="wait-provisioning",
+        summary="Wait until permission-set provisionings succeed.",
+        help="The requests that ProvisionPermissionSet started: every one at once, under one "
+        "deadline, through one client and its rate.",
+    ),
+    mix_up="An assignment's request ID is waited on with `poller wait-assignment`",
+)
+"""Permission-set provisioning requests, described for every face."""
+
+ACCOUNT_ASSIGNMENT_CREATION_KIND: Final = _request_kind(
+    "account-assignment-creation",
+    ACCOUNT_ASSIGNMENT_CREATION,
+    started_by="CreateAccountAssignment",
+    noun="assignment request",
+    one="Assignment creation request",
+    error=AccountAssignmentFailedError,
+    command=_ASSIGNMENTS,
+    mix_up="A bare request ID of DeleteAccountAssignment needs --deletion",
+)
+"""Account-assignment creation requests, described for every face."""
+
+ACCOUNT_ASSIGNMENT_DELETION_KIND: Final = _request_kind(
+    "account-assignment-deletion",
+    ACCOUNT_ASSIGNMENT_DELETION,
+    started_by="DeleteAccountAssignment",
+    noun="assignment request",
+    one="Assignment deletion request",
+    error=AccountAssignmentFailedError,
+    command=dataclasses.replace(_ASSIGNMENTS, flag="--deletion"),
+    mix_up="A bare request ID of CreateAccountAssignment is waited on without --deletion",
+)
+"""Account-assignment deletion requests, described for every face."""

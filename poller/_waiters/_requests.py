@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncGenerator, Callable, Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from poller._engine._many import DEFAULT_CONCURRENCY
-from poller._engine._resource import Identity, Resource
-from poller._engine._wait import Wait
-from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RequestLimiter
+from poller._identity import Identity
+from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE
+from poller._resources._kind import ResourceKind
+from poller._resources._registry import kind_of, resources
 from poller._resources._requests import (
-    ACCOUNT_ASSIGNMENT_CREATION,
-    ACCOUNT_ASSIGNMENT_DELETION,
-    PERMISSION_SET_PROVISIONING,
+    ACCOUNT_ASSIGNMENT_CREATION_KIND,
+    ACCOUNT_ASSIGNMENT_DELETION_KIND,
+    PERMISSION_SET_PROVISIONING_KIND,
     RequestDescription,
 )
 from poller._result import WaitResult
-from poller._settings import Moment, Seconds
-from poller._waiters._many import WaitOutcome, wait_for_each
-from poller.events import EventHook
+from poller._settings import Settings
+from poller._waiters._any import WaitOutcome, fan_out, start
 
 __all__ = [
     "RequestKind",
@@ -35,7 +35,11 @@ __all__ = [
 
 
 class RequestKind(enum.StrEnum):
-    """Which operation started the requests that :func:`wait_for_requests` waits on."""
+    """Names of the kinds of request in ``poller.resources``, for :func:`wait_for_requests`.
+
+    A convenience: ``kind`` takes any request kind of ``poller.resources`` by its name, or the
+    :class:`poller.ResourceKind` itself.
+    """
 
     PERMISSION_SET_PROVISIONING = "permission-set-provisioning"
     """ProvisionPermissionSet."""
@@ -45,55 +49,32 @@ class RequestKind(enum.StrEnum):
     """DeleteAccountAssignment."""
 
 
-_RESOURCES: dict[str, Resource] = {
-    RequestKind.PERMISSION_SET_PROVISIONING: PERMISSION_SET_PROVISIONING,
-    RequestKind.ACCOUNT_ASSIGNMENT_CREATION: ACCOUNT_ASSIGNMENT_CREATION,
-    RequestKind.ACCOUNT_ASSIGNMENT_DELETION: ACCOUNT_ASSIGNMENT_DELETION,
-}
-
-
-def _resource(kind: RequestKind | str) -> Resource:
+def _request_kind(kind: ResourceKind | str) -> ResourceKind:
+    """*kind* as a kind of request in ``poller.resources``; ValueError naming the known ones."""
     try:
-        return _RESOURCES[str(kind)]
-    except KeyError:
-        choices = ", ".join(_RESOURCES)
-        raise ValueError(f"unknown request kind {kind!r}: expected one of {choices}") from None
-
-
-def _wait(
-    client: Any, resource: Resource, instance_arn: str, request_id: str, settings: dict[str, Any]
-) -> Wait:
-    identity = Identity(instance_arn, request_id=request_id)
-    return Wait.of(client, resource, identity, "succeeded", **settings)
+        resolved = kind_of(kind)
+    except ValueError:
+        resolved = None
+    if resolved is None or resolved.shape != "request":
+        known = ", ".join(k.name for k in resources.values() if k.shape == "request")
+        raise ValueError(f"unknown request kind {kind!r}: expected one of {known}")
+    return resolved
 
 
 async def wait_for_permission_set_provisioning(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> WaitResult:
     """Wait until a ProvisionPermissionSet request has succeeded.
 
-    Polls DescribePermissionSetProvisioningStatus (default delays 1 s / 10 s); the result's
-    ``.description`` is the status object (:class:`poller.RequestDescription`).
+    Polls DescribePermissionSetProvisioningStatus; the result's ``.description`` is the
+    status object (:class:`poller.RequestDescription`).
 
     Args:
         client: An aiobotocore ``sso-admin`` client; the caller owns it.
         instance_arn: The instance.
         request_id: ``RequestId`` of the status object ProvisionPermissionSet answered.
-        timeout: The whole wait's limit (default 30 min).
-        deadline: Instead of *timeout*, an absolute end.
-        min_delay: The shortest pause between polls (default 1 s).
-        max_delay: The longest pause between polls (default 10 s).
-        on_event: Called with each :mod:`poller.events` event, in order.
-        limiter: Paces this wait's requests, shared with other waits on the same account.
+        **settings: :class:`poller.Settings` (delays default to
+            ``poller.resources["permission-set-provisioning"].delays``).
 
     Raises:
         InvalidArgumentError: A malformed ARN or request ID (before any request).
@@ -101,146 +82,59 @@ async def wait_for_permission_set_provisioning(
         ResourceNotFoundError: No such request.
         AccessDeniedError, WaitTimeoutError, ApiError: As for every wait.
     """
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    resource = PERMISSION_SET_PROVISIONING
-    return await _wait(client, resource, instance_arn, request_id, settings).finish()
+    identity = Identity(instance_arn, request_id=request_id)
+    kind = PERMISSION_SET_PROVISIONING_KIND
+    return await start(client, kind, identity, None, settings).finish()
 
 
 def watch_permission_set_provisioning(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> AsyncGenerator[RequestDescription, None]:
     """Yield each distinct state of a provisioning request until it has succeeded."""
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    return _wait(client, PERMISSION_SET_PROVISIONING, instance_arn, request_id, settings).run()
+    identity = Identity(instance_arn, request_id=request_id)
+    return start(client, PERMISSION_SET_PROVISIONING_KIND, identity, None, settings).run()
 
 
 async def wait_for_account_assignment_creation(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> WaitResult:
     """Wait until a CreateAccountAssignment request has succeeded.
 
     Polls DescribeAccountAssignmentCreationStatus; arguments and errors as for
     :func:`wait_for_permission_set_provisioning`, failing with AccountAssignmentFailedError.
     """
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    resource = ACCOUNT_ASSIGNMENT_CREATION
-    return await _wait(client, resource, instance_arn, request_id, settings).finish()
+    identity = Identity(instance_arn, request_id=request_id)
+    kind = ACCOUNT_ASSIGNMENT_CREATION_KIND
+    return await start(client, kind, identity, None, settings).finish()
 
 
 def watch_account_assignment_creation(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> AsyncGenerator[RequestDescription, None]:
     """Yield each distinct state of an assignment creation request until it has succeeded."""
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    return _wait(client, ACCOUNT_ASSIGNMENT_CREATION, instance_arn, request_id, settings).run()
+    identity = Identity(instance_arn, request_id=request_id)
+    return start(client, ACCOUNT_ASSIGNMENT_CREATION_KIND, identity, None, settings).run()
 
 
 async def wait_for_account_assignment_deletion(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> WaitResult:
     """Wait until a DeleteAccountAssignment request has succeeded.
 
     Polls DescribeAccountAssignmentDeletionStatus; arguments and errors as for
     :func:`wait_for_permission_set_provisioning`, failing with AccountAssignmentFailedError.
     """
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    resource = ACCOUNT_ASSIGNMENT_DELETION
-    return await _wait(client, resource, instance_arn, request_id, settings).finish()
+    identity = Identity(instance_arn, request_id=request_id)
+    kind = ACCOUNT_ASSIGNMENT_DELETION_KIND
+    return await start(client, kind, identity, None, settings).finish()
 
 
 def watch_account_assignment_deletion(
-    client: Any,
-    instance_arn: str,
-    request_id: str,
-    *,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
-    limiter: RequestLimiter | None = None,
+    client: Any, instance_arn: str, request_id: str, **settings: Unpack[Settings]
 ) -> AsyncGenerator[RequestDescription, None]:
     """Yield each distinct state of an assignment deletion request until it has succeeded."""
-    settings = {
-        "timeout": timeout,
-        "deadline": deadline,
-        "min_delay": min_delay,
-        "max_delay": max_delay,
-        "on_event": on_event,
-        "limiter": limiter,
-    }
-    return _wait(client, ACCOUNT_ASSIGNMENT_DELETION, instance_arn, request_id, settings).run()
+    identity = Identity(instance_arn, request_id=request_id)
+    return start(client, ACCOUNT_ASSIGNMENT_DELETION_KIND, identity, None, settings).run()
 
 
 async def wait_for_requests(
@@ -248,18 +142,13 @@ async def wait_for_requests(
     instance_arn: str,
     request_ids: Iterable[str],
     *,
-    kind: RequestKind | str,
-    timeout: Seconds | None = None,
-    deadline: Moment | None = None,
-    min_delay: Seconds | None = None,
-    max_delay: Seconds | None = None,
-    on_event: EventHook | None = None,
+    kind: ResourceKind | str,
     concurrency: int = DEFAULT_CONCURRENCY,
     fail_fast: bool = False,
     rate: float | None = DEFAULT_RATE,
     burst: float = DEFAULT_BURST,
-    limiter: RequestLimiter | None = None,
     on_outcome: Callable[[WaitOutcome], object] | None = None,
+    **settings: Unpack[Settings],
 ) -> list[WaitOutcome]:
     """Wait on many requests of one kind on one instance, under one deadline.
 
@@ -272,18 +161,15 @@ async def wait_for_requests(
         client: The aiobotocore ``sso-admin`` client of every request; the caller owns it.
         instance_arn: The instance.
         request_ids: The ``RequestId`` of each request (lowercase UUIDs, each once).
-        kind: Which operation started them (:class:`poller.RequestKind`).
-        timeout: The limit of the whole call (default 30 min).
-        deadline: Instead of *timeout*, an absolute end.
-        min_delay: The shortest pause between two polls of one request (default 1 s).
-        max_delay: The longest pause between two polls of one request (default 10 s).
-        on_event: Called with every event of every wait, in order.
+        kind: Which operation started them: a :class:`poller.RequestKind`, the name of a
+            kind of request in ``poller.resources``, or the kind itself.
         concurrency: How many requests are waited on at once; the others queue.
         fail_fast: On the first failure, cancel the other waits and raise that failure.
         rate: Requests per second through *client*, at most; None leaves them unpaced.
         burst: Requests that may leave at once.
-        limiter: A limiter of this call's requests in place of the client's own bucket.
         on_outcome: Called with each :class:`WaitOutcome` as its wait ends.
+        **settings: :class:`poller.Settings` for the whole call (``limiter``: one limiter of
+            this call's requests in place of the client's own bucket).
 
     Returns:
         One :class:`WaitOutcome` per request ID, in the order of *request_ids*.
@@ -294,23 +180,18 @@ async def wait_for_requests(
         PollerError: With *fail_fast*, the first failure, after the other waits are cancelled.
     """
     request_ids = list(request_ids)
-    resource = _resource(kind)
+    resolved = _request_kind(kind)
     # Checked even when there is nothing to wait on: a bad ARN is bad with any request IDs.
-    resource.check(Identity(instance_arn, request_id="00000000-0000-0000-0000-000000000000"))
-    return await wait_for_each(
-        resource,
+    resolved.check(Identity(instance_arn, request_id="00000000-0000-0000-0000-000000000000"))
+    return await fan_out(
+        resolved,
         [(client, Identity(instance_arn, request_id=rid)) for rid in request_ids],
-        until="succeeded",
-        timeout=timeout,
-        deadline=deadline,
-        min_delay=min_delay,
-        max_delay=max_delay,
-        on_event=on_event,
+        until=None,
         concurrency=concurrency,
         fail_fast=fail_fast,
         rate=rate,
         burst=burst,
-        limiter=limiter,
         on_outcome=on_outcome,
+        settings=settings,
         twice=lambda identity: f"request ID {identity.request_id!r} is listed twice",
     )

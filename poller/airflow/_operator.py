@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import INSTANCE, Target
 from poller._settings import Seconds

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._result import WaitResult
 from poller.exceptions import PollerError, WaitTimeoutError

@@ -9,7 +9,8 @@ from typing import Any, Final
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
+from poller._identity import Identity
 from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES
 from poller._resources._region import REGION
 from poller._resources._requests import (

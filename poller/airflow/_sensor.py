@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._resources._instance import INSTANCE, Target
 from poller.airflow._base import IMPLICIT_CONN_ID, AirflowException, AirflowFailException, templated
 from poller.airflow._connection import (

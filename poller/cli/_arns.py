@@ -16,7 +16,7 @@ from typing import Final, TextIO
 
 import click
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._resources._instance import INSTANCE
 from poller.cli._answers import BYTE_ORDER_MARK, NOTHING_PIPED
 

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import anyio
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._resources._instance import Target
 from poller.cli._kinds import INSTANCES, Awaited

@@ -19,7 +19,7 @@ from typing import Any, Final
 import anyio
 import structlog
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import ExitCode
 from poller._resources._instance import Target
 from poller.cli._kinds import (

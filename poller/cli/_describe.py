@@ -7,7 +7,7 @@ import functools
 
 import anyio
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._process import open_client

@@ -16,7 +16,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from poller._engine._resource import Identity, Resource
+from poller._engine._resource import Resource
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES
 from poller._resources._instance import INSTANCE

@@ -14,7 +14,7 @@ from typing import Any, Final, Protocol, TextIO
 
 import structlog
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import ExitCode
 from poller.cli._render import Console
 from poller.cli._report import Report, dump_json, identity_of

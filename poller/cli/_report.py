@@ -33,7 +33,7 @@ import signal
 from collections.abc import Mapping
 from typing import Any, Final
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._result import WaitResult
 from poller.cli._durations import round_elapsed

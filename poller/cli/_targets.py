@@ -15,7 +15,7 @@ from typing import TextIO
 
 import click
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller.cli._answers import AnswersError, read_answers
 from poller.cli._arns import STDIN, Arns
 from poller.cli._kinds import INSTANCES, REGIONS, REQUESTS_BY_ANSWER, Awaited, Kind

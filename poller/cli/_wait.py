@@ -22,7 +22,7 @@ from typing import Any
 
 import anyio
 
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._ratelimit import RateLimiter
 from poller._settings import WaitSettings
 from poller._waiters._many import WaitOutcome, wait_for_each

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from poller import events
-from poller._engine._resource import Identity
+from poller._identity import Identity
 from poller._outcome import Outcome
 from poller.cli._kinds import (
     ACCESS_CONTROL,

@@ -1,4 +1,4 @@
-"""wait_for_each: many waits on one resource at once (the command's Regions), in virtual time.
+"""poller.wait_many: many waits on one kind of resource at once (Regions here), in virtual time.
 
 A scripted client answers DescribeRegion per Region; the trio MockClock of ``virtual_time``
 makes a minute instant, so no verdict depends on the machine's speed.
@@ -13,9 +13,6 @@ import anyio
 import pytest
 
 import poller
-from poller._engine._resource import Identity
-from poller._resources._region import REGION
-from poller._waiters._many import WaitOutcome, wait_for_each
 from tests.fakes import ARN
 
 #: Each Region's Status on every poll: ACTIVE at once, REMOVING, and ADDING for ever.
@@ -36,20 +33,20 @@ class RegionsClient:
         return {"RegionName": name, "Status": STATUSES[name], "IsPrimaryRegion": False}
 
 
-def targets(client: Any, *names: str) -> list[tuple[Any, Identity]]:
+def targets(client: Any, *names: str) -> list[tuple[Any, poller.Identity]]:
     """``(client, identity)`` of each Region of the instance."""
-    return [(client, Identity(ARN, region_name=name)) for name in names]
+    return [(client, poller.Identity(ARN, region_name=name)) for name in names]
 
 
 @pytest.mark.virtual_time
 async def test_outcomes_in_input_order_each_handed_over_as_it_ends() -> None:
     """Active, removed while waiting, timed out: in input order; on_outcome as each ends."""
     client = RegionsClient()
-    ended: list[WaitOutcome] = []
+    ended: list[poller.WaitOutcome] = []
     start = anyio.current_time()
 
-    outcomes = await wait_for_each(
-        REGION,
+    outcomes = await poller.wait_many(
+        "region",
         targets(client, "eu-central-1", "eu-west-1", "ap-south-1"),
         until="active",
         timeout=60,
@@ -71,8 +68,8 @@ async def test_one_limiter_paces_every_wait() -> None:
     client = RegionsClient()
     limiter = poller.RateLimiter(rate=1.0, burst=1.0)
 
-    await wait_for_each(
-        REGION,
+    await poller.wait_many(
+        "region",
         targets(client, "eu-central-1"),
         until="active",
         timeout=20,
@@ -92,10 +89,10 @@ async def test_bad_targets_are_refused_before_any_request() -> None:
     client = RegionsClient()
 
     with pytest.raises(poller.InvalidArgumentError, match="'EU-WEST-1' is not a Region name"):
-        await wait_for_each(REGION, targets(client, "eu-west-1", "EU-WEST-1"), until="active")
+        await poller.wait_many("region", targets(client, "eu-west-1", "EU-WEST-1"), until="active")
     with pytest.raises(ValueError, match=r"Region eu-west-1 of instance .* listed twice"):
-        await wait_for_each(REGION, targets(client, "eu-west-1", "eu-west-1"), until="active")
+        await poller.wait_many("region", targets(client, "eu-west-1", "eu-west-1"), until="active")
     with pytest.raises(ValueError, match="unknown target 'enabled'"):
-        await wait_for_each(REGION, targets(client, "eu-west-1"), until="enabled")
+        await poller.wait_many("region", targets(client, "eu-west-1"), until="enabled")
 
     assert [] == client.calls
