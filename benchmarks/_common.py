@@ -10,7 +10,7 @@ from typing import Any
 
 from aiobotocore.session import AioSession
 
-from poller._client import client_config
+from poller import client_config
 
 __all__ = ["bench_client", "median", "quiet", "report"]
 

@@ -1,9 +1,9 @@
 """Every resource as the detection benchmark waits on it: one table, one virtual-time runner.
 
-A row names a resource (its Describe method and default delays come from poller's own
-resource table), the lifecycles to try, the fixed intervals to compare with, its Describe
-answer before and after the status change, and the public waiter that waits on it. The runner
-waits with that real waiter, in virtual time (trio's ``MockClock``), on a scripted client
+A row names a resource (its kind in ``poller.resources``: the Describe operation and the
+default delays), the lifecycles to try, the fixed intervals to compare with, its Describe
+answer before and after the status change, and which one it waits on. The runner waits with
+the public ``poller.wait``, in virtual time (trio's ``MockClock``), on a scripted client
 that answers "in progress" until the change and "done" from then on; the round trip is zero.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -20,11 +21,6 @@ import anyio
 from trio.testing import MockClock
 
 import poller
-from poller._engine._resource import Resource
-from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES
-from poller._resources._instance import INSTANCE
-from poller._resources._region import REGION
-from poller._resources._requests import ACCOUNT_ASSIGNMENT_CREATION
 
 __all__ = ["SUBJECTS", "Figures", "Subject", "measure", "settle_times"]
 
@@ -35,9 +31,6 @@ REQUEST_ID: Final = "b5f1c3a2-7d4e-4f60-9a1b-2c3d4e5f6a7b"
 TIMEOUT: Final = 7200.0
 _CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
-Waiter = Callable[[Any, float, float], Awaitable[poller.WaitResult]]
-"""A public waiter called with (client, min_delay, max_delay)."""
-
 
 @dataclass(frozen=True)
 class Subject:
@@ -45,20 +38,31 @@ class Subject:
 
     Attributes:
         name: How the tables call it.
-        resource: poller's resource: the Describe method and the default delays.
+        resource: poller's description of it: the Describe operation and default delays.
         lifecycles: Typical times until the status changes, in seconds (``T0``; each run
             draws its own time uniformly between ``T0 / 2`` and ``3 T0 / 2``).
         fixed: Fixed polling intervals to compare the defaults with, in seconds.
         answer: The Describe answer, before (False) or after (True) the change.
-        wait: The public waiter.
+        identity: Which one is waited on.
     """
 
     name: str
-    resource: Resource
+    resource: poller.ResourceKind
     lifecycles: tuple[float, ...]
     fixed: tuple[float, ...]
     answer: Callable[[bool], dict[str, Any]]
-    wait: Waiter
+    identity: poller.Identity
+
+    def wait(self, client: Any, min_delay: float, max_delay: float) -> Awaitable[poller.WaitResult]:
+        """The public wait on :attr:`identity` through *client*, with these delays."""
+        return poller.wait(
+            client,
+            self.resource,
+            self.identity,
+            min_delay=min_delay,
+            max_delay=max_delay,
+            timeout=TIMEOUT,
+        )
 
 
 def _instance(done: bool) -> dict[str, Any]:
@@ -103,45 +107,42 @@ def _assignment(done: bool) -> dict[str, Any]:
 SUBJECTS: Final = (
     Subject(
         "instance (CreateInstance)",
-        INSTANCE,
+        poller.resources["instance"],
         (30.0, 90.0, 180.0),
         (5.0, 10.0, 20.0),
         _instance,
-        lambda c, lo, hi: poller.wait_for_instance(
-            c, ARN, min_delay=lo, max_delay=hi, timeout=TIMEOUT
-        ),
+        poller.Identity(ARN),
     ),
     Subject(
         "Region (AddRegion)",
-        REGION,
+        poller.resources["region"],
         (60.0, 300.0, 900.0),
         (10.0, 30.0, 60.0),
         _region,
-        lambda c, lo, hi: poller.wait_for_region(
-            c, ARN, REGION_NAME, min_delay=lo, max_delay=hi, timeout=TIMEOUT
-        ),
+        poller.Identity(ARN, region_name=REGION_NAME),
     ),
     Subject(
         "ABAC (CreateInstanceAccessControlAttributeConfiguration)",
-        ACCESS_CONTROL_ATTRIBUTES,
+        poller.resources["access-control-attributes"],
         (5.0, 10.0, 30.0),
         (2.0, 5.0, 15.0),
         _access_control,
-        lambda c, lo, hi: poller.wait_for_access_control_attributes(
-            c, ARN, min_delay=lo, max_delay=hi, timeout=TIMEOUT
-        ),
+        poller.Identity(ARN),
     ),
     Subject(
         "request (CreateAccountAssignment; provisioning has the same delays)",
-        ACCOUNT_ASSIGNMENT_CREATION,
+        poller.resources["account-assignment-creation"],
         (2.0, 10.0, 60.0),
         (1.0, 3.0, 10.0),
         _assignment,
-        lambda c, lo, hi: poller.wait_for_account_assignment_creation(
-            c, ARN, REQUEST_ID, min_delay=lo, max_delay=hi, timeout=TIMEOUT
-        ),
+        poller.Identity(ARN, request_id=REQUEST_ID),
     ),
 )
+
+
+def _method(operation: str) -> str:
+    """The client method that sends *operation* (``DescribeRegion``: ``describe_region``)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
 
 
 class _Scripted:
@@ -152,7 +153,7 @@ class _Scripted:
         self._changes_at = changes_at
 
     def __getattr__(self, name: str) -> Any:
-        if name != self._subject.resource.method:
+        if name != _method(self._subject.resource.operation):
             raise AttributeError(name)
         return self._describe
 

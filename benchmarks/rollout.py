@@ -60,7 +60,6 @@ from poller._ratelimit import (
     RateLimiter,
     TokenBucket,
 )
-from poller._resources._requests import ACCOUNT_ASSIGNMENT_CREATION
 from poller.events import AccountAssignmentStatusChanged, Event, PollRetrying
 
 __all__ = ["Service", "run", "scaled_limiter"]
@@ -71,7 +70,7 @@ SERVICE_RATE = 20.0
 LIFECYCLE = 10.0
 #: The default timeout of a wait (30 min).
 TIMEOUT = 1800.0
-KIND = poller.RequestKind.ACCOUNT_ASSIGNMENT_CREATION
+KIND = poller.resources["account-assignment-creation"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def scaled_limiter(scale: float) -> RateLimiter:
 
 
 def _scaled_delays(scale: float) -> dict[str, Any]:
-    delays = ACCOUNT_ASSIGNMENT_CREATION.delays
+    delays = KIND.delays
     return {
         "min_delay": delays.min_delay / scale,
         "max_delay": delays.max_delay / scale,
@@ -267,8 +266,8 @@ def run(
     settings = (
         f"{requests:,} CreateAccountAssignment requests, each IN_PROGRESS {LIFECYCLE:g} s; "
         f"one client; default rate {DEFAULT_RATE:g}/s, burst {DEFAULT_BURST:g}; delays "
-        f"{ACCOUNT_ASSIGNMENT_CREATION.delays.min_delay:g}-"
-        f"{ACCOUNT_ASSIGNMENT_CREATION.delays.max_delay:g} s; timeout {TIMEOUT:g} s; "
+        f"{KIND.delays.min_delay:g}-"
+        f"{KIND.delays.max_delay:g} s; timeout {TIMEOUT:g} s; "
         "all times scaled (see the module docstring)"
     )
     report(

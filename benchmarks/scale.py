@@ -31,8 +31,7 @@ from aiobotocore.session import AioSession
 
 from benchmarks._common import bench_client, median, report
 from benchmarks._endpoint import RemoteEndpoint
-from poller import open_clients
-from poller._waiters._instance import wait_for_instances
+from poller import open_clients, wait_for_instances
 from poller.events import Event, InstanceStatusChanged
 
 __all__ = ["run"]

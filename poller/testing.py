@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aiobotocore.session import AioSession
 
-from poller._client import client_config
+from poller import client_config
 from poller.simulator import Server, Simulator, serve
 
 if TYPE_CHECKING:
