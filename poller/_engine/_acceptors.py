@@ -48,6 +48,11 @@ class Verdict(enum.Enum):
     """An ambiguous absence: ask the resource's List operation whether it still exists."""
 
 
+#: An answer that came back but could not be read: botocore's parser failed, or it had no
+#: Status (poller's own name).
+_GARBLED_CODES: Final = frozenset({"ResponseParserError", "MalformedResponse"})
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Observation:
     """One answer to a request, reduced to what the acceptors read.
@@ -76,6 +81,18 @@ class Observation:
     def status(self) -> str | None:
         """The observed Status, if the Describe operation answered."""
         return None if self.description is None else self.description.status
+
+    @property
+    def answered(self) -> bool:
+        """Whether an answer came back: a description, an HTTP error, or a garbled body.
+
+        Not a read timeout, a dropped or refused connection, nor a request never sent.
+        """
+        return (
+            self.description is not None
+            or self.http_status is not None
+            or self.error_code in _GARBLED_CODES
+        )
 
     @property
     def throttled(self) -> bool:

@@ -7,6 +7,7 @@ count, records each distinct state, and emits the events that follow from the bo
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -37,8 +38,11 @@ __all__ = ["Progress"]
 _LATENCY_WINDOW: Final = 16
 #: The margin is this many times a high percentile of recent round trips ...
 _LATENCY_MARGIN: Final = 2.0
-#: ... and never less than this, so that the last poll is not sent at the deadline itself.
+#: ... and never less than this, so that the last poll is not sent at the deadline itself ...
 _MIN_MARGIN: Final = 0.01
+#: ... nor more than this share of the wait's budget: one slow answer never costs a wait most
+#: of its time.
+_MARGIN_SHARE: Final = 0.25
 
 
 def _text(value: object) -> str | None:
@@ -81,6 +85,10 @@ class Progress:
         # A list, not a deque: a deque's first block alone is half a kilobyte, and a fan-out
         # holds one window per wait (BENCHMARKS.md, memory per waiting instance).
         self._latencies: list[float] = []
+        #: The wait's whole budget in seconds, once it has begun.
+        self.budget = math.inf
+        #: The most :meth:`margin` may be: a quarter of the budget.
+        self._margin_cap = math.inf
         #: The most :meth:`margin` can be, kept without sorting: twice the slowest round trip.
         self.margin_ceiling = _MIN_MARGIN
         #: Whether anyone listens to debug events: asked at the start, then once a poll, when
@@ -92,6 +100,9 @@ class Progress:
 
     def begin(self, budget: float) -> None:
         """The wait starts, with *budget* seconds to go."""
+        self.budget = budget
+        self._margin_cap = _MARGIN_SHARE * budget
+        self.margin_ceiling = min(self.margin_ceiling, self._margin_cap)
         self.emit(
             WaitStarted,
             timeout=budget,
@@ -110,14 +121,20 @@ class Progress:
     def answered(self, observation: Observation, latency: float, *, retrying: bool) -> Any:
         """A request was answered (or failed): count it and record its state.
 
+        Only an answered request is a round trip for the margin: one that timed out, was
+        dropped or never connected says how long the network failed, not how long an answer
+        takes (counted, a 15 s read timeout would make the wait give up 30 s early).
+
         Returns:
             The description, when it shows a state this wait has not just seen; else None.
         """
-        latencies = self._latencies
-        latencies.append(latency)
-        if len(latencies) > _LATENCY_WINDOW:
-            del latencies[0]
-        self.margin_ceiling = max(self.margin_ceiling, _LATENCY_MARGIN * latency)
+        if observation.answered:
+            latencies = self._latencies
+            latencies.append(latency)
+            if len(latencies) > _LATENCY_WINDOW:
+                del latencies[0]
+            ceiling = max(self.margin_ceiling, _LATENCY_MARGIN * latency)
+            self.margin_ceiling = min(ceiling, self._margin_cap)
         self._listening = listening = wanted(PollCompleted.level, self.settings.on_event)
         description = observation.description
         if description is None:
@@ -205,16 +222,17 @@ class Progress:
         return self.clock() - self.started
 
     def margin(self) -> float:
-        """Room the last poll leaves before the deadline: twice a high round trip.
+        """Room the last poll leaves before the deadline: twice a high answered round trip.
 
-        The 90th percentile (nearest rank) of recent round trips, so that one slow answer
-        among many quick ones does not end the wait early; with fewer than ten, the slowest.
+        The 90th percentile (nearest rank) of recent answered round trips, so that one slow
+        answer among many quick ones does not end the wait early; with fewer than ten, the
+        slowest. Never more than a quarter of the wait's budget.
         """
         if not self._latencies:
-            return _MIN_MARGIN
+            return min(_MIN_MARGIN, self._margin_cap)
         ordered = sorted(self._latencies)
         high = ordered[(len(ordered) * 9) // 10] if len(ordered) >= 10 else ordered[-1]  # noqa: PLR2004 - a percentile needs some samples
-        return max(_LATENCY_MARGIN * high, _MIN_MARGIN)
+        return min(max(_LATENCY_MARGIN * high, _MIN_MARGIN), self._margin_cap)
 
     def state(self) -> WaitState:
         """The context of an error ending the wait now."""

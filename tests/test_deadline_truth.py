@@ -1,0 +1,93 @@
+"""The deadline tells the truth: a wait gives up early only when no answer can arrive in time.
+
+Every test runs in virtual time (trio's MockClock), with a client whose slow answers are
+seconds long: no verdict depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import pytest
+from botocore.exceptions import ReadTimeoutError
+
+import poller
+from tests.fakes import ARN, described
+
+#: The read timeout of poller's clients (botocore raises ReadTimeoutError after it).
+READ_TIMEOUT = 15.0
+
+
+class SlowClient:
+    """DescribeInstance whose answers take a scripted time; ``None`` hangs past the read
+    timeout and raises ReadTimeoutError, as botocore does. The last step repeats."""
+
+    def __init__(self, *steps: tuple[float | None, dict[str, Any]]) -> None:
+        self.steps = list(steps)
+        self.calls: list[float] = []
+
+    async def describe_instance(self, **params: Any) -> dict[str, Any]:
+        """DescribeInstance."""
+        self.calls.append(anyio.current_time())
+        took, answer = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        if took is None:
+            await anyio.sleep(READ_TIMEOUT)
+            raise ReadTimeoutError(endpoint_url="http://127.0.0.1:1/")
+        await anyio.sleep(took)
+        return answer
+
+
+@pytest.mark.virtual_time
+async def test_one_hung_answer_is_retried_when_the_budget_allows() -> None:
+    """An answer that never came (a 15 s read timeout) is no round trip: 40 s leave room."""
+    client = SlowClient((None, {}), (0.05, described("ACTIVE")))
+    start = anyio.current_time()
+
+    result = await poller.wait_for_instance(client, ARN, timeout=40)
+
+    assert "ACTIVE" == result.instance.status
+    assert 2 == result.attempts
+    assert anyio.current_time() - start < 40 - 10  # retried well inside the budget
+
+
+@pytest.mark.virtual_time
+async def test_an_endpoint_that_never_answers_is_polled_to_the_deadline() -> None:
+    """Every request times out: the wait goes on polling, and ends at its deadline."""
+    client = SlowClient((None, {}))
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=120)
+
+    assert 120 == pytest.approx(anyio.current_time() - start, abs=1e-6)
+    assert client.calls[-1] - start > 120 - READ_TIMEOUT  # the last one was cut at the end
+    assert "ReadTimeoutError" in str(caught.value)
+
+
+@pytest.mark.virtual_time
+async def test_the_margin_never_exceeds_a_quarter_of_the_budget() -> None:
+    """Answers of 12 s keep at most 10 s of a 40 s budget in reserve, not 24 s."""
+    client = SlowClient((12.0, described("CREATE_IN_PROGRESS")))
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError):
+        await poller.wait_for_instance(client, ARN, timeout=40, min_delay=1, max_delay=1)
+
+    # 0 → 12 answered; the next poll leaves by 40 - 10 = 30 at the latest, and is answered.
+    assert len(client.calls) >= 3
+    assert client.calls[1] - start <= 30
+
+
+@pytest.mark.virtual_time
+async def test_answered_round_trips_still_set_the_margin() -> None:
+    """Answers that take 5 s: the wait stops once less than 10 s remain, before the deadline."""
+    client = SlowClient((5.0, described("CREATE_IN_PROGRESS")))
+    start = anyio.current_time()
+
+    with pytest.raises(poller.WaitTimeoutError):
+        await poller.wait_for_instance(client, ARN, timeout=100, min_delay=1, max_delay=1)
+
+    last_answer = client.calls[-1] + 5.0
+    assert last_answer <= start + 100  # no poll was sent that could not be answered in time
+    assert anyio.current_time() - start < 100  # and it said so without waiting out the rest
