@@ -20,8 +20,10 @@ READ_TIMEOUT = 15.0
 
 
 class SlowClient:
-    """DescribeInstance whose answers take a scripted time; ``None`` hangs past the read
-    timeout and raises ReadTimeoutError, as botocore does. The last step repeats."""
+    """DescribeInstance whose answers take a scripted time; the last step repeats.
+
+    A time of None hangs past the read timeout and raises ReadTimeoutError, as botocore does.
+    """
 
     def __init__(self, *steps: tuple[float | None, dict[str, Any]]) -> None:
         self.steps = list(steps)
