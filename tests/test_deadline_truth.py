@@ -6,6 +6,7 @@ seconds long: no verdict depends on the machine's speed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -13,6 +14,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 
 import poller
+from poller.simulator import Fault, Simulator, serve_in_thread
 from tests.fakes import ARN, described
 
 #: The read timeout of poller's clients (botocore raises ReadTimeoutError after it).
@@ -93,3 +95,57 @@ async def test_answered_round_trips_still_set_the_margin() -> None:
     last_answer = client.calls[-1] + 5.0
     assert last_answer <= start + 100  # no poll was sent that could not be answered in time
     assert anyio.current_time() - start < 100  # and it said so without waiting out the rest
+
+
+# -- attempts: only requests that left -----------------------------------------------------------
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Simulator, str]]:
+    """A local Identity Center over loopback, its endpoint URL, and keys for it."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    sim = Simulator(time_scale=1000.0)
+    with serve_in_thread(sim) as server:
+        yield sim, server.endpoint_url
+
+
+def _hold_before(client: Any, event: str) -> None:
+    """Make every request of *client* stop at botocore's *event* until cancelled."""
+
+    async def hold(**_: Any) -> None:
+        await anyio.sleep_forever()
+
+    client.meta.events.register(f"{event}.sso-admin", hold)
+
+
+async def test_a_request_cut_before_it_left_is_no_attempt(
+    endpoint: tuple[Simulator, str],
+) -> None:
+    """Cut while botocore still builds it: 0 attempts, and the endpoint saw nothing."""
+    sim, url = endpoint
+    arn = sim.create_instance("cut", create_seconds=1e9)
+
+    async with poller.open_client(region="us-east-1", endpoint_url=url) as client:
+        _hold_before(client, "request-created")
+        with pytest.raises(poller.WaitTimeoutError) as caught:
+            await poller.wait_for_instance(client, arn, timeout=0.2)
+
+    assert 0 == caught.value.attempts
+    assert 0 == sim.calls("DescribeInstance", arn)
+    assert "0 polls" in str(caught.value)
+
+
+async def test_a_request_cut_after_it_left_is_an_attempt(
+    endpoint: tuple[Simulator, str],
+) -> None:
+    """Cut while the endpoint holds the answer: 1 attempt, as the endpoint saw."""
+    sim, url = endpoint
+    arn = sim.create_instance("held", create_seconds=1e9)
+    sim.add_fault(Fault.slow(5.0, count=None))
+
+    async with poller.open_client(region="us-east-1", endpoint_url=url) as client:
+        with pytest.raises(poller.WaitTimeoutError) as caught:
+            await poller.wait_for_instance(client, arn, timeout=0.5)
+
+    assert 1 == caught.value.attempts

@@ -115,7 +115,7 @@ class Progress:
         self.attempts += 1
 
     def unsent(self) -> None:
-        """The request counted by :meth:`sent` never left: botocore refused it first."""
+        """The request counted by :meth:`sent` never left: refused by botocore, or cut first."""
         self.attempts -= 1
 
     def answered(self, observation: Observation, latency: float, *, retrying: bool) -> Any:

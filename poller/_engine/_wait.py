@@ -29,6 +29,7 @@ from poller._engine._acceptors import (
 from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
 from poller._engine._progress import Progress
 from poller._engine._resource import Resource
+from poller._engine._sends import SENDING, announces_sends
 from poller._identity import Identity
 from poller._result import WaitResult
 from poller._settings import Settings, WaitSettings
@@ -124,6 +125,8 @@ class Wait:
         self.phase = phase
         self.slots = slots
         self._request = dict(resource.request(identity))
+        #: Whether the client announces each request as it leaves (a stand-in cannot).
+        self._announces = announces_sends(client)
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
         self._untimed = 0  # pauses too short to time, for _CHECKPOINT_EVERY
@@ -283,22 +286,41 @@ class Wait:
             if slots is not None or limiter is not None:
                 sent = clock()
             progress.sent()
+            sending = [False] if self._announces else None
+            token = SENDING.set(sending)
             try:
                 answer = await getattr(self.client, resource.method)(**self._request)
             except OBSERVED_ERRORS as error:
                 answer = observed_error(
                     error, operation=resource.operation, removal_seen=progress.removal_seen
                 )
+            except BaseException:
+                # Cut (the deadline, or cancelled) before it reached the wire: no attempt.
+                if sending is not None and not sending[0]:
+                    progress.unsent()
+                raise
+            finally:
+                SENDING.reset(token)
         finally:
             if slots is not None:
                 slots.release()
         answered = clock()
         if isinstance(answer, Observation):
-            if not answer.sent:
-                progress.unsent()
-            if answer.throttled and limiter is not None:
-                limiter.throttled(sent)
-            return self._unreachable(answer, answered), answered - sent
+            return self._failed(answer, progress, sent, answered), answered - sent
+        return self._observe(answer, progress), answered - sent
+
+    def _failed(
+        self, observation: Observation, progress: Progress, sent: float, answered: float
+    ) -> Observation:
+        """A request that raised: counted, fed to the limiter, judged for reachability."""
+        if not observation.sent:
+            progress.unsent()
+        if observation.throttled and self.settings.limiter is not None:
+            self.settings.limiter.throttled(sent)
+        return self._unreachable(observation, answered)
+
+    def _observe(self, answer: dict[str, Any], progress: Progress) -> Observation:
+        """An answered Describe as an observation; the last one again if nothing changed."""
         answer.pop("ResponseMetadata", None)
         # Most polls see the same answer again: parse and observe it only when it changed
         # (compared with the raw answer the last description keeps: no second copy held).
@@ -308,6 +330,7 @@ class Wait:
             or observed.removal_seen != progress.removal_seen
             or answer != observed.description.raw
         ):
+            resource = self.resource
             description = resource.parse(answer)
             observed = from_response(
                 description,
@@ -317,9 +340,9 @@ class Wait:
             )
             self._observed = observed if description is not None else None
             if description is None:  # garbled: it says nothing of the resource, nor the endpoint
-                return observed, answered - sent
+                return observed
         self._unreachable_count = -1  # an answer came: the endpoint exists
-        return observed, answered - sent
+        return observed
 
     def _unreachable(self, observation: Observation, now: float) -> Observation:
         """Mark a failed connection as unreachable once failures have gone on long enough."""
