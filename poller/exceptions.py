@@ -124,9 +124,33 @@ class PollerError(Exception):
 
 
 class WaitTimeoutError(PollerError, TimeoutError):
-    """The deadline passed before the resource reached the target."""
+    """The deadline passed before the resource reached the target.
+
+    Attributes:
+        budget: The seconds the wait had in all (from its start to its deadline), if known.
+        stopped: Why it stopped: ``deadline`` (the deadline came, a request perhaps still
+            unanswered), ``margin`` (it gave up a little before the deadline, because less
+            time remained than an answer takes), or ``unanswered`` (the endpoint answered
+            none of its requests: waiting longer is unlikely to help).
+        last_error: The code of the last error seen (``ReadTimeoutError``,
+            ``ThrottlingException`` ...), or None if the last request was answered.
+    """
 
     outcome = _outcome.Outcome.TIMED_OUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        budget: float | None = None,
+        stopped: typing.Literal["deadline", "margin", "unanswered"] = "deadline",
+        last_error: str | None = None,
+        **context: Unpack[_WaitContext],
+    ) -> None:
+        super().__init__(message, **context)
+        self.budget = budget
+        self.stopped = stopped
+        self.last_error = last_error
 
 
 class ResourceFailedError(PollerError):

@@ -149,3 +149,46 @@ async def test_a_request_cut_after_it_left_is_an_attempt(
             await poller.wait_for_instance(client, arn, timeout=0.5)
 
     assert 1 == caught.value.attempts
+
+
+# -- what a timeout says ---------------------------------------------------------------------
+
+
+@pytest.mark.virtual_time
+async def test_a_timeout_on_the_margin_says_so_and_how_much_budget_it_used() -> None:
+    """Answers of 5 s: it stops early, saying what remained and what an answer takes."""
+    client = SlowClient((5.0, described("CREATE_IN_PROGRESS")))
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=100, min_delay=1, max_delay=1)
+
+    error = caught.value
+    assert ("margin", 100.0, None) == (error.stopped, error.budget, error.last_error)
+    assert f"of its 100 s waiting for instance {ARN}" in str(error)
+    assert "remained, less than an answer takes lately (10 s" in str(error)
+
+
+@pytest.mark.virtual_time
+async def test_a_timeout_of_an_endpoint_that_never_answered_says_so() -> None:
+    """Every request timed out: ``unanswered``, with the last error's name."""
+    client = SlowClient((None, {}))
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=60)
+
+    error = caught.value
+    assert ("unanswered", "ReadTimeoutError") == (error.stopped, error.last_error)
+    assert "the endpoint answered none of its" in str(error)
+
+
+@pytest.mark.virtual_time
+async def test_a_timeout_with_an_answer_in_flight_says_the_deadline_came() -> None:
+    """Answered before, then an answer slower than what remains: cut at the deadline."""
+    client = SlowClient((0.1, described("CREATE_IN_PROGRESS")), (50.0, described("ACTIVE")))
+
+    with pytest.raises(poller.WaitTimeoutError) as caught:
+        await poller.wait_for_instance(client, ARN, timeout=30, min_delay=1, max_delay=1)
+
+    error = caught.value
+    assert ("deadline", 30.0) == (error.stopped, error.budget)
+    assert str(error).endswith(": the deadline came.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from poller.exceptions import (
     AccessDeniedError,
@@ -184,21 +184,63 @@ def ambiguous_denial(denied: Observation, state: WaitState) -> PollerError:
     )
 
 
-def timed_out(state: WaitState, last_error: Observation | None) -> WaitTimeoutError:
-    """The deadline passed; the message names the last error seen, if the last poll failed."""
+Stopped = Literal["deadline", "margin", "unanswered"]
+"""Why a wait timed out: see :class:`poller.WaitTimeoutError`."""
+
+
+def timed_out(
+    state: WaitState,
+    last_error: Observation | None,
+    *,
+    budget: float,
+    stopped: Stopped,
+    left: float = 0.0,
+    needed: float = 0.0,
+) -> WaitTimeoutError:
+    """The wait ends on its deadline: how much of its budget it used, why, the last error.
+
+    Args:
+        state: Where the wait stands.
+        last_error: The last failed request's observation, if the last request failed.
+        budget: The seconds the wait had in all.
+        stopped: ``deadline``, ``margin`` (with *left*, the seconds that remained, and
+            *needed*, what an answer takes) or ``unanswered``.
+        left: Seconds left before the deadline, when it stopped on the margin.
+        needed: The margin: the time an answer was expected to take.
+    """
     error = ""
+    code = None
     if last_error is not None and last_error.error_code is not None:
-        error = f"; last error {last_error.error_code}"
+        code = last_error.error_code
+        error = f"; last error {code}"
         if last_error.error_message:
             error += f": {last_error.error_message.rstrip('.')}"
     reason = None
     if state.last is not None:
         reason = getattr(state.last, "status_reason", None)
+    if stopped == "unanswered":
+        why = f"the endpoint answered none of its {state.polls()}"
+    elif stopped == "margin":
+        why = (
+            f"{seconds(left)} remained, less than an answer takes lately ({seconds(needed)} "
+            "with room to spare)"
+        )
+    else:
+        why = "the deadline came"
     return WaitTimeoutError(
-        f"Timed out after {state.elapsed:.1f} s waiting for {state.label} "
-        f"{_to_reach(state.until)} ({state.last_seen()}, {state.polls()}{error}).",
+        f"Timed out after {seconds(state.elapsed)} of its {seconds(budget)} waiting for "
+        f"{state.label} {_to_reach(state.until)} ({state.last_seen()}, {state.polls()}{error})"
+        f": {why}.",
+        budget=budget,
+        stopped=stopped,
+        last_error=code,
         **state.context(reason),
     )
+
+
+def seconds(value: float) -> str:
+    """A duration for a person: ``15.1 s``, ``40 s``, ``1800 s``."""
+    return f"{value:.1f}".removesuffix(".0") + " s"
 
 
 def _to_reach(until: str) -> str:

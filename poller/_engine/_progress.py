@@ -11,9 +11,10 @@ import math
 from collections.abc import Callable
 from typing import Any, Final
 
+from poller._engine import _failures
 from poller._engine._acceptors import Observation
 from poller._engine._emit import emit, wanted
-from poller._engine._failures import WaitState
+from poller._engine._failures import Stopped, WaitState
 from poller._engine._resource import Resource
 from poller._identity import Identity
 from poller._outcome import Outcome
@@ -75,6 +76,9 @@ class Progress:
         self.clock = clock
         self.started = clock()
         self.attempts = 0
+        #: Requests answered (not timed out, dropped or refused): none means the endpoint
+        #: never answered this wait.
+        self.answers = 0
         self.last: Any = None
         self.last_error: Observation | None = None
         self.history: list[ObservedState] = []
@@ -129,6 +133,7 @@ class Progress:
             The description, when it shows a state this wait has not just seen; else None.
         """
         if observation.answered:
+            self.answers += 1
             latencies = self._latencies
             latencies.append(latency)
             if len(latencies) > _LATENCY_WINDOW:
@@ -209,6 +214,32 @@ class Progress:
         else:
             self._end(WaitFailed, error=type(error).__name__, reason=error.reason)
         return error
+
+    def timed_out(
+        self,
+        *,
+        left: float | None = None,
+        last_error: Observation | None = None,
+    ) -> PollerError:
+        """The wait ends on its deadline: emit ``wait.timed_out``, return the error to raise.
+
+        Args:
+            left: The seconds that remained, when the wait gave up on its margin (less time
+                than an answer takes); None when the deadline itself came.
+            last_error: The failed observation to name, instead of the last one seen.
+        """
+        stopped: Stopped = "deadline" if left is None else "margin"
+        if self.attempts and not self.answers:
+            stopped = "unanswered"
+        error = _failures.timed_out(
+            self.state(),
+            self.last_error if last_error is None else last_error,
+            budget=self.budget,
+            stopped=stopped,
+            left=left or 0.0,
+            needed=self.margin() if left is not None else 0.0,
+        )
+        return self.failed(error)
 
     def cancelled(self) -> None:
         """Cancelled from outside, or a watcher stopped reading (once, and only if unfinished)."""

@@ -150,7 +150,7 @@ class Wait:
         progress.begin(max(budget, 0.0))
         try:
             if budget <= 0:
-                raise progress.failed(_failures.timed_out(progress.state(), None))
+                raise progress.timed_out()
             if self.phase > 0:
                 await self._sleep(min(self.phase, budget / 2))
             poll = self._poll if self._scope is not None else self._guarded_poll
@@ -183,9 +183,7 @@ class Wait:
         except (anyio.get_cancelled_exc_class(), GeneratorExit):
             if self._scope is not None and self._scope.cancel_called and clock() >= deadline:
                 # finish()'s scope reached the deadline while a request was in flight.
-                self._timed_out = progress.failed(
-                    _failures.timed_out(progress.state(), progress.last_error)
-                )
+                self._timed_out = progress.timed_out()
             else:
                 # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
                 progress.cancelled()
@@ -241,7 +239,8 @@ class Wait:
         """
         clock = loop_clock()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
-        deadline = progress.started + self.settings.budget()
+        progress.budget = self.settings.budget()
+        deadline = progress.started + progress.budget
         observation, _ = await self._guarded_poll(progress, deadline, clock)
         if observation.description is not None:
             progress.last = observation.description
@@ -264,7 +263,7 @@ class Wait:
         """
         with anyio.CancelScope(deadline=deadline):
             return await self._poll(progress, deadline, clock)
-        raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+        raise progress.timed_out()
 
     async def _poll(
         self, progress: Progress, deadline: float, clock: Callable[[], float]
@@ -387,7 +386,7 @@ class Wait:
         with anyio.CancelScope(deadline=deadline):
             answer = await attempt(is_listed(), operation=listing.operation)
         if answer is None:
-            raise progress.failed(_failures.timed_out(progress.state(), denied))
+            raise progress.timed_out(last_error=denied)
         if answer is True:
             return listing.when_listed(self.until), denied
         if answer is False:
@@ -418,7 +417,7 @@ class Wait:
         if remaining <= 2 * settings.max_delay + settings.min_delay + _SHORTEST_PAUSE:
             remaining = left - progress.margin()
         if remaining < _SHORTEST_PAUSE:
-            raise progress.failed(_failures.timed_out(progress.state(), progress.last_error))
+            raise progress.timed_out(left=max(left, 0.0) if left >= _SHORTEST_PAUSE else None)
         delay = delay_for(
             progress.attempts,
             min_delay=settings.min_delay,
