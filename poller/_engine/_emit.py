@@ -29,6 +29,26 @@ _stdlib_logger = logging.getLogger(_LOGGER_NAME)
 _stdlib_logger.addHandler(logging.NullHandler())
 
 
+def _stdlib_reaches_a_handler(level: int) -> bool:
+    """Whether a record of *level* from the ``poller`` logger would reach a real handler.
+
+    The library's own NullHandler swallows what no one set up to see (and keeps logging's
+    last-resort handler away), so a record that meets nothing else is not worth building:
+    many waits ending at once would otherwise spend most of their time making records.
+    """
+    if not _stdlib_logger.isEnabledFor(level):
+        return False
+    logger: logging.Logger | None = _stdlib_logger
+    while logger is not None:
+        for handler in logger.handlers:
+            if level >= handler.level and not isinstance(handler, logging.NullHandler):
+                return True
+        if not logger.propagate:
+            return False
+        logger = logger.parent
+    return False
+
+
 def wanted(level: Level, on_event: EventHook | None) -> bool:
     """Whether an event of *level* would reach anyone: a hook, structlog, or stdlib logging.
 
@@ -37,7 +57,7 @@ def wanted(level: Level, on_event: EventHook | None) -> bool:
     return (
         on_event is not None
         or structlog.is_configured()
-        or _stdlib_logger.isEnabledFor(_STDLIB_LEVELS[level])
+        or _stdlib_reaches_a_handler(_STDLIB_LEVELS[level])
     )
 
 
@@ -52,7 +72,7 @@ def emit(event: Event, on_event: EventHook | None) -> None:
             getattr(_structlog_logger, event.level)(event.name, **event.fields())
         else:
             level = _STDLIB_LEVELS[event.level]
-            if _stdlib_logger.isEnabledFor(level):
+            if _stdlib_reaches_a_handler(level):
                 fields = event.fields()
                 text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())
                 _stdlib_logger.log(level, "%s %s", event.name, text, extra={"poller": fields})
