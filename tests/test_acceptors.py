@@ -1,7 +1,8 @@
 """The instance's state table, row by row and target by target, without any I/O.
 
-Each case is an observation that DESIGN.md's table names, and the verdict (or error) it must
-give for every target, written out here rather than read from the code.
+Each case is an observation that the instance's state table names (README.md's "States";
+DESIGN.md, "Resources and state tables"), and the verdict (or error) it must give for every
+target, written out here rather than read from the code.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ REGIONS_ADDING = {
     ]
 }
 
-# observation → (row, then ACTIVE, ENCRYPTION_ENABLED, REPLICATED, DELETED), as in DESIGN.md.
+# observation → (row, then ACTIVE, ENCRYPTION_ENABLED, REPLICATED, DELETED), as in the table.
 CASES: list[tuple[str, Observation, str, tuple[object, object, object, object]]] = [
     (
         "create failed",
@@ -134,7 +135,7 @@ CASES: list[tuple[str, Observation, str, tuple[object, object, object, object]]]
 def test_each_cell(
     observation: Observation, row: str, expected: tuple[object, ...], column: int
 ) -> None:
-    """The first matching row decides, and its cell for the target is DESIGN.md's."""
+    """The first matching row decides, and its cell for the target is the table's."""
     target = (ACTIVE, ENCRYPTED, REPLICATED, DELETED)[column]
 
     acceptor, decision = decide(INSTANCE.acceptors, observation, target)

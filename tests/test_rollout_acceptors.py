@@ -1,7 +1,8 @@
 """The rollout resources' state tables (Regions, access control, requests), cell by cell.
 
-Each case is an observation that DESIGN.md's tables name, and the verdict (or error) it must
-give for every target, written out here rather than read from the code. No I/O.
+Each case is an observation that the state tables name (README.md's "States"; DESIGN.md,
+"Resources and state tables"), and the verdict (or error) it must give for every target,
+written out here rather than read from the code. No I/O.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def shared(
     ]
 
 
-# observation → (row, then active, removed), as in DESIGN.md's Regions table.
+# observation → (row, then active, removed), as in the Regions table.
 REGION_CASES = [
     ("active", region("ACTIVE"), "Status ACTIVE", (S, W)),
     ("adding", region("ADDING"), "Status ADDING", (W, W)),
@@ -143,7 +144,7 @@ ABAC_CASES = [
 def request_cases(
     failed: type[Exception],
 ) -> list[tuple[str, Observation, str, tuple[object, ...]]]:
-    """DESIGN.md's Requests table, failing FAILED with *failed*."""
+    """The requests' table, failing FAILED with *failed*."""
     return [
         ("succeeded", request("SUCCEEDED"), "Status SUCCEEDED", (S,)),
         ("in progress", request("IN_PROGRESS"), "Status IN_PROGRESS", (W,)),
@@ -208,7 +209,7 @@ def test_each_cell(
     row: str,
     cell: tuple[str, object],
 ) -> None:
-    """The first matching row decides, and its cell for the target is DESIGN.md's."""
+    """The first matching row decides, and its cell for the target is the table's."""
     target, want = cell
     acceptor, decision = decide(resource.acceptors, observation, target)
 

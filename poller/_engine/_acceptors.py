@@ -171,7 +171,7 @@ class Acceptor:
     """
 
     observation: str
-    """The row's first column, in DESIGN.md's words."""
+    """The row's first column, word for word as in README.md's state tables."""
     matches: Callable[[Observation], bool]
     cells: Mapping[str, Decision]
     """The decision per target value."""

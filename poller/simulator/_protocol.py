@@ -77,7 +77,7 @@ def success(output: Mapping[str, Any], request_id: str) -> Answer:
 def error(err: ServiceError, request_id: str) -> Answer:
     """Encode an AWS error: ``__type`` with its namespace, ``Message`` and ``Reason``.
 
-    Every error body has ``Message``, as DESIGN.md's wire notes give it; the request
+    Every error body has ``Message`` (DESIGN.md, "Wire notes"); the request
     framework's errors (authentication, routing, parsing) also spell it ``message``, as AWS's
     own framework does. botocore reads either, and lifts ``Reason`` to the top level of the
     error response as a modeled member.
