@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import clients, detection, overhead, rollout, scale, startup
+from benchmarks import clients, deadline, detection, overhead, rollout, scale, startup
 from benchmarks._common import quiet
 
-NAMES = ("overhead", "scale", "clients", "rollout", "detection", "startup")
+NAMES = ("overhead", "scale", "clients", "rollout", "deadline", "detection", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         clients.run(quick=args.quick)
     if "rollout" in args.only:
         rollout.run(quick=args.quick, requests=args.requests, scale=args.time_scale)
+    if "deadline" in args.only:
+        deadline.run(quick=args.quick)
     if "detection" in args.only:
         detection.run(quick=args.quick, plot_path=args.plot)
     if "startup" in args.only:

@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 
 import poller
+from poller._engine._many import ending_time
 from poller.simulator import Fault, Simulator, serve_in_thread
 from tests.fakes import ARN, described
 
@@ -192,3 +193,86 @@ async def test_a_timeout_with_an_answer_in_flight_says_the_deadline_came() -> No
     error = caught.value
     assert ("deadline", 30.0) == (error.stopped, error.budget)
     assert str(error).endswith(": the deadline came.")
+
+
+# -- a fan-out returns by its deadline ---------------------------------------------------------
+
+
+class EndlessRequests:
+    """DescribeAccountAssignmentCreationStatus: IN_PROGRESS for ever, each answer *latency*."""
+
+    def __init__(self, latency: float = 0.01) -> None:
+        self.latency = latency
+        self.polled: list[str] = []
+
+    async def describe_account_assignment_creation_status(self, **params: Any) -> dict[str, Any]:
+        """The status of one request."""
+        request_id = params["AccountAssignmentCreationRequestId"]
+        self.polled.append(request_id)
+        await anyio.sleep(self.latency)
+        status = {"Status": "IN_PROGRESS", "RequestId": request_id}
+        return {"AccountAssignmentCreationStatus": status}
+
+
+def _request_ids(count: int) -> list[str]:
+    return [f"00000000-0000-4000-8000-{index:012d}" for index in range(count)]
+
+
+@pytest.mark.virtual_time
+async def test_waits_still_queued_near_the_deadline_are_given_up_unstarted() -> None:
+    """At concurrency 1, the 49 queued behind the first (answered never) never start."""
+    client, ids, events = EndlessRequests(latency=1e6), _request_ids(50), []
+    start = anyio.current_time()
+
+    outcomes = await poller.wait_for_requests(
+        client,
+        ARN,
+        ids,
+        kind="account-assignment-creation",
+        timeout=10,
+        concurrency=1,
+        on_event=events.append,
+    )
+
+    assert anyio.current_time() - start <= 10
+    assert {ids[0]} == set(client.polled)
+    assert all(isinstance(o.error, poller.WaitTimeoutError) for o in outcomes)
+    queued = [o.error for o in outcomes[1:]]
+    assert all(e is not None and e.attempts == 0 for e in queued)
+    assert all("it never started: the 1 waits ahead of it" in str(e) for e in queued)
+    started = {e.request_id for e in events if e.name == "wait.started"}
+    ended = [e.request_id for e in events if e.name == "wait.timed_out"]
+    assert {ids[0]} == started
+    assert sorted(ids) == sorted(ended)
+
+
+@pytest.mark.virtual_time
+async def test_a_fan_out_ends_its_waits_a_moment_before_its_deadline() -> None:
+    """3,000 waits: running ones end a little before the deadline, queued ones earlier still."""
+    client, ids = EndlessRequests(), _request_ids(3000)
+    ends: list[float] = []
+    start = anyio.current_time()
+
+    await poller.wait_for_requests(
+        client,
+        ARN,
+        ids,
+        kind="account-assignment-creation",
+        timeout=60,
+        rate=None,
+        on_outcome=lambda outcome: ends.append(anyio.current_time() - start),
+    )
+
+    running, queued = ending_time(3000, 1000, 60.0)
+    assert (0.08, 0.1) == pytest.approx((running, queued))
+    assert max(ends) <= 60 - running
+    assert sorted(ends[:2000]) == pytest.approx([60 - running - queued] * 2000, abs=1e-6)
+
+
+def test_ending_time_grows_with_the_waits_and_stays_within_a_quarter_of_the_budget() -> None:
+    """Proportional to running and queued waits; scaled down to a quarter of the budget."""
+    assert (0.0, 0.0) == ending_time(0, 1000, 60.0)
+    assert pytest.approx((0.008, 0.0)) == ending_time(100, 1000, 60.0)
+    assert pytest.approx((0.08, 0.45)) == ending_time(10_000, 1000, 60.0)
+    running, queued = ending_time(10_000, 1000, 1.0)
+    assert pytest.approx(0.25) == running + queued

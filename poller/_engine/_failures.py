@@ -196,6 +196,7 @@ def timed_out(
     stopped: Stopped,
     left: float = 0.0,
     needed: float = 0.0,
+    queued_behind: int | None = None,
 ) -> WaitTimeoutError:
     """The wait ends on its deadline: how much of its budget it used, why, the last error.
 
@@ -207,6 +208,7 @@ def timed_out(
             *needed*, what an answer takes) or ``unanswered``.
         left: Seconds left before the deadline, when it stopped on the margin.
         needed: The margin: the time an answer was expected to take.
+        queued_behind: For a wait that never started: how many waits held every slot.
     """
     error = ""
     code = None
@@ -218,7 +220,12 @@ def timed_out(
     reason = None
     if state.last is not None:
         reason = getattr(state.last, "status_reason", None)
-    if stopped == "unanswered":
+    if queued_behind is not None:
+        why = (
+            f"it never started: the {queued_behind} waits ahead of it held every slot until the "
+            "deadline (a larger concurrency runs more at once)"
+        )
+    elif stopped == "unanswered":
         why = f"the endpoint answered none of its {state.polls()}"
     elif stopped == "margin":
         why = (
@@ -239,7 +246,9 @@ def timed_out(
 
 
 def seconds(value: float) -> str:
-    """A duration for a person: ``15.1 s``, ``40 s``, ``1800 s``."""
+    """A duration for a person: ``0.012 s``, ``15.1 s``, ``40 s``, ``1800 s``."""
+    if abs(value) < 1:
+        return f"{value:.2g} s"
     return f"{value:.1f}".removesuffix(".0") + " s"
 
 

@@ -220,6 +220,7 @@ class Progress:
         *,
         left: float | None = None,
         last_error: Observation | None = None,
+        queued_behind: int | None = None,
     ) -> PollerError:
         """The wait ends on its deadline: emit ``wait.timed_out``, return the error to raise.
 
@@ -227,6 +228,7 @@ class Progress:
             left: The seconds that remained, when the wait gave up on its margin (less time
                 than an answer takes); None when the deadline itself came.
             last_error: The failed observation to name, instead of the last one seen.
+            queued_behind: For a wait its fan-out never started: how many held the slots.
         """
         stopped: Stopped = "deadline" if left is None else "margin"
         if self.attempts and not self.answers:
@@ -238,6 +240,7 @@ class Progress:
             stopped=stopped,
             left=left or 0.0,
             needed=self.margin() if left is not None else 0.0,
+            queued_behind=queued_behind,
         )
         return self.failed(error)
 

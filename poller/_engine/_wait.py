@@ -7,6 +7,7 @@ and emits the events. No request and no sleep outlives the absolute deadline.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
@@ -26,6 +27,8 @@ from poller._engine._acceptors import (
     decide,
     fail,
 )
+from poller._engine._emit import emit, wanted
+from poller._engine._failures import WaitState
 from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
 from poller._engine._progress import Progress
 from poller._engine._resource import Resource
@@ -33,6 +36,7 @@ from poller._engine._sends import SENDING, announces_sends
 from poller._identity import Identity
 from poller._result import WaitResult
 from poller._settings import Settings, WaitSettings
+from poller.events import WaitTimedOut
 from poller.exceptions import AccessDeniedError, ApiError, PollerError
 
 __all__ = ["Wait"]
@@ -76,6 +80,9 @@ class Wait:
         phase: Seconds to wait before the first poll (a fan-out spreads its first polls).
         slots: Requests that may be on the wire at once, shared by the waits of a fan-out on
             one client (its connection pool): a poll waits for a slot before it is built.
+        since: When the fan-out of this wait began, on the loop's clock (for the time spent
+            by a wait it could not start).
+        queued_until: When its fan-out gives it up if it is still queued for a slot.
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -112,6 +119,8 @@ class Wait:
         deadline: float | None = None,
         phase: float = 0.0,
         slots: anyio.Semaphore | None = None,
+        since: float | None = None,
+        queued_until: float = math.inf,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -124,6 +133,8 @@ class Wait:
         self.deadline = deadline
         self.phase = phase
         self.slots = slots
+        self.since = since
+        self.queued_until = queued_until
         self._request = dict(resource.request(identity))
         #: Whether the client announces each request as it leaves (a stand-in cannot).
         self._announces = announces_sends(client)
@@ -229,6 +240,28 @@ class Wait:
             raise self._timed_out
         assert self.result is not None
         return self.result
+
+    def never_started(self, *, ahead: int) -> PollerError:
+        """The error of this wait, which its fan-out could not start before the deadline.
+
+        *ahead* waits held every slot until then. Emits ``wait.timed_out``; no request was
+        sent. Light: a fan-out makes thousands of these at once.
+        """
+        now = loop_clock()()
+        since = now if self.since is None else self.since
+        budget = (now if self.deadline is None else self.deadline) - since
+        state = WaitState(self.resource, self.identity, self.until, None, 0, now - since)
+        error = _failures.timed_out(
+            state, None, budget=budget, stopped="deadline", queued_behind=ahead
+        )
+        on_event = self.settings.on_event
+        if wanted(WaitTimedOut.level, on_event):
+            keys = self.identity.keys()
+            event = WaitTimedOut(
+                **keys, until=self.until, status=None, attempts=0, elapsed=now - since
+            )
+            emit(event, on_event)
+        return error
 
     async def look(self) -> Any:
         """One request, judged by the table: the description, or the error it stands for.

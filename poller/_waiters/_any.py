@@ -208,7 +208,16 @@ async def fan_out(
     check_concurrency(concurrency)
     checked = WaitSettings.of(defaults=kind.delays, **settings)
     target = kind.target(until)  # checked even when there is nothing to wait on
-    waits = plan_many(kind.table, targets, target, checked, rate=rate, burst=burst, twice=twice)
+    waits = plan_many(
+        kind.table,
+        targets,
+        target,
+        checked,
+        rate=rate,
+        burst=burst,
+        twice=twice,
+        concurrency=concurrency,
+    )
 
     def outcome(index: int, ending: tuple[WaitResult | None, PollerError | None]) -> WaitOutcome:
         who = waits[index].identity
