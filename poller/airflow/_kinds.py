@@ -81,7 +81,7 @@ def identities_of(
     extra = [name for name, values in given.items() if values and name != wanted]
     if extra:
         takes = "neither regions nor request_ids" if wanted is None else f"{wanted} only"
-        raise ValueError(f"a {kind.name} wait takes {takes}, not {extra[0]}")
+        raise ValueError(f"resource={kind.name!r} takes {takes}, not {extra[0]}")
     keys: list[str | None] = [None] if wanted is None else list(given[wanted])
     identities = []
     seen: set[Identity] = set()

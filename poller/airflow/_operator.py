@@ -192,19 +192,19 @@ class WaitForResourceOperator(PollerWaitOperator):
         for name in ("regions", "request_ids"):
             if name != wanted and getattr(self, name) is not None:
                 takes = "no regions or request_ids" if wanted is None else wanted
-                raise ValueError(f"a {kind.name} wait takes {takes}, not {name}")
+                raise ValueError(f"resource={kind.name!r} takes {takes}, not {name}")
         if wanted is None:
             return _Plan(kind)
         if wanted == "regions":
             if self.regions is None:
-                raise ValueError(f"a {kind.name} wait needs regions")
+                raise ValueError(f"resource={kind.name!r} needs regions")
             single = isinstance(self.regions, str)
             regions = [self.regions] if isinstance(self.regions, str) else list(self.regions)
             if not all(isinstance(region, str) for region in regions):
                 raise ValueError(f"regions must be Region names, not {self.regions!r}")
             return _Plan(kind, regions=regions, single=single)
         if self.request_ids is None:
-            raise ValueError(f"a {kind.name} wait needs request_ids")
+            raise ValueError(f"resource={kind.name!r} needs request_ids")
         read = read_request_ids(self.request_ids)
         accepted = self.accepted()
         # The answers' keys may name another kind than this operator's (a deletion's).
