@@ -460,3 +460,17 @@ def test_poller_airflow_imports_only_public_names() -> None:
             ]
 
     assert [] == private
+
+
+def test_an_instance_deleted_as_asked_returns_none(simulator: Simulator, server: Server) -> None:
+    """until=deleted: the event says deleted (poller's word), the task returns None as before."""
+    arn = simulator.create_instance("doomed", create_seconds=0)
+    simulator.delete_instance(arn, delete_seconds=0)
+    operator = WaitForInstanceOperator(
+        task_id="wait", instance_arn=arn, until="deleted", deferrable=True, **local(server), **PACE
+    )
+
+    event = run_trigger(restart(deferred_trigger(operator)))
+
+    assert ("deleted", None) == (event["outcome"], event["instance"])
+    assert operator.execute_complete({}, event) is None
