@@ -1,17 +1,21 @@
-"""Apache Airflow integration: operators, a sensor and their triggers.
+"""Apache Airflow integration: operators, a sensor and the one trigger behind them.
 
-``WaitForInstanceOperator`` waits on an instance; ``WaitForRegionOperator``,
-``WaitForAccessControlAttributesOperator``, ``WaitForPermissionSetProvisioningOperator`` and
-``WaitForAccountAssignmentOperator`` on a rollout's Regions, attribute-based access control and
-requests (many at once, read from the upstream task's XCom of the Create answers). Deferrable,
-they hand the wait to Airflow's triggerer (``InstanceWaitTrigger``, ``RolloutWaitTrigger``),
-which runs poller against an absolute deadline that survives triggerer restarts and fires one
-event with the outcome; ``deferrable=False`` runs the same trigger in the worker, and not given
-it follows ``[operators] default_deferrable``. ``InstanceSensor`` looks once per poke instead
-(``mode="poke"`` or ``"reschedule"``). Needs ``pip install 'poller[airflow]'``; with the Amazon
-provider (``apache-airflow-providers-amazon``) installed, ``aws_conn_id`` names the AWS
-connection, and the client is built as the provider builds its own (credentials or an assumed
-role, region, endpoint, ``verify``, botocore config such as proxies).
+``WaitForResourceOperator(resource=...)`` waits on any kind in ``poller.resources``: an
+instance, its attribute-based access control, its Regions (``regions``), or requests
+(``request_ids``, read from the upstream task's XCom of the answers that started them), many at
+once under one deadline. The named operators fix ``resource``: ``WaitForInstanceOperator``,
+``WaitForRegionOperator``, ``WaitForAccessControlAttributesOperator``,
+``WaitForPermissionSetProvisioningOperator`` and ``WaitForAccountAssignmentOperator``.
+Deferrable, they hand the wait to Airflow's triggerer (``ResourceWaitTrigger``;
+``InstanceWaitTrigger`` for the instance, ``RolloutWaitTrigger`` is the generic one's earlier
+name), which runs poller against an absolute deadline that survives triggerer restarts and
+fires one event with every outcome (``WaitPayload``); ``deferrable=False`` runs the same trigger
+in the worker, and not given it follows ``[operators] default_deferrable``. ``InstanceSensor``
+looks once per poke instead (``mode="poke"`` or ``"reschedule"``). Needs ``pip install
+'poller[airflow]'``; with the Amazon provider (``apache-airflow-providers-amazon``) installed,
+``aws_conn_id`` names the AWS connection, and the client is built as the provider builds its
+own (credentials or an assumed role, region, endpoint, ``verify``, botocore config such as
+proxies).
 
 Retries and the timeout:
 
@@ -36,23 +40,29 @@ except ImportError as error:  # pragma: no cover - exercised in the main test en
         "poller.airflow needs Apache Airflow: pip install 'poller[airflow]'"
     ) from error
 
-from poller.airflow._operator import WaitForInstanceOperator
-from poller.airflow._payload import Outcome, WaitPayload
-from poller.airflow._rollout import (
+from poller.airflow._named import (
     WaitForAccessControlAttributesOperator,
     WaitForAccountAssignmentOperator,
+    WaitForInstanceOperator,
     WaitForPermissionSetProvisioningOperator,
     WaitForRegionOperator,
 )
-from poller.airflow._rollout_payload import RolloutPayload, WaitEnding
-from poller.airflow._rollout_trigger import RolloutWaitTrigger
+from poller.airflow._operator import WaitForResourceOperator
+from poller.airflow._payload import Outcome, WaitEnding, WaitPayload
 from poller.airflow._sensor import InstanceSensor
-from poller.airflow._trigger import InstanceWaitTrigger, to_deadline
+from poller.airflow._trigger import InstanceWaitTrigger, ResourceWaitTrigger, to_deadline
+
+#: The generic trigger's name before it waited on instances too: a task deferred with it
+#: resumes on the generic one, whose arguments it had.
+RolloutWaitTrigger = ResourceWaitTrigger
+#: The payload's name before there was one for every trigger.
+RolloutPayload = WaitPayload
 
 __all__ = [
     "InstanceSensor",
     "InstanceWaitTrigger",
     "Outcome",
+    "ResourceWaitTrigger",
     "RolloutPayload",
     "RolloutWaitTrigger",
     "WaitEnding",
@@ -61,6 +71,7 @@ __all__ = [
     "WaitForInstanceOperator",
     "WaitForPermissionSetProvisioningOperator",
     "WaitForRegionOperator",
+    "WaitForResourceOperator",
     "WaitPayload",
     "to_deadline",
 ]

@@ -26,7 +26,7 @@ except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprec
         AirflowFailException,
     )
 
-from poller._settings import Delays, Seconds, WaitSettings
+from poller import Delays, Seconds, WaitSettings
 from poller.airflow._connection import (
     DEFAULT_CONN_ID,
     NO_PROVIDER_MESSAGE,

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
-from poller._endpoint import check_endpoint_url
+import poller
+from poller import check_endpoint_url
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -76,9 +77,7 @@ def _polling_config(user: Config | None) -> Config:
     """The client settings of poller under the user's, with botocore's retries kept off."""
     from aiobotocore.config import AioConfig  # noqa: PLC0415 - in the triggerer only
 
-    from poller._client import client_config  # noqa: PLC0415
-
-    base = client_config()
+    base = poller.client_config()
     if user is None:
         return base
     # The user's options win (proxies, timeouts, user agent), but for retries: botocore's own

@@ -1,42 +1,72 @@
-"""The one TriggerEvent a wait ends with, as plain JSON values."""
+"""The one TriggerEvent a wait ends with, whatever it waited on: plain JSON values.
+
+One shape for every trigger and every kind: the overall outcome, and one ending per Region,
+request or instance in the order given. The keys a single wait's reader needs (``status``,
+``error``, ``reason``, ``description``, and ``instance`` as earlier instance events had it)
+are also at the top, from the ending that decided the outcome. :func:`read_event` reads the
+events earlier versions fired too, so that a task deferred before an upgrade resumes after it.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypedDict, cast
 
-from poller._result import WaitResult
+from poller import Identity, WaitResult
+from poller import Outcome as PollerOutcome
 from poller.exceptions import PollerError, WaitTimeoutError
 
-__all__ = ["Outcome", "WaitPayload", "from_error", "from_other", "from_result", "timed_out"]
+__all__ = [
+    "Outcome",
+    "WaitEnding",
+    "WaitPayload",
+    "Waits",
+    "ending_of",
+    "read_event",
+    "summed",
+]
 
-Outcome = Literal["reached", "failed", "invalid", "timed-out", "denied", "not-found", "error"]
-"""How a wait ended: ``reached`` is the only success; the rest name the failure's kind, in the
-words of :class:`poller.Outcome` (which the error classes decide)."""
+Outcome = Literal[
+    "reached",
+    "deleted",
+    "removed",
+    "failed",
+    "invalid",
+    "timed-out",
+    "denied",
+    "not-found",
+    "error",
+]
+"""How a wait ended, in the words of :class:`poller.Outcome` (which the error classes decide):
+``reached`` is success, and so are ``deleted`` and ``removed`` when the target was a removal;
+the rest name the failure's kind."""
 
 
-class WaitPayload(TypedDict):
-    """The payload of the trigger's event; every key is always present.
+class WaitEnding(TypedDict):
+    """How the wait on one instance, Region, configuration or request ended.
 
     Attributes:
-        outcome: ``reached`` on success, else the kind of failure.
-        instance_arn: The instance waited on.
-        until: The target (``active``, ``encryption-enabled``, ``deleted``).
-        instance: The final DescribeInstance answer (API key names, ISO 8601 dates) on
-            success, the last one seen on failure; None when there was none (or it is gone).
+        instance_arn: The instance (or the instance that owns the Region or request).
+        region_name: The Region, for Region waits; else None.
+        request_id: The request, for request waits; else None.
+        outcome: An :data:`Outcome`.
+        description: The final Describe answer on success (for requests, the status object
+            inside it), the last one seen on failure; None when there was none, or the
+            resource is gone. API key names, ISO 8601 dates.
         status: The last Status seen, or None.
         error: The :mod:`poller.exceptions` class name (or another exception's), or None.
-        message: What went wrong, naming the instance, its state and AWS's reason; or None.
-        reason: AWS's own reason (a StatusReason, an error message), or None.
-        attempts: DescribeInstance calls made by this run of the trigger (after a triggerer
-            restart, only those since).
-        elapsed: Seconds since the wait began (the trigger's ``started_at``, which the
-            operator sets), across restarts; without ``started_at``, this run's.
+        message: What went wrong, naming the resource, its state and AWS's reason; or None.
+        reason: AWS's own reason (a StatusReason, FailureReason, an error message), or None.
+        attempts: Describe calls made for it by this run of the trigger.
+        elapsed: Seconds this run of the trigger spent on it.
     """
 
-    outcome: Outcome
     instance_arn: str
-    until: str
-    instance: dict[str, Any] | None
+    region_name: str | None
+    request_id: str | None
+    outcome: str
+    description: dict[str, Any] | None
     status: str | None
     error: str | None
     message: str | None
@@ -45,30 +75,73 @@ class WaitPayload(TypedDict):
     elapsed: float
 
 
-def from_result(result: WaitResult) -> WaitPayload:
-    """The payload of a wait that reached its target."""
-    instance = result.instance
-    return WaitPayload(
-        outcome="reached",
-        instance_arn=result.instance_arn,
-        until=str(result.until),
-        instance=None if instance is None else instance.to_api_json(),
-        status=None if instance is None or instance.status is None else str(instance.status),
-        error=None,
-        message=None,
-        reason=None,
-        attempts=result.attempts,
-        elapsed=result.elapsed,
-    )
+class WaitPayload(TypedDict):
+    """The payload of a trigger's one event; every key is always present.
+
+    Attributes:
+        outcome: ``reached`` (``deleted``, ``removed``) when every wait got there; else the
+            outcome of the first wait that failed without hope of a retry (``failed``,
+            ``invalid``), or else of the first that did not get there.
+        resource: The kind waited on, its name in ``poller.resources`` (``instance``,
+            ``region``, ``account-assignment-creation`` ...).
+        instance_arn: The instance.
+        until: The target.
+        endings: One :class:`WaitEnding` per Region or request, in the order given (one for
+            an instance or its configuration).
+        message: Every wait that did not get there, in order, one per line; None on success.
+        attempts: Describe calls made by this run of the trigger, for every wait.
+        elapsed: Seconds since the wait began (the trigger's ``started_at``), across restarts.
+        description: The deciding ending's (the first that failed for good, else the first
+            that failed, else the first): its ``description``.
+        status: The deciding ending's ``status``.
+        error: The deciding ending's ``error``.
+        reason: The deciding ending's ``reason``.
+        instance: For the ``instance`` resource, ``description`` again (the key earlier
+            versions' instance events had); None for the others.
+    """
+
+    outcome: str
+    resource: str
+    instance_arn: str
+    until: str
+    endings: list[WaitEnding]
+    message: str | None
+    attempts: int
+    elapsed: float
+    description: dict[str, Any] | None
+    status: str | None
+    error: str | None
+    reason: str | None
+    instance: dict[str, Any] | None
 
 
-def from_error(error: PollerError, until: str) -> WaitPayload:
-    """The payload of a wait that ended on one of poller's errors."""
-    return WaitPayload(
-        outcome=error.outcome.value,  # type: ignore[typeddict-item]
-        instance_arn=error.instance_arn,
-        until=until,
-        instance=None if error.last is None else error.last.to_api_json(),
+def ending_of(
+    identity: Identity, result: WaitResult | None = None, error: PollerError | None = None
+) -> WaitEnding:
+    """The ending of one wait, from its result or its error (exactly one of them)."""
+    if result is not None:
+        description = result.description
+        status = None if description is None else description.status
+        return WaitEnding(
+            instance_arn=identity.instance_arn,
+            region_name=identity.region_name,
+            request_id=identity.request_id,
+            outcome=str(result.outcome),
+            description=None if description is None else description.to_api_json(),
+            status=None if status is None else str(status),
+            error=None,
+            message=None,
+            reason=None,
+            attempts=result.attempts,
+            elapsed=result.elapsed,
+        )
+    assert error is not None
+    return WaitEnding(
+        instance_arn=identity.instance_arn,
+        region_name=identity.region_name,
+        request_id=identity.request_id,
+        outcome=str(error.outcome),
+        description=None if error.last is None else error.last.to_api_json(),
         status=error.status,
         error=type(error).__name__,
         message=str(error),
@@ -78,36 +151,134 @@ def from_error(error: PollerError, until: str) -> WaitPayload:
     )
 
 
-def from_other(error: Exception, instance_arn: str, until: str) -> WaitPayload:
-    """The payload of a wait that could not start (no region, no credentials, a bad setting)."""
-    return WaitPayload(
-        outcome="error",
-        instance_arn=instance_arn,
-        until=until,
-        instance=None,
+def _without_answer(
+    identity: Identity, outcome: PollerOutcome, error: str, message: str
+) -> WaitEnding:
+    """The ending of a wait that sent no request."""
+    return WaitEnding(
+        instance_arn=identity.instance_arn,
+        region_name=identity.region_name,
+        request_id=identity.request_id,
+        outcome=str(outcome),
+        description=None,
         status=None,
-        error=type(error).__name__,
-        message=f"{instance_arn}: could not wait: {error}",
+        error=error,
+        message=message,
         reason=None,
         attempts=0,
         elapsed=0.0,
     )
 
 
-def timed_out(instance_arn: str, until: str, deadline_iso: str) -> WaitPayload:
-    """The payload of a trigger (re)started after its deadline: no request was sent."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Waits:
+    """What one trigger waits on, for its payload.
+
+    Attributes:
+        resource: The kind's name.
+        instance_arn: The instance.
+        until: The target.
+        identities: One per wait, in order.
+        label: One resource in words, for messages (the kind's ``label``).
+    """
+
+    resource: str
+    instance_arn: str
+    until: str
+    identities: Sequence[Identity]
+    label: Callable[[Identity], str]
+
+    def payload(self, endings: list[WaitEnding]) -> WaitPayload:
+        """The event's payload: the endings, the overall outcome and the deciding ending's."""
+        return summed(self.resource, self.instance_arn, self.until, endings)
+
+    def could_not_wait(self, error: Exception) -> WaitPayload:
+        """Every wait ended on *error* before any answer (no region, no credentials ...)."""
+        if isinstance(error, PollerError):
+            return self.payload([ending_of(who, error=error) for who in self.identities])
+        return self.payload(
+            [
+                _without_answer(
+                    who,
+                    PollerOutcome.ERROR,
+                    type(error).__name__,
+                    f"{self.label(who)}: could not wait: {error}",
+                )
+                for who in self.identities
+            ]
+        )
+
+    def past_deadline(self, deadline: str) -> WaitPayload:
+        """A trigger (re)started after its deadline: every wait timed out, nothing was sent."""
+        return self.payload(
+            [
+                _without_answer(
+                    who,
+                    PollerOutcome.TIMED_OUT,
+                    WaitTimeoutError.__name__,
+                    f"{self.label(who)}: the deadline ({deadline}) passed before the wait "
+                    "could resume; no request was sent",
+                )
+                for who in self.identities
+            ]
+        )
+
+
+def summed(resource: str, instance_arn: str, until: str, endings: list[WaitEnding]) -> WaitPayload:
+    """The payload of *endings*: the overall outcome, and the deciding ending's at the top."""
+    failed = [e for e in endings if e["error"] is not None]
+    terminal = [e for e in failed if PollerOutcome(e["outcome"]).terminal]
+    deciding = next(iter(terminal or failed or endings), None)
     return WaitPayload(
-        outcome="timed-out",
+        outcome=str(PollerOutcome.REACHED) if deciding is None else deciding["outcome"],
+        resource=resource,
         instance_arn=instance_arn,
         until=until,
-        instance=None,
-        status=None,
-        error=WaitTimeoutError.__name__,
-        message=(
-            f"{instance_arn}: the deadline ({deadline_iso}) passed before the wait could "
-            f"resume; no request was sent"
+        endings=endings,
+        message="\n".join(str(e["message"]) for e in failed) or None,
+        attempts=sum(e["attempts"] for e in endings),
+        elapsed=max((e["elapsed"] for e in endings), default=0.0),
+        description=None if deciding is None else deciding["description"],
+        status=None if deciding is None else deciding["status"],
+        error=None if deciding is None else deciding["error"],
+        reason=None if deciding is None else deciding["reason"],
+        instance=(
+            deciding["description"] if deciding is not None and resource == "instance" else None
         ),
-        reason=None,
-        attempts=0,
-        elapsed=0.0,
     )
+
+
+def read_event(event: Mapping[str, Any]) -> WaitPayload:
+    """An event's payload as :class:`WaitPayload`, whichever version of poller fired it.
+
+    Earlier versions fired two shapes: the rollout trigger's (``endings`` without each one's
+    ``instance_arn``, nothing of a deciding ending at the top) and the instance trigger's (no
+    ``endings``: one wait's keys at the top, ``instance`` for its description). A task
+    deferred before an upgrade resumes on one of them after it.
+    """
+    if "endings" not in event:  # the instance trigger's, before there was one payload
+        ending = WaitEnding(
+            instance_arn=event["instance_arn"],
+            region_name=None,
+            request_id=None,
+            outcome=event["outcome"],
+            description=event.get("instance"),
+            status=event.get("status"),
+            error=event.get("error"),
+            message=event.get("message"),
+            reason=event.get("reason"),
+            attempts=event.get("attempts", 0),
+            elapsed=event.get("elapsed", 0.0),
+        )
+        resource = "instance"
+        endings = [ending]
+    else:
+        resource = event.get("resource", "instance")
+        endings = [
+            cast("WaitEnding", {"instance_arn": event["instance_arn"], **ending})
+            for ending in event["endings"]
+        ]
+    payload = summed(resource, event["instance_arn"], event["until"], endings)
+    # The whole wait's, measured by the trigger across restarts: not re-derived from endings.
+    payload["elapsed"] = event.get("elapsed", payload["elapsed"])
+    return payload

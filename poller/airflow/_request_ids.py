@@ -12,29 +12,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Final
 
-from poller.airflow._rollout_trigger import ROLLOUT_RESOURCES
+from poller.airflow._kinds import kind_named, request_kinds
 
-__all__ = ["ANSWER_KEYS", "RequestIds", "answers_kind", "is_literal", "read_request_ids"]
+__all__ = ["RequestIds", "answers_kind", "is_literal", "read_request_ids"]
 
-#: The key of the status object in each starting call's answer, and the request kind it
-#: names (the ``resource`` of :class:`~poller.airflow.RolloutWaitTrigger`).
-ANSWER_KEYS: Final[Mapping[str, str]] = {
-    resource.answer_key: name
-    for name, resource in ROLLOUT_RESOURCES.items()
-    if resource.answer_key is not None
-}
-#: The operation that starts each kind of request, for messages.
-_OPERATIONS: Final[Mapping[str, str]] = {
-    "permission-set-provisioning": "ProvisionPermissionSet",
-    "account-assignment-creation": "CreateAccountAssignment",
-    "account-assignment-deletion": "DeleteAccountAssignment",
-}
-_EXPECTED: Final = (
-    "a request ID, the answer of ProvisionPermissionSet, CreateAccountAssignment or "
-    "DeleteAccountAssignment (or the status object inside it), or a list of them"
-)
+
+def _operation(name: str) -> str:
+    """The call that starts a request of kind *name*, for messages."""
+    return kind_named(name).started_by[0]
+
+
+def _expected() -> str:
+    """What ``request_ids`` may hold, naming the calls of every kind of request."""
+    calls = [kind.started_by[0] for kind in request_kinds().values()]
+    named = calls[0] if len(calls) == 1 else f"{', '.join(calls[:-1])} or {calls[-1]}"
+    return (
+        f"a request ID, the answer of {named} (or the status object inside it), or a list of them"
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -73,14 +68,17 @@ def _one(item: object, where: str) -> tuple[str, str | None]:
         return item, None
     if not isinstance(item, Mapping):
         # ValueError, not TypeError: bad input in the DAG, failed as every other check here.
-        raise ValueError(f"{where} is {item!r}: expected {_EXPECTED}")  # noqa: TRY004
-    keys = [key for key in ANSWER_KEYS if key in item]
+        raise ValueError(f"{where} is {item!r}: expected {_expected()}")  # noqa: TRY004
+    # The key of the status object says which call started the request: each request kind
+    # knows its own (ResourceKind.answer_key).
+    answer_keys = request_kinds()
+    keys = [key for key in answer_keys if key in item]
     if len(keys) > 1:
         raise ValueError(f"{where} holds {' and '.join(keys)}: expected one answer")
-    status, kind = (item[keys[0]], ANSWER_KEYS[keys[0]]) if keys else (item, None)
+    status, kind = (item[keys[0]], answer_keys[keys[0]].name) if keys else (item, None)
     request_id = status.get("RequestId") if isinstance(status, Mapping) else None
     if not isinstance(request_id, str):
-        raise ValueError(f"{where} has no RequestId: expected {_EXPECTED}")  # noqa: TRY004
+        raise ValueError(f"{where} has no RequestId: expected {_expected()}")  # noqa: TRY004
     return request_id, kind
 
 
@@ -96,7 +94,7 @@ def read_request_ids(value: object) -> RequestIds:
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise ValueError(f"request_ids is {value!r}: expected {_EXPECTED}")
+        raise ValueError(f"request_ids is {value!r}: expected {_expected()}")
     read = [
         _one(item, "request_ids" if single else f"request_ids[{index}]")
         for index, item in enumerate(items)
@@ -116,10 +114,10 @@ def answers_kind(kinds: frozenset[str], accepted: Sequence[str], default: str) -
             operation than the operator waits for).
     """
     if len(kinds) > 1:
-        named = " and ".join(_OPERATIONS[kind] for kind in sorted(kinds))
+        named = " and ".join(_operation(kind) for kind in sorted(kinds))
         raise ValueError(f"request_ids mixes the answers of {named}: wait on each in a task")
     (kind,) = kinds or {default}
     if kind not in accepted:
-        wanted = " or ".join(_OPERATIONS[kind] for kind in accepted)
-        raise ValueError(f"request_ids holds the answers of {_OPERATIONS[kind]}, not of {wanted}")
+        wanted = " or ".join(_operation(name) for name in accepted)
+        raise ValueError(f"request_ids holds the answers of {_operation(kind)}, not of {wanted}")
     return kind

@@ -1,12 +1,14 @@
 """A sensor for an instance: each poke looks once, judged by the wait's own state table.
 
 For users who prefer sensors (``mode="poke"`` or ``"reschedule"``) to the deferrable
-operator. A poke is one DescribeInstance (:func:`poller._waiters._instance.look_at_instance`)
-judged for the target as a wait would judge it (``meets_target``): True once reached; a state
+operator. A poke is one DescribeInstance (:func:`poller.look`) judged for the target as a wait
+would judge it (:meth:`poller.ResourceKind.meets`): True once reached; a state
 the target can never follow (CREATE_FAILED, UPDATE_FAILED, being deleted) or a malformed ARN
 fails the task without retries (``AirflowFailException``); an error a wait would retry
 (throttling, 5xx, a dropped connection) is logged and the next poke looks again; any other
 error (denied, no such instance, expired credentials) fails this try, and ``retries`` apply.
+Which errors a wait would retry is the library's to say (:attr:`poller.ApiError.retryable`),
+not the sensor's.
 
 Timing is Airflow's: ``poke_interval`` between looks, and the sensor's ``timeout`` (by
 default ``[sensors] default_timeout``, 7 days), after which the task fails without retries
@@ -23,8 +25,8 @@ from typing import Any
 import anyio
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-from poller._identity import Identity
-from poller._resources._instance import INSTANCE, Target
+import poller
+from poller import Identity, ResourceKind, Target
 from poller.airflow._base import IMPLICIT_CONN_ID, AirflowException, AirflowFailException, templated
 from poller.airflow._connection import (
     NO_PROVIDER_MESSAGE,
@@ -32,30 +34,14 @@ from poller.airflow._connection import (
     check_botocore_config,
     open_hook_client,
 )
+from poller.exceptions import ApiError, PollerError, ResourceNotFoundError
 
 __all__ = ["InstanceSensor"]
 
 
-def _transient(code: str) -> bool:
-    """Whether a look's error is one a wait would retry: throttling, 5xx, a dropped line."""
-    import botocore.exceptions  # noqa: PLC0415 - loaded by the look already
-
-    from poller._engine._acceptors import (  # noqa: PLC0415
-        CONNECT_ERROR_CODES,
-        RETRIED_HTTP_STATUSES,
-        SERVER_ERROR_CODES,
-        THROTTLING_CODES,
-    )
-    from poller._engine._observe import TRANSPORT_ERRORS  # noqa: PLC0415
-
-    if code in THROTTLING_CODES | SERVER_ERROR_CODES | CONNECT_ERROR_CODES:
-        return True
-    if code.isdigit():  # an answer that is not an AWS error, named by its HTTP status
-        return int(code) in RETRIED_HTTP_STATUSES
-    raised = getattr(botocore.exceptions, code, None)
-    return code == "MalformedResponse" or (
-        isinstance(raised, type) and issubclass(raised, TRANSPORT_ERRORS)
-    )
+def _instance() -> ResourceKind:
+    """The instance's kind, from ``poller.resources``."""
+    return poller.resources["instance"]
 
 
 class InstanceSensor(BaseSensorOperator):
@@ -100,10 +86,10 @@ class InstanceSensor(BaseSensorOperator):
     ) -> None:
         super().__init__(**kwargs)
         if not templated(instance_arn):
-            INSTANCE.check(Identity(instance_arn))
+            _instance().check(Identity(instance_arn))
         self.instance_arn = instance_arn
         until = until.value if isinstance(until, Target) else until
-        self.until = until if templated(until) else INSTANCE.target(until)
+        self.until = until if templated(until) else str(_instance().target(until))
         self.aws_conn_id_given = aws_conn_id is not IMPLICIT_CONN_ID
         self.aws_conn_id = None if aws_conn_id is None else str(aws_conn_id)
         self.region_name = region_name
@@ -121,26 +107,20 @@ class InstanceSensor(BaseSensorOperator):
                 target, or a connection that cannot be used: retrying cannot help.
             AirflowException: Denied, no such instance, or another error: retries apply.
         """
+        kind = _instance()
         try:
-            INSTANCE.check(Identity(self.instance_arn))
-            until = INSTANCE.target(self.until)
+            kind.check(Identity(self.instance_arn))
+            until = str(kind.target(self.until))
             check_botocore_config(self.botocore_config)
         except ValueError as error:
             raise AirflowFailException(str(error)) from error
         if self.aws_conn_id_given and self.aws_conn_id and aws_hook_class() is None:
             raise AirflowFailException(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
-        return anyio.run(self._look, until)
+        return anyio.run(self._look, kind, until)
 
-    async def _look(self, until: str) -> PokeReturnValue:
+    async def _look(self, kind: ResourceKind, until: str) -> PokeReturnValue:
         """One DescribeInstance through the connection's client, judged for *until*."""
-        # Imported here, when the sensor pokes: parsing a DAG file need not load aiobotocore.
-        from poller._waiters._instance import look_at_instance, meets_target  # noqa: PLC0415
-        from poller.exceptions import (  # noqa: PLC0415
-            ApiError,
-            PollerError,
-            ResourceNotFoundError,
-        )
-
+        identity = Identity(self.instance_arn)
         client_context = await open_hook_client(
             aws_conn_id=self.aws_conn_id,
             region_name=self.region_name or None,
@@ -150,18 +130,20 @@ class InstanceSensor(BaseSensorOperator):
         )
         try:
             async with client_context as client:
-                description = await look_at_instance(client, self.instance_arn)
-                if not meets_target(description, until):
+                # poller.look is imported on first use: parsing a DAG file need not load
+                # aiobotocore.
+                description = await poller.look(client, kind, identity)
+                if not kind.meets(description, identity, until):
                     self.log.info(
                         "%s is not %s yet (Status %s)", self.instance_arn, until, description.status
                     )
                     return PokeReturnValue(is_done=False)
         except ResourceNotFoundError as error:
-            if until == Target.DELETED:  # no such instance: gone, as asked
+            if until in kind.removals:  # no such instance: gone, as asked
                 return PokeReturnValue(is_done=True, xcom_value=None)
             raise AirflowException(str(error)) from error
         except ApiError as error:
-            if _transient(error.code):
+            if error.retryable:
                 self.log.warning("%s; looking again at the next poke", error)
                 return PokeReturnValue(is_done=False)
             raise AirflowException(str(error)) from error

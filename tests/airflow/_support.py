@@ -67,6 +67,15 @@ def restart(trigger: InstanceWaitTrigger) -> InstanceWaitTrigger:
     return restarted
 
 
+#: Quick polls against the simulator, under a deadline far beyond any test.
+PACE: dict[str, Any] = {"min_delay": 0.01, "max_delay": 0.05}
+
+
+def local(endpoint_url: str) -> dict[str, Any]:
+    """An operator's connection to the simulator at *endpoint_url*, with no AWS connection."""
+    return {"endpoint_url": endpoint_url, "aws_conn_id": None, "region_name": "us-east-1"}
+
+
 #: An endpoint URL that never resolves (RFC 6761): only a proxy can reach it.
 UNRESOLVABLE_ENDPOINT = "http://identity-center.invalid"
 

@@ -14,6 +14,7 @@ try:
 except ImportError:  # Airflow 3.0
     from airflow.models.dagbag import DagBag
 
+from poller import Identity
 from poller.airflow import InstanceWaitTrigger, WaitForInstanceOperator, _payload
 from poller.exceptions import (
     AccessDeniedError,
@@ -230,7 +231,8 @@ def test_trigger_reports_an_endpoint_it_cannot_use() -> None:
 )
 def test_each_error_has_its_outcome(error: Exception, outcome: str) -> None:
     """Each kind of poller error maps to one outcome word, with its class name and message."""
-    payload = _payload.from_error(error, "active")  # type: ignore[arg-type]
+    ending = _payload.ending_of(Identity("a"), error=error)  # type: ignore[arg-type]
+    payload = _payload.summed("instance", "a", "active", [ending])
 
     assert (outcome, type(error).__name__, str(error)) == (
         payload["outcome"],
