@@ -7,30 +7,35 @@
         async with center.client() as client:
             await poller.wait_for_instance(client, arn, min_delay=0.01, max_delay=0.1)
 
-With pytest, ``pytest_plugins = ["poller.testing"]`` in a ``conftest.py`` provides the async
-fixture :func:`identity_center` (``time_scale=1000`` unless parametrized indirectly with a dict
-of :class:`~poller.simulator.Simulator` options). anyio's pytest plugin runs it: set
-``anyio_mode = "auto"`` or mark the tests ``@pytest.mark.anyio``. The server needs asyncio, so
-make the ``anyio_backend`` fixture return ``"asyncio"``: by default the plugin runs each test
-on trio too.
+With pytest, ``pytest_plugins = ["poller.testing"]`` in a ``conftest.py`` provides the fixture
+:func:`identity_center` (``time_scale=1000`` unless parametrized indirectly with a dict of
+:class:`~poller.simulator.Simulator` options). The endpoint answers from a thread of its own,
+with its own event loop, so the fixture is a plain one: it works whichever plugin runs the
+async tests (pytest-asyncio in auto or strict mode, or anyio's, on asyncio or trio) and
+whichever event loop each test gets.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from aiobotocore.session import AioSession
 
 from poller import client_config
-from poller.simulator import Server, Simulator, serve
+from poller.simulator import Server, Simulator, serve_in_thread
 
 if TYPE_CHECKING:
     from aiobotocore.config import AioConfig
 
-__all__ = ["LocalIdentityCenter", "identity_center", "local_identity_center"]
+__all__ = [
+    "LocalIdentityCenter",
+    "identity_center",
+    "local_identity_center",
+    "running_identity_center",
+]
 
 #: Credentials for the local endpoint: it requires a signature, but accepts any.
 DUMMY_ACCESS_KEY_ID: Final = "testing"
@@ -60,6 +65,22 @@ class LocalIdentityCenter:
     def region(self) -> str:
         """The region of the simulated service (``"us-east-1"`` by default)."""
         return self.simulator.region
+
+    @property
+    def environ(self) -> dict[str, str]:
+        """Environment variables that point code opening its own clients here.
+
+        botocore reads the endpoint (``AWS_ENDPOINT_URL_SSO_ADMIN``), the Region and the
+        credentials from them, so that ``poller.open_client()`` and ``boto3.client("sso-admin")``
+        in the code under test need no change: ``mock.patch.dict(os.environ, center.environ)``.
+        """
+        return {
+            "AWS_ENDPOINT_URL_SSO_ADMIN": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+        }
 
     @asynccontextmanager
     async def client(self, *, config: AioConfig | None = None) -> AsyncIterator[Any]:
@@ -95,8 +116,18 @@ async def local_identity_center(**simulator_options: Any) -> AsyncIterator[Local
     Yields:
         The running :class:`LocalIdentityCenter`.
     """
+    with running_identity_center(**simulator_options) as center:
+        yield center
+
+
+@contextmanager
+def running_identity_center(**simulator_options: Any) -> Iterator[LocalIdentityCenter]:
+    """:func:`local_identity_center` for synchronous code: the endpoint answers from a thread.
+
+    The server's event loop is its own, so that any caller's loop (or none) can talk to it.
+    """
     simulator = Simulator(**simulator_options)
-    async with serve(simulator, host="127.0.0.1", port=0) as server:
+    with serve_in_thread(simulator, host="127.0.0.1", port=0) as server:
         yield LocalIdentityCenter(simulator, server)
 
 
@@ -107,8 +138,11 @@ except ImportError:  # not testing with pytest: the helpers above still work
 else:
 
     @pytest.fixture
-    async def identity_center(request: pytest.FixtureRequest) -> AsyncIterator[LocalIdentityCenter]:
-        """A local Identity Center for one test (time_scale 1000 unless parametrized)."""
+    def identity_center(request: pytest.FixtureRequest) -> Iterator[LocalIdentityCenter]:
+        """A local Identity Center for one test (time_scale 1000 unless parametrized).
+
+        A plain fixture: the endpoint runs in a thread, so any async test can use it.
+        """
         options = {"time_scale": FIXTURE_TIME_SCALE, **getattr(request, "param", {})}
-        async with local_identity_center(**options) as center:
+        with running_identity_center(**options) as center:
             yield center

@@ -4,10 +4,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import anyio
@@ -109,57 +105,3 @@ async def test_throttling_is_retried_by_botocore(identity_center: LocalIdentityC
         described = await client.describe_instance(InstanceArn=arn)
 
     assert (2, 3) == (described["ResponseMetadata"]["RetryAttempts"], sim.request_count)
-
-
-def test_pytest_plugin(tmp_path: Path) -> None:
-    """``pytest_plugins = ["poller.testing"]`` gives a suite on anyio's plugin the fixture."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    (tmp_path / "conftest.py").write_text(
-        textwrap.dedent(
-            """
-            import pytest
-
-            pytest_plugins = ["poller.testing"]
-
-            @pytest.fixture
-            def anyio_backend():
-                return "asyncio"
-            """
-        )
-    )
-    (tmp_path / "test_plugin.py").write_text(
-        textwrap.dedent(
-            """
-            import pytest
-
-            @pytest.mark.anyio
-            async def test_fixture(identity_center):
-                arn = identity_center.simulator.create_instance("p")
-                async with identity_center.client() as client:
-                    described = await client.describe_instance(InstanceArn=arn)
-                assert described["InstanceArn"] == arn
-            """
-        )
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error",
-            str(tmp_path),
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert 0 == done.returncode, done.stdout + done.stderr
