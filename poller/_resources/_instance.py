@@ -50,7 +50,7 @@ from poller.exceptions import (
     ResourceNotFoundError,
 )
 
-__all__ = ["INSTANCE", "INSTANCE_KIND", "Target"]
+__all__ = ["CREATE_FAILED", "DELETED", "INSTANCE", "INSTANCE_KIND", "INVALID_ARN", "Target"]
 
 
 class Target(enum.StrEnum):
@@ -149,14 +149,21 @@ def _encryption_status(observation: Observation) -> object:
 
 
 _KNOWN_STATUSES: Final = frozenset(InstanceStatus)
-_DELETED = fail(InstanceDeletedError, _deleted)
+
+# The cells of the instance's own failures, shared by every table that polls DescribeInstance.
+CREATE_FAILED: Final = fail(InstanceCreateFailedError, _create_failed)
+"""Status CREATE_FAILED: :class:`InstanceCreateFailedError`, with the StatusReason."""
+DELETED: Final = fail(InstanceDeletedError, _deleted)
+"""DELETE_IN_PROGRESS, or denied after it: :class:`InstanceDeletedError`."""
+INVALID_ARN: Final = fail(InvalidInstanceArnError, _invalid_arn)
+"""ValidationException: :class:`InvalidInstanceArnError`, with AWS's message."""
 
 ACCEPTORS: Final[tuple[Acceptor, ...]] = (
     row(
         "Status CREATE_FAILED",
         lambda o: o.status == InstanceStatus.CREATE_FAILED,
         _TARGETS,
-        fail(InstanceCreateFailedError, _create_failed),
+        CREATE_FAILED,
         deleted=WAIT,
     ),
     row(
@@ -170,7 +177,7 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         "Status DELETE_IN_PROGRESS",
         lambda o: o.status == InstanceStatus.DELETE_IN_PROGRESS,
         _TARGETS,
-        _DELETED,
+        DELETED,
         deleted=WAIT,
     ),
     row(
@@ -204,7 +211,7 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         "AccessDenied after DELETE_IN_PROGRESS was seen in this wait",
         lambda o: o.access_denied and o.removal_seen,
         _TARGETS,
-        _DELETED,
+        DELETED,
         deleted=SUCCESS,
         gone=True,
     ),
@@ -215,7 +222,7 @@ ACCEPTORS: Final[tuple[Acceptor, ...]] = (
         "ValidationException",
         lambda o: o.error_code == "ValidationException",
         _TARGETS,
-        fail(InvalidInstanceArnError, _invalid_arn),
+        INVALID_ARN,
     ),
     other_error_row(_TARGETS, _failures.api_error),
 )

@@ -13,6 +13,7 @@ from typing import Final
 from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES_KIND
 from poller._resources._instance import INSTANCE_KIND
 from poller._resources._kind import ResourceKind
+from poller._resources._permission_sets_enabled import PERMISSION_SETS_ENABLED_KIND
 from poller._resources._region import REGION_KIND
 from poller._resources._requests import (
     ACCOUNT_ASSIGNMENT_CREATION_KIND,
@@ -49,6 +50,7 @@ class _Resources(Mapping[str, ResourceKind]):
 
 resources: Final = _Resources(
     INSTANCE_KIND,
+    PERMISSION_SETS_ENABLED_KIND,
     REGION_KIND,
     ACCESS_CONTROL_ATTRIBUTES_KIND,
     PERMISSION_SET_PROVISIONING_KIND,

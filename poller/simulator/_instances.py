@@ -57,7 +57,9 @@ class Instance:
     encryption_fail_reason: str | None = None
     delete_started_at: float | None = None
     deleted_at: float | None = None
-    permission_sets_enabled: bool | None = None
+    #: When enabling permission sets ends (UpdateInstance's PermissionSetsEnabled); None: never
+    #: asked, and DescribeInstance leaves PermissionSetsEnabled out.
+    permission_sets_ready_at: float | None = None
     forced_status: str | None = None
     forced_status_reason: str | None = None
     forced_encryption_status: str | None = None
@@ -123,6 +125,12 @@ class Instance:
             return self.encryption_fail_reason
         return None
 
+    def permission_sets_enabled(self, now: float) -> bool | None:
+        """Return ``PermissionSetsEnabled`` at *now*: None until asked, false while enabling."""
+        if self.permission_sets_ready_at is None:
+            return None
+        return now >= self.permission_sets_ready_at
+
     def summary(self, now: float, epoch: float) -> dict[str, Any]:
         """Return the ``InstanceMetadata`` that ListInstances shows (no encryption details).
 
@@ -163,6 +171,7 @@ class Instance:
         if encryption_reason is not None:
             encryption["EncryptionStatusReason"] = encryption_reason
         output["EncryptionConfigurationDetails"] = encryption
-        if self.permission_sets_enabled is not None:
-            output["PermissionSetsEnabled"] = self.permission_sets_enabled
+        enabled = self.permission_sets_enabled(now)
+        if enabled is not None:
+            output["PermissionSetsEnabled"] = enabled
         return output

@@ -50,6 +50,8 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
             with this ``StatusReason`` (scripted ones only when given it as *fail_reason*).
         update_fail_reason: When set, encryption updates started over the wire end
             ``UPDATE_FAILED`` with this ``EncryptionStatusReason``.
+        permission_sets_seconds: How long enabling permission sets takes: DescribeInstance
+            answers ``PermissionSetsEnabled`` false for so long, then true.
         add_region_seconds: How long an added Region stays ``ADDING``.
         remove_region_seconds: How long a Region stays ``REMOVING`` before it is gone.
         region_quota: How many Regions besides the primary one AddRegion allows an instance
@@ -85,6 +87,7 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
         update_seconds: float = 30.0,
         create_fail_reason: str | None = None,
         update_fail_reason: str | None = None,
+        permission_sets_seconds: float = 30.0,
         add_region_seconds: float = 300.0,
         remove_region_seconds: float = 120.0,
         region_quota: int | None = None,
@@ -108,6 +111,7 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
         self.update_seconds = update_seconds
         self.create_fail_reason = create_fail_reason
         self.update_fail_reason = update_fail_reason
+        self.permission_sets_seconds = permission_sets_seconds
         self.add_region_seconds = add_region_seconds
         self.remove_region_seconds = remove_region_seconds
         self.region_quota = region_quota
@@ -256,6 +260,19 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
             instance.kms_key_arn = kms_key_arn
             instance.encryption_ready_at = self.clock.now() + seconds
             instance.encryption_fail_reason = fail_reason
+
+    def enable_permission_sets(self, arn: str, *, seconds: float | None = None) -> None:
+        """Start enabling permission sets: ``PermissionSetsEnabled`` false, then true for good.
+
+        As the service provisions its service-linked roles, the flag stays false for *seconds*
+        (default: the simulator's ``permission_sets_seconds``). Permission sets cannot be
+        disabled: once asked, a second call changes nothing.
+        """
+        seconds = self.permission_sets_seconds if seconds is None else seconds
+        with self._lock:
+            instance = self.require(arn, "UpdateInstance")
+            if instance.permission_sets_ready_at is None:
+                instance.permission_sets_ready_at = self.clock.now() + seconds
 
     def reject_kms_key(self, kms_key_arn: str, reason: str) -> None:
         """Make every later encryption update to *kms_key_arn* end ``UPDATE_FAILED``."""

@@ -61,6 +61,7 @@ EXPECTED: dict[str, set[str]] = {
         "PrimaryRegion",
         *_listed("Regions", REGION),
         *_nested("EncryptionConfigurationDetails", {"KeyType", "EncryptionStatus"}),
+        "PermissionSetsEnabled",
     },
     "ListInstances": _listed(
         "Instances",
@@ -131,6 +132,9 @@ def _rollout(sim: Simulator, client: Any) -> dict[str, Any]:
     call("DescribeInstance", InstanceArn=arn)
     call("ListInstances")
     call("UpdateInstance", InstanceArn=arn, Name="shapes2")
+    call("UpdateInstance", InstanceArn=arn, PermissionSetsEnabled=True)
+    sim.advance(30)
+    call("DescribeInstance", InstanceArn=arn)  # the last one kept: PermissionSetsEnabled true
     call("AddRegion", InstanceArn=arn, RegionName="eu-west-1")
     call("DescribeRegion", InstanceArn=arn, RegionName="eu-west-1")
     call("ListRegions", InstanceArn=arn)

@@ -134,11 +134,36 @@ def list_instances(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
     return output
 
 
+def _enables_permission_sets(body: dict[str, Any]) -> bool:
+    """Whether UpdateInstance asks to enable permission sets: true alone, never with a key."""
+    enabled = body.get("PermissionSetsEnabled")
+    if enabled is None:
+        return False
+    if enabled is not True:
+        raise ServiceError(
+            "ValidationException",
+            "The only accepted value of PermissionSetsEnabled is true: permission sets cannot "
+            "be disabled.",
+        )
+    if body.get("EncryptionConfiguration") is not None:
+        raise ServiceError(
+            "ValidationException",
+            "EncryptionConfiguration and PermissionSetsEnabled cannot be set in the same "
+            "request: call UpdateInstance once for each.",
+        )
+    return True
+
+
 def update_instance(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
-    """UpdateInstance: rename, or start an encryption update (not while one is running)."""
+    """UpdateInstance: rename, update the encryption, or enable permission sets.
+
+    An encryption update is refused while one runs; enabling permission sets, asked again,
+    changes nothing.
+    """
     arn = _instance_arn(body)
     name = _optional_name(body)
     encryption = body.get("EncryptionConfiguration")
+    enable_permission_sets = _enables_permission_sets(body)
     instance = sim.require(arn, "UpdateInstance")
     now = sim.now()
     if instance.status(now) != ACTIVE:
@@ -172,9 +197,8 @@ def update_instance(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
         )
     if name is not None:
         instance.name = name
-    enabled = body.get("PermissionSetsEnabled")
-    if isinstance(enabled, bool):
-        instance.permission_sets_enabled = enabled
+    if enable_permission_sets:
+        sim.enable_permission_sets(arn)
     return {}
 
 
