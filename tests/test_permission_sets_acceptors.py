@@ -277,11 +277,11 @@ def test_timeout_names_the_permission_sets() -> None:
     last = description("ACTIVE", False)
     state = WaitState(PERMISSION_SETS_ENABLED, who, ENABLED, last, 3, 12.0)
 
-    message = str(timed_out(state, None))
+    message = str(timed_out(state, None, budget=12.0, stopped="deadline"))
 
     assert (
-        f"Timed out after 12.0 s waiting for the permission sets of instance {ARN} to become "
-        "enabled (last seen NOT_ENABLED, 3 polls)."
+        f"Timed out after 12 s of its 12 s waiting for the permission sets of instance {ARN} "
+        "to become enabled (last seen NOT_ENABLED, 3 polls): the deadline came."
     ) == message
 
 
