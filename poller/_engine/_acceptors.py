@@ -76,6 +76,8 @@ class Observation:
     """Connecting has failed for a while, and the endpoint has never answered this wait."""
     sent: bool = True
     """False when botocore refused the request before it left (no credentials, no Region)."""
+    listed: bool = False
+    """Read off a List…Status page, not described: the request is still IN_PROGRESS."""
 
     @property
     def status(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import random
 from collections.abc import Callable, Sequence
@@ -9,6 +10,8 @@ from typing import Any, Final
 
 import anyio
 
+from poller._clock import loop_clock
+from poller._engine._batch import Batch
 from poller._engine._resource import Resource
 from poller._engine._wait import Wait
 from poller._identity import Identity
@@ -167,6 +170,7 @@ def plan_many(
             raise ValueError(twice(identity))
         seen.add((id(client), identity))
     slots = {id(client): anyio.Semaphore(in_flight(client)) for client, _ in targets}
+    batches = _batches(resource, targets, by_client, slots)
     spread = first_poll_spread(len(targets), settings.min_delay)
     return [
         Wait(
@@ -180,9 +184,36 @@ def plan_many(
             slots=slots[id(client)],
             since=now,
             queued_until=end - queued,
+            batch=batches.get((id(client), identity.instance_arn)),
         )
         for client, identity in targets
     ]
+
+
+def _batches(
+    resource: Resource,
+    targets: Sequence[tuple[Any, Identity]],
+    settings: dict[int, WaitSettings],
+    slots: dict[int, anyio.Semaphore],
+) -> dict[tuple[int, str], Batch]:
+    """A :class:`Batch` for each client and instance with several requests of the fan-out."""
+    listing = resource.batch
+    if listing is None:
+        return {}
+    count = collections.Counter((id(client), i.instance_arn) for client, i in targets)
+    batches: dict[tuple[int, str], Batch] = {}
+    for client, identity in targets:
+        key = (id(client), identity.instance_arn)
+        if count[key] > 1 and key not in batches:
+            batches[key] = Batch(
+                client,
+                listing,
+                identity.instance_arn,
+                limiter=settings[id(client)].limiter,
+                slots=slots[id(client)],
+                clock=loop_clock(),
+            )
+    return batches
 
 
 async def _slot(capacity: anyio.CapacityLimiter, wait: Wait) -> bool:

@@ -122,18 +122,21 @@ class Progress:
         """The request counted by :meth:`sent` never left: refused by botocore, or cut first."""
         self.attempts -= 1
 
-    def answered(self, observation: Observation, latency: float, *, retrying: bool) -> Any:
+    def answered(self, observation: Observation, latency: float | None, *, retrying: bool) -> Any:
         """A request was answered (or failed): count it and record its state.
 
         Only an answered request is a round trip for the margin: one that timed out, was
         dropped or never connected says how long the network failed, not how long an answer
-        takes (counted, a 15 s read timeout would make the wait give up 30 s early).
+        takes (counted, a 15 s read timeout would make the wait give up 30 s early). A
+        request a batch listed IN_PROGRESS (*latency* None) was not described: no round trip,
+        and no ``poll.completed``.
 
         Returns:
             The description, when it shows a state this wait has not just seen; else None.
         """
         if observation.answered:
             self.answers += 1
+        if latency is not None and observation.answered:
             latencies = self._latencies
             latencies.append(latency)
             if len(latencies) > _LATENCY_WINDOW:
@@ -148,13 +151,13 @@ class Progress:
         if description is self.last and not self.gone:
             # The very answer of the last poll (the loop reuses its parse): no new state, no
             # status left to warn of; only poll.completed, if anyone listens.
-            if listening and not retrying:
+            if listening and not retrying and latency is not None:
                 self._completed(description, latency)
             return None
         self.last = description
         if description.status == self.resource.removal_status:
             self.removal_seen = True
-        if listening and not retrying:
+        if listening and not retrying and latency is not None:
             self._completed(description, latency)
         status = None if description.status is None else str(description.status)
         if status not in self.resource.known_statuses and status not in self._unknown_seen:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from poller._result import ObservedState
     from poller.events import StatusChanged, UnknownStatus
 
-__all__ = ["ChangeFields", "Listing", "Resource"]
+__all__ = ["BatchListing", "ChangeFields", "Listing", "Resource"]
 
 ChangeFields = Callable[["ObservedState | None", "ObservedState", Any], dict[str, Any]]
 """A status-changed event's fields beyond the Status: (state before, state after, description)."""
@@ -40,6 +40,21 @@ class Listing:
     key: Callable[[Identity], str]
     when_listed: Callable[[str], Decision]
     when_absent: Callable[[str, bool], Decision]
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class BatchListing:
+    """A kind of request's List…Status operation.
+
+    Attributes:
+        operation: Its name (``ListAccountAssignmentCreationStatus``).
+        method: The aiobotocore client method that sends it.
+        items: The key of the answer's list of status entries.
+    """
+
+    operation: str
+    method: str
+    items: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +86,9 @@ class Resource:
         removals: The targets that are a removal: their result has no description.
         answer_key: A request's: the key of its status object, in the Describe answer and in
             the answer of the call that started it (``AccountAssignmentCreationStatus``).
+        change_fields: See :data:`ChangeFields`.
+        batch: A request's List…Status operation, which says of many at once which are
+            still IN_PROGRESS (:mod:`poller._engine._batch`).
     """
 
     name: str
@@ -94,6 +112,7 @@ class Resource:
     removals: frozenset[str] = frozenset()
     answer_key: str | None = None
     change_fields: ChangeFields | None = None
+    batch: BatchListing | None = None
 
     def target(self, until: str) -> str:
         """*until* as one of this resource's targets.

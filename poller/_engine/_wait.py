@@ -27,6 +27,7 @@ from poller._engine._acceptors import (
     decide,
     fail,
 )
+from poller._engine._batch import Batch
 from poller._engine._emit import emit, wanted
 from poller._engine._failures import WaitState
 from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
@@ -83,6 +84,8 @@ class Wait:
         since: When the fan-out of this wait began, on the loop's clock (for the time spent
             by a wait it could not start).
         queued_until: When its fan-out gives it up if it is still queued for a slot.
+        batch: Says, for the many requests of a fan-out, which are still IN_PROGRESS: a
+            request it lists is not described (:mod:`poller._engine._batch`).
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -121,6 +124,7 @@ class Wait:
         slots: anyio.Semaphore | None = None,
         since: float | None = None,
         queued_until: float = math.inf,
+        batch: Batch | None = None,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -135,6 +139,9 @@ class Wait:
         self.slots = slots
         self.since = since
         self.queued_until = queued_until
+        self.batch = batch
+        #: When this wait last looked (a batch's sweep must have begun since to be news).
+        self._looked = -math.inf
         self._request = dict(resource.request(identity))
         #: Whether the client announces each request as it leaves (a stand-in cannot).
         self._announces = announces_sends(client)
@@ -288,7 +295,7 @@ class Wait:
 
     async def _guarded_poll(
         self, progress: Progress, deadline: float, clock: Callable[[], float]
-    ) -> tuple[Observation, float]:
+    ) -> tuple[Observation, float | None]:
         """:meth:`_poll` in a cancel scope of its own that ends at the deadline.
 
         A watcher's generator may not hold a scope across its yields, so each of its requests
@@ -300,16 +307,21 @@ class Wait:
 
     async def _poll(
         self, progress: Progress, deadline: float, clock: Callable[[], float]
-    ) -> tuple[Observation, float]:
+    ) -> tuple[Observation, float | None]:
         """Send one Describe request, guarded by the caller: finish()'s scope or _guarded_poll.
 
-        *deadline* is not read here; it keeps the two interchangeable in :meth:`run`.
+        *deadline* is not read here; it keeps the two interchangeable in :meth:`run`. A
+        request that the batch lists IN_PROGRESS is not described.
 
         Returns:
-            What it observed, and the round trip in seconds.
+            What it observed, and the round trip in seconds (None: no Describe was sent).
         """
         resource, limiter, slots = self.resource, self.settings.limiter, self.slots
         sent = clock()
+        if self.batch is not None:
+            listed = await self._listed(progress, sent)
+            if listed is not None:
+                return listed, None
         if slots is not None:
             await _take(slots)
         try:
@@ -351,6 +363,31 @@ class Wait:
             self.settings.limiter.throttled(sent)
         return self._unreachable(observation, answered)
 
+    async def _listed(self, progress: Progress, now: float) -> Observation | None:
+        """IN_PROGRESS, if the batch's sweep lists the request; None: describe it."""
+        assert self.batch is not None
+        since = max(self._looked, progress.started)
+        self._looked = now
+        entry = await self.batch.in_progress(str(self.identity.request_id), since)
+        if entry is None:
+            return None
+        observed = self._observed
+        if observed is not None and observed.listed and observed.description.raw == entry:
+            return observed
+        resource = self.resource
+        answer = {str(resource.answer_key): entry}
+        observed = dataclasses.replace(
+            from_response(
+                resource.parse(answer),
+                answer,
+                operation=self.batch.operation,
+                removal_seen=progress.removal_seen,
+            ),
+            listed=True,
+        )
+        self._observed = observed
+        return observed
+
     def _observe(self, answer: dict[str, Any], progress: Progress) -> Observation:
         """An answered Describe as an observation; the last one again if nothing changed."""
         answer.pop("ResponseMetadata", None)
@@ -359,6 +396,7 @@ class Wait:
         observed = self._observed
         if (
             observed is None
+            or observed.listed
             or observed.removal_seen != progress.removal_seen
             or answer != observed.description.raw
         ):

@@ -21,7 +21,7 @@ from poller._engine._acceptors import (
     row,
 )
 from poller._engine._failures import WaitState
-from poller._engine._resource import Resource
+from poller._engine._resource import BatchListing, Resource
 from poller._identity import Identity
 from poller._outcome import Outcome
 from poller._resources._common import error_rows, one_status
@@ -132,6 +132,11 @@ def _reasons(description: RequestDescription) -> tuple[str, ...]:
     return () if description.failure_reason is None else (description.failure_reason,)
 
 
+def _method(operation: str) -> str:
+    """The aiobotocore client method that sends *operation*."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+
+
 def _request_resource(
     *,
     name: str,
@@ -142,6 +147,7 @@ def _request_resource(
     error: type[ResourceFailedError],
     changed: type[Any],
     unknown: type[Any],
+    batch: tuple[str, str],
 ) -> Resource:
     def parse(answer: Mapping[str, Any]) -> RequestDescription | None:
         status = answer.get(answer_key)
@@ -149,11 +155,10 @@ def _request_resource(
             return None
         return RequestDescription.from_api(status)
 
-    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
     return Resource(
         name=name,
         operation=operation,
-        method=method,
+        method=_method(operation),
         request=lambda i: {"InstanceArn": i.instance_arn, parameter: i.request_id},
         parse=parse,
         targets=TARGETS,
@@ -169,6 +174,7 @@ def _request_resource(
         label=lambda i: f"{what.lower()} {i.request_id} on instance {i.instance_arn}",
         check=_check,
         answer_key=answer_key,
+        batch=BatchListing(operation=batch[0], method=_method(batch[0]), items=batch[1]),
     )
 
 
@@ -181,6 +187,7 @@ PERMISSION_SET_PROVISIONING: Final = _request_resource(
     error=PermissionSetProvisioningFailedError,
     changed=PermissionSetProvisioningStatusChanged,
     unknown=PermissionSetProvisioningUnknownStatus,
+    batch=("ListPermissionSetProvisioningStatus", "PermissionSetsProvisioningStatus"),
 )
 """DescribePermissionSetProvisioningStatus: default delays 1 s / 10 s."""
 
@@ -193,6 +200,7 @@ ACCOUNT_ASSIGNMENT_CREATION: Final = _request_resource(
     error=AccountAssignmentFailedError,
     changed=AccountAssignmentStatusChanged,
     unknown=AccountAssignmentUnknownStatus,
+    batch=("ListAccountAssignmentCreationStatus", "AccountAssignmentsCreationStatus"),
 )
 """DescribeAccountAssignmentCreationStatus: default delays 1 s / 10 s."""
 
@@ -205,6 +213,7 @@ ACCOUNT_ASSIGNMENT_DELETION: Final = _request_resource(
     error=AccountAssignmentFailedError,
     changed=AccountAssignmentStatusChanged,
     unknown=AccountAssignmentUnknownStatus,
+    batch=("ListAccountAssignmentDeletionStatus", "AccountAssignmentsDeletionStatus"),
 )
 """DescribeAccountAssignmentDeletionStatus: default delays 1 s / 10 s."""
 
