@@ -17,6 +17,8 @@ waiters fairly, so that only the first in line sleeps on the bucket.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import math
 from collections.abc import Callable
 from typing import Final, Protocol
@@ -153,7 +155,8 @@ class RateLimiter:
     """A :class:`TokenBucket` on anyio's clock, shared by every request to one account.
 
     Waiters queue in order; only the first sleeps on the bucket, so a thousand waiters cost
-    one wake-up per request, not a thousand. Use it from one event loop at a time.
+    one wake-up per request, not a thousand; one that is cancelled leaves the queue at once
+    (a fan-out's deadline cancels them all together). Use it from one event loop at a time.
 
     Args:
         rate: Requests per second, at most (the ceiling the rate recovers to).
@@ -176,7 +179,11 @@ class RateLimiter:
         # Born full, and the clock is first read at the first request: the limiter may be
         # created outside the event loop.
         self.bucket = TokenBucket(rate, burst, min_rate=min_rate, recovery=recovery, now=-math.inf)
-        self._queue = anyio.Lock()
+        #: Whether a waiter has the turn (takes a token, sleeping on the bucket if need be).
+        self._busy = False
+        #: Those waiting for the turn, in order, by ticket: each leaves in O(1) if cancelled.
+        self._waiting: collections.OrderedDict[int, anyio.Event] = collections.OrderedDict()
+        self._tickets = itertools.count()
 
     @property
     def rate(self) -> float:
@@ -185,12 +192,33 @@ class RateLimiter:
 
     async def acquire(self) -> None:
         """Return when one request may be sent (first come, first served)."""
-        async with self._queue:
+        if self._busy or self._waiting:
+            ticket, turn = next(self._tickets), anyio.Event()
+            self._waiting[ticket] = turn
+            try:
+                await turn.wait()
+            except BaseException:
+                if self._waiting.pop(ticket, None) is None:
+                    self._pass_on()  # cancelled as it was handed the turn: hand it on
+                raise
+        else:
+            self._busy = True
+        try:
             # Sleep, then ask again: the rate may have been halved in the meantime.
             wait = self.bucket.try_take(self._clock())
             while wait > 0:
                 await anyio.sleep(wait)
                 wait = self.bucket.try_take(self._clock())
+        finally:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        """Give the turn to the first waiter, if any; else nobody has it."""
+        if self._waiting:
+            _, turn = self._waiting.popitem(last=False)
+            turn.set()
+        else:
+            self._busy = False
 
     def throttled(self, sent_at: float) -> None:
         """The request sent at *sent_at* was throttled: halve the rate."""

@@ -12,12 +12,14 @@ import anyio
 
 from poller._clock import loop_clock
 from poller._engine._batch import Batch
+from poller._engine._emit import wanted
 from poller._engine._resource import Resource
 from poller._engine._wait import Wait
 from poller._identity import Identity
 from poller._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter, RequestLimiter, TokenBucket
 from poller._result import WaitResult
 from poller._settings import WaitSettings
+from poller.events import WaitTimedOut
 from poller.exceptions import PollerError
 
 __all__ = [
@@ -44,12 +46,14 @@ FIRST_POLLS_PER_SECOND: Final = 1000.0
 DEFAULT_IN_FLIGHT: Final = 10
 
 #: What ending one running wait costs when the deadline comes, in seconds: it is woken and
-#: closes its books (20-40 us measured; doubled for a loaded machine). A fan-out's running
-#: waits end that much before its deadline per wait, so that it returns by the deadline ...
-_ENDING_RUNNING: Final = 80e-6
+#: closes its books (30-80 us measured, on a loaded 2-core machine at the top). A fan-out's
+#: running waits end that much before its deadline per wait, so that it returns by then ...
+_ENDING_RUNNING: Final = 150e-6
 #: ... and the waits still queued for a slot are given up that much earlier again per wait
-#: (their outcome costs 5-30 us), a few at a time between the running waits' polls.
-_ENDING_QUEUED: Final = 50e-6
+#: (their outcome costs 10-40 us), a hundred at a time between the running waits' polls. It
+#: costs nothing to start that early: a wait still queued so near the end would have had
+#: no time to get an answer.
+_ENDING_QUEUED: Final = 100e-6
 #: Waits given up at once, between two passes of the event loop.
 _GIVEN_UP_AT_ONCE: Final = 100
 
@@ -274,14 +278,18 @@ async def run_many(
             if not await _slot(capacity, wait):
                 # The deadline is near with this wait, and those after it, still queued:
                 # give them up, a few at a time, while the running ones poll on.
+                clock = loop_clock()
+                now, listening = clock(), wanted(WaitTimedOut.level, wait.settings.on_event)
                 for late, queued in enumerate(waits[index:], start=index):
-                    ending = (None, queued.never_started(ahead=concurrency))
+                    error = queued.never_started(ahead=concurrency, now=now, listening=listening)
+                    ending = (None, error)
                     failures.append(ending[1])
                     endings[late] = ending
                     if on_ending is not None:
                         on_ending(late, ending)
                     if (late - index) % _GIVEN_UP_AT_ONCE == _GIVEN_UP_AT_ONCE - 1:
                         await anyio.lowlevel.checkpoint()
+                        now = clock()
                 break
             group.start_soon(run_one, index, wait, name=f"poller wait {wait.identity}")
 

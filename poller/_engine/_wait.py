@@ -28,7 +28,7 @@ from poller._engine._acceptors import (
     fail,
 )
 from poller._engine._batch import Batch
-from poller._engine._emit import emit, wanted
+from poller._engine._emit import emit
 from poller._engine._failures import WaitState
 from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
 from poller._engine._progress import Progress
@@ -248,26 +248,28 @@ class Wait:
         assert self.result is not None
         return self.result
 
-    def never_started(self, *, ahead: int) -> PollerError:
+    def never_started(self, *, ahead: int, now: float, listening: bool) -> PollerError:
         """The error of this wait, which its fan-out could not start before the deadline.
 
-        *ahead* waits held every slot until then. Emits ``wait.timed_out``; no request was
-        sent. Light: a fan-out makes thousands of these at once.
+        Emits ``wait.timed_out`` if anyone listens; no request was sent. Light: a fan-out
+        makes thousands of these at once.
+
+        Args:
+            ahead: The waits that held every slot until then.
+            now: The loop's clock.
+            listening: Whether anyone listens to error events (asked once for them all).
         """
-        now = loop_clock()()
         since = now if self.since is None else self.since
         budget = (now if self.deadline is None else self.deadline) - since
         state = WaitState(self.resource, self.identity, self.until, None, 0, now - since)
         error = _failures.timed_out(
             state, None, budget=budget, stopped="deadline", queued_behind=ahead
         )
-        on_event = self.settings.on_event
-        if wanted(WaitTimedOut.level, on_event):
+        if listening:
             keys = self.identity.keys()
-            event = WaitTimedOut(
-                **keys, until=self.until, status=None, attempts=0, elapsed=now - since
-            )
-            emit(event, on_event)
+            elapsed = now - since
+            event = WaitTimedOut(**keys, until=self.until, status=None, attempts=0, elapsed=elapsed)
+            emit(event, self.settings.on_event)
         return error
 
     async def look(self) -> Any:
