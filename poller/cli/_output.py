@@ -14,8 +14,7 @@ from typing import Any, Final, Protocol, TextIO
 
 import structlog
 
-from poller._identity import Identity
-from poller._outcome import ExitCode
+from poller import ExitCode, Identity
 from poller.cli._render import Console
 from poller.cli._report import Report, dump_json, identity_of
 from poller.cli._streams import STREAM_ERRORS, reader_left, silence

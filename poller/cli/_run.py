@@ -18,8 +18,8 @@ import anyio
 import structlog
 from anyio.abc import TaskStatus
 
-from poller._outcome import ExitCode
-from poller._resources._listing import list_instance_arns
+import poller
+from poller import ExitCode
 from poller.cli._kinds import Awaited, success_line
 from poller.cli._output import Reporter
 from poller.cli._render import Console
@@ -83,7 +83,7 @@ async def listed_arns(
     limit = None if deadline is None else max(deadline - time.time(), 0.0)
     try:
         with anyio.fail_after(limit):
-            arns = [arn async for arn in list_instance_arns(client)]
+            arns = [arn async for arn in poller.list_instance_arns(client)]
     except (BotoCoreError, ClientError, TimeoutError) as error:
         reporter.report(listing_failed(error))
         return []
