@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 import click
+from click.core import ParameterSource
 
 from poller import ResourceKind
 from poller.cli import _options as options
@@ -131,7 +132,10 @@ def _chosen(group: CommandKinds, params: dict[str, Any]) -> ResourceKind:
 def _run(group: CommandKinds, answers: Mapping[str, ResourceKind], params: dict[str, Any]) -> int:
     """Check what a waiting command is given, then wait (or look once); the exit code."""
     kind = _chosen(group, params)
-    until = params.pop("until", None) or kind.default_target
+    until = params.pop("until", None)
+    source = click.get_current_context().get_parameter_source("until")
+    if until is None or source is ParameterSource.DEFAULT:
+        until = kind.default_target  # the picked kind's, which may not be the command's
     try:
         kind.target(until)
     except ValueError:  # another kind of the command has it, not this one

@@ -78,7 +78,9 @@ async def wait_on(
     Each kind (and target) of *targets* goes to its own :func:`poller.wait_many`; several run
     side by side, through one rate limiter.
     """
-    limiter = poller.RateLimiter()  # the one client's rate, whatever the kinds waited on
+    # One limiter, the one client's rate whatever the kinds waited on; it and the hook join
+    # the run's settings, which go on whole.
+    shared = settings | {"limiter": poller.RateLimiter(), "on_event": reporter.on_event}
 
     async def fan_out(kind: ResourceKind, until: str, members: list[Awaited]) -> None:
         await poller.wait_many(
@@ -86,7 +88,7 @@ async def wait_on(
             [(client, member.identity) for member in members],
             until=until,
             on_outcome=lambda ending: reporter.report(_report_of(kind, ending)),
-            **(settings | {"limiter": limiter, "on_event": reporter.on_event}),
+            **shared,
         )
 
     async with anyio.create_task_group() as group:

@@ -173,3 +173,64 @@ def test_a_shared_command_picks_its_kind_by_flag() -> None:
     assert {"--deletion": poller.resources["account-assignment-deletion"]} == dict(
         assignments.flagged
     )
+
+
+def shared_command() -> dict[str, ResourceKind]:
+    """:data:`EXTRA`'s command shared with an ABAC-like kind (``--abac``) and an instance twin."""
+    abac = poller.resources["access-control-attributes"]
+    flagged = dataclasses.replace(
+        abac, name="abac-too", command=dataclasses.replace(EXTRA.command, flag="--abac")
+    )
+    twin = dataclasses.replace(
+        INSTANCE, name="twin", command=dataclasses.replace(EXTRA.command, flag="--twin")
+    )
+    return {kind.name: kind for kind in (EXTRA, flagged, twin)}
+
+
+def test_a_shared_command_takes_a_flag_per_kind_and_the_targets_of_all() -> None:
+    """Each flag is listed with its kind's words; --until offers the targets of every kind."""
+    command = group_of(shared_command()).commands["wait-permission-sets"]
+    until = next(p for p in command.params if p.name == "until")
+    helped = " ".join(CliRunner().invoke(command, ["--help"]).output.split())
+
+    assert ["active", "encryption-enabled", "replicated", "deleted", "enabled"] == list(
+        getattr(until.type, "choices", [])
+    )
+    assert "--abac Wait on access-control configurations, after" in helped
+    assert "--twin Wait on instances, after CreateInstance or UpdateInstance" in helped
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--abac", "--twin"], "Give --abac or --twin, not several."),
+        (["--abac", "--until", "deleted"], "cannot be waited on --until deleted"),
+    ],
+)
+def test_flags_that_do_not_fit_are_refused(args: list[str], words: str) -> None:
+    """Two flags at once, or a target the picked kind lacks: usage errors, before any request."""
+    group = group_of(shared_command())
+
+    done = CliRunner().invoke(group, ["wait-permission-sets", REFUSED, *args])
+
+    assert 2 == done.exit_code, done.output
+    assert words in " ".join(done.output.split())
+
+
+def test_a_picked_kind_waits_for_its_own_default_target(center: Center) -> None:
+    """A flag's kind without --until waits for its own default target, not the command's."""
+    arn = center.simulator.create_instance("x", create_seconds=0)
+    center.simulator.create_access_control_attributes(arn, seconds=0)
+    group = group_of(shared_command())
+
+    done = CliRunner().invoke(
+        group,
+        ["wait-permission-sets", arn, "--abac", *center.options()],
+        env=DUMMY_CREDENTIALS,
+        standalone_mode=False,
+    )
+
+    assert 0 == done.return_value, done.output
+    [result] = json_lines(done.stdout)
+    assert (arn, "ENABLED") == (result["InstanceArn"], result["Status"])
+    assert 0 == center.simulator.calls("DescribeInstance")
