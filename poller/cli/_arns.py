@@ -76,12 +76,14 @@ class Arns:
     repeated: dict[str, int]
 
     def __bool__(self) -> bool:
+        """Whether any ARN was given."""
         return bool(self.unique)
 
 
 def _from_stdin(
     stdin: TextIO | None, ctx: click.Context, param: click.Parameter, kind: ResourceKind
 ) -> list[str]:
+    """The ARNs on *stdin*, each checked by *kind*'s check; JSON and nothing are refused."""
     if stdin is None:
         raise click.BadParameter("'-' reads ARNs from stdin, which is closed.", ctx, param)
     text = stdin.read().removeprefix(BYTE_ORDER_MARK)

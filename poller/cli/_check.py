@@ -85,10 +85,12 @@ async def check_all(
     limiter = anyio.CapacityLimiter(_CONCURRENT_LOOKS)
 
     async def look(client: Any, target: Awaited) -> None:
+        """Look at *target* once, with at most a few looks in flight."""
         async with limiter:
             reporter.report(await check_one(client, target))
 
     async def body() -> None:
+        """List the instances if asked, then look at each; botocore's own failures reported."""
         nonlocal targets
         try:
             async with client_factory() as client:

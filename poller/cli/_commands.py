@@ -37,7 +37,7 @@ __all__ = ["check_listing", "wait_commands"]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
-#: The name of the arguments after the instance ARN, by shape.
+#: The name and metavar of the arguments after the instance ARN, by shape.
 _MORE: Final = {
     "region": ("region_names", "REGION..."),
     "request": ("request_ids", "REQUEST_ID..."),
@@ -83,6 +83,8 @@ def _arguments(kind: ResourceKind) -> list[Decorator]:
     if kind.shape == "instance":
         return [arns_of(kind)]
     name, metavar = _MORE[kind.shape]
+    # The ARN alone is the instance's, checked as such; the kind's check then judges the whole
+    # identity (with the Region or request ID) in poller.cli._targets.
     return [
         click.argument("arn", metavar="ARN", callback=lambda ctx, p, v: check_arn(v, ctx, p)),
         click.argument(name, metavar=metavar, nargs=-1),
@@ -104,6 +106,7 @@ def _command(group: CommandKinds, answers: Mapping[str, ResourceKind]) -> click.
     decorators.append(options.waiting(default, look_once=_lists(group)))
 
     def callback(**params: Any) -> int:
+        """The command's click callback: its parameters, by name."""
         return _run(group, answers, params)
 
     for decorator in reversed(decorators):  # the first is listed first in --help

@@ -54,6 +54,7 @@ _logger = structlog.get_logger("poller")
 
 @asynccontextmanager
 async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
+    """A client of the local endpoint, with the demo's dummy credentials."""
     from aiobotocore.session import AioSession  # noqa: PLC0415 - heavy, only for the demo
 
     session = AioSession()
@@ -155,6 +156,7 @@ class _Rollout:
 
 
 async def _demo(reporter: Reporter) -> int:
+    """Serve the simulator and run the demo's steps; the exit code."""
     from poller.simulator import Fault, Simulator, serve  # noqa: PLC0415 - aiohttp
 
     simulator = Simulator(
@@ -170,6 +172,7 @@ async def _demo(reporter: Reporter) -> int:
     targets: list[Awaited] = []
 
     async def body() -> None:
+        """The demo's steps, each waited on before the next."""
         async with serve(simulator) as server:
             url = server.endpoint_url
             _logger.info("demo.endpoint", endpoint_url=url, time_scale=DEMO_TIME_SCALE)

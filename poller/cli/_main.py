@@ -156,4 +156,5 @@ class _Terminated(BaseException):
 
 
 def _terminated(signum: int, frame: object) -> None:
+    """The early handler of SIGTERM and SIGHUP: end the command."""
     raise _Terminated(signum)

@@ -116,6 +116,7 @@ def wait_settings(
 
 
 def _check_region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--region``'s callback: a Region name, or a usage error naming where it came from."""
     if value is None or REGION_PATTERN.fullmatch(value):
         return value
     source = ctx.get_parameter_source(param.name) if param.name else None
@@ -126,6 +127,7 @@ def _check_region(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--query``'s callback: the compiled JMESPath expression, or a usage error."""
     if value is None:
         return None
     # jmespath ships no type hints (botocore brings it); imported only with --query.
@@ -142,6 +144,7 @@ def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--endpoint-url``'s callback: an http:// or https:// URL, or a usage error."""
     try:
         check_endpoint_url(value)
     except ValueError:
@@ -152,6 +155,7 @@ def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--backend``'s callback: trio only with its extra installed."""
     if value == "trio" and not all(importlib.util.find_spec(name) for name in ("trio", "httpx2")):
         raise click.BadParameter(
             "trio needs the trio extra: pip install 'poller[trio]'.", ctx, param
@@ -248,6 +252,7 @@ def all_instances(function: F) -> F:
 
 # No defaults of the command's own: None lets the library's apply (shown, not repeated).
 def _timeout(kind: ResourceKind, *, look_once: bool) -> Callable[[F], F]:
+    """``--timeout``, with the library's default for *kind* shown."""
     once = " 0 looks once, as `poller check` does." if look_once else ""
     default = poller.WaitSettings.of(defaults=kind.delays).budget()
     return click.option(
@@ -260,6 +265,7 @@ def _timeout(kind: ResourceKind, *, look_once: bool) -> Callable[[F], F]:
 
 
 def _delay(name: str, word: str, seconds: float, noun: str) -> Callable[[F], F]:
+    """*name* (``--min-delay``, ``--max-delay``): the pause of one *noun*, *seconds* by default."""
     return click.option(
         name,
         type=Duration(),
@@ -269,6 +275,7 @@ def _delay(name: str, word: str, seconds: float, noun: str) -> Callable[[F], F]:
 
 
 def _output(noun: str) -> Callable[[F], F]:
+    """``--output``, a line of text per *noun*."""
     return click.option(
         "--output",
         type=click.Choice(OUTPUT_FORMS),
@@ -309,6 +316,7 @@ def waiting(kind: ResourceKind, *, look_once: bool = False) -> Callable[[F], F]:
     )
 
     def apply(function: F) -> F:
+        """*function* with every option, in order."""
         for decorator in reversed(decorators):  # the first is listed first in --help
             function = decorator(function)
         return function

@@ -220,6 +220,7 @@ def not_started(identity: Identity, error: Exception, *, last_key: str = _LAST_K
     from botocore.exceptions import NoRegionError, ProfileNotFound  # noqa: PLC0415 - lazy
 
     def configuration(outcome: Outcome, message: str, hint: str) -> Report:
+        """A report outside poller's errors, with this report's identity and key."""
         return _configuration(
             identity, outcome, message, hint, kind="ConfigurationError", last_key=last_key
         )

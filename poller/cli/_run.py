@@ -36,6 +36,7 @@ _logger = structlog.get_logger("poller")
 async def _watch_signals(
     on_signal: Callable[[int], None], *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
 ) -> None:
+    """Call *on_signal* with the first handled signal, once listening."""
     with anyio.open_signal_receiver(*HANDLED_SIGNALS) as signals:
         task_status.started()
         async for signum in signals:
@@ -44,6 +45,7 @@ async def _watch_signals(
 
 
 async def _redraw(console: Console) -> None:
+    """Redraw the live status line, every quarter of a second."""
     while True:
         await anyio.sleep(_REDRAW_EVERY)
         console.redraw()
@@ -59,6 +61,7 @@ async def run_until_signal(body: Callable[[], Awaitable[None]], console: Console
     async with anyio.create_task_group() as group:
 
         def on_signal(signum: int) -> None:
+            """Note *signum* and cancel the work."""
             received.append(signum)
             group.cancel_scope.cancel()
 

@@ -42,6 +42,7 @@ class Targets:
 
 
 def _once(targets: Iterable[tuple[str, Awaited]], what: str) -> Targets:
+    """*targets*, each with what was typed for it: each once, the repeats counted."""
     counts = collections.Counter[str]()
     unique: dict[str, Awaited] = {}
     for given, target in targets:
@@ -151,11 +152,13 @@ def _aws_commands(kind: ResourceKind) -> str:
 
 
 def _expected(kinds: Sequence[ResourceKind]) -> str:
+    """What ``-`` reads for *kinds*, in words."""
     commands = " or ".join(_aws_commands(kind) for kind in kinds)
     return f"the JSON that {commands} prints, or request IDs one per line"
 
 
 def _wrong_kind(kind: ResourceKind, default: ResourceKind, where: str, *, forced: bool) -> str:
+    """Why an answer of *kind* is refused where *default* is waited on."""
     said = f"{where} is what {_aws_commands(kind)} prints ({kind.answer_key})"
     flag = default.command.flag
     if forced and flag is not None:

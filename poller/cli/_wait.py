@@ -56,6 +56,7 @@ def ending_by(settings: poller.Settings, deadline: float) -> poller.Settings:
 
 
 def _report_of(kind: ResourceKind, ending: WaitOutcome) -> Report:
+    """The report of one wait's ending, in *kind*'s words."""
     if ending.error is not None:
         return from_error(ending.error, hints=kind.advice, last_key=kind.document_key)
     assert ending.result is not None
@@ -83,6 +84,7 @@ async def wait_on(
     shared = settings | {"limiter": poller.RateLimiter(), "on_event": reporter.on_event}
 
     async def fan_out(kind: ResourceKind, until: str, members: list[Awaited]) -> None:
+        """Wait on *members*, of one kind and target, printing each end."""
         await poller.wait_many(
             kind,
             [(client, member.identity) for member in members],
@@ -116,6 +118,7 @@ async def wait_all(
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
 
     async def body() -> None:
+        """Open the client, list if asked, wait; botocore's own failures reported."""
         nonlocal targets
         try:
             async with client_factory() as client:
