@@ -1,11 +1,13 @@
 """The ``poller`` command: wait on Identity Center from a shell script or CI.
 
 ``poller wait`` waits on instances; ``wait-region``, ``wait-abac``, ``wait-provisioning`` and
-``wait-assignment`` on the rollout after them. A thin layer over the library: each checks its
-arguments (before any request), hands them to the library's fan-out for their resource
-(the one that :func:`poller.wait_for_instances` and :func:`poller.wait_for_requests` are made
-of; or looks once, for ``poller check``), prints each result on stdout as it comes and the
-events on stderr, and exits with a code a script can branch on (:class:`poller.ExitCode`):
+``wait-assignment`` on the rollout after them. Each waiting command is made from a kind of
+``poller.resources`` (its name, words, arguments and default delays are the kind's), so a kind
+added there is a command. A thin layer over the library's public API: each command checks its
+arguments (before any request, by each kind's own check), hands them to
+:func:`poller.wait_many` (or looks once with :func:`poller.look`, for ``poller check``),
+prints each result on stdout as it comes and the events on stderr, and exits with a code a
+script can branch on (:class:`poller.ExitCode`):
 
 ====  ===============================================================
 0     everything waited on reached its target
@@ -21,9 +23,10 @@ With several resources, the exit code is the highest of theirs. The stdout shape
 described in :mod:`poller.cli._report`. aiobotocore is imported only once a command runs, so
 ``poller --help`` and refused arguments answer at once.
 
-Modules: ``_main`` (the group, the instance commands, :func:`main`), ``_rollout`` (the
-rollout's commands), ``_kinds`` (what differs between the commands, as one table), ``_options``
-(options defined once, settings checked by the library), ``_arns`` (ARN arguments, or stdin),
+Modules: ``_main`` (the group, ``check``, ``describe``, ``demo``, :func:`main`), ``_commands``
+(the waiting commands, made from the kinds), ``_kinds`` (the kinds grouped by command, what a
+run waits on), ``_help`` (the words of ``--help`` that the kinds decide), ``_options`` (options
+defined once, settings checked by the library), ``_arns`` (ARN arguments, or stdin),
 ``_targets`` (what a command waits on, checked), ``_answers`` (the AWS CLI's answers on
 stdin), ``_launch`` (the shared options, up to the hand-over), ``_group`` (commands imported on
 first use: ``poller simulate`` is :mod:`poller.simulator`'s own), ``_wait`` (the fan-out),

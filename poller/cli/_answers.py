@@ -107,6 +107,7 @@ def _documents(text: str, expected: str) -> Iterator[Any]:
 def _from_document(
     document: Any, where: str, *, keys: Collection[str], expected: str
 ) -> list[Answer]:
+    """The request IDs of one JSON value: an answer, a status object, a string, or a list."""
     if isinstance(document, list):
         return [
             answer
@@ -130,6 +131,7 @@ def _from_document(
 
 
 def _request_id(status: Any, where: str, expected: str) -> str:
+    """The ``RequestId`` string of *status*, or an error naming *where*."""
     request_id = status.get("RequestId") if isinstance(status, dict) else None
     if not isinstance(request_id, str):
         raise AnswersError(f"{where} has no RequestId string: expected {expected}")

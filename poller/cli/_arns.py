@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import sys
-from typing import Final, TextIO
+from collections.abc import Callable
+from typing import Any, Final, TextIO, TypeVar
 
 import click
 
-from poller._identity import Identity
-from poller._resources._instance import INSTANCE
+from poller import ResourceKind
 from poller.cli._answers import BYTE_ORDER_MARK, NOTHING_PIPED
+from poller.cli._kinds import INSTANCE
 
-__all__ = ["STDIN", "Arns", "check_arn", "read_arns"]
+__all__ = ["STDIN", "Arns", "arns_of", "check_arn", "read_arns"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The argument that stands for "read the ARNs from stdin".
 STDIN: Final = "-"
@@ -33,21 +37,28 @@ _READS: Final = (
 
 
 def check_arn(
-    arn: str, ctx: click.Context | None, param: click.Parameter | None, *, where: str = ""
+    arn: str,
+    ctx: click.Context | None,
+    param: click.Parameter | None,
+    *,
+    kind: ResourceKind = INSTANCE,
+    where: str = "",
 ) -> str:
-    """*arn*, if the library would accept it as an instance ARN.
+    """*arn*, if the library would accept it as an instance ARN (for *kind*, by its check).
 
     Args:
         arn: The ARN.
         ctx: click's context, for the error.
         param: The argument, for the error.
+        kind: Whose check judges it: a kind whose identity is the instance ARN alone (the
+            instance for the ARN argument of the others).
         where: Where it came from, when not from the command line (`` (line 3 of stdin)``).
 
     Raises:
         click.BadParameter: It would not (the library's message, and where to find ARNs).
     """
     try:
-        INSTANCE.check(Identity(arn))
+        kind.check(kind.identity(arn))
     except ValueError as error:
         raise click.BadParameter(
             f"{str(error).rstrip('.')}{where}. `aws sso-admin list-instances` lists yours.",
@@ -65,17 +76,21 @@ class Arns:
     repeated: dict[str, int]
 
     def __bool__(self) -> bool:
+        """Whether any ARN was given."""
         return bool(self.unique)
 
 
-def _from_stdin(stdin: TextIO | None, ctx: click.Context, param: click.Parameter) -> list[str]:
+def _from_stdin(
+    stdin: TextIO | None, ctx: click.Context, param: click.Parameter, kind: ResourceKind
+) -> list[str]:
+    """The ARNs on *stdin*, each checked by *kind*'s check; JSON and nothing are refused."""
     if stdin is None:
         raise click.BadParameter("'-' reads ARNs from stdin, which is closed.", ctx, param)
     text = stdin.read().removeprefix(BYTE_ORDER_MARK)
     if text.lstrip().startswith(_JSON_START):
         raise click.BadParameter(f"stdin holds JSON: {_READS}.", ctx, param)
     arns = [
-        check_arn(word, ctx, param, where=f" (line {number} of stdin)")
+        check_arn(word, ctx, param, kind=kind, where=f" (line {number} of stdin)")
         for number, line in enumerate(text.splitlines(), start=1)
         for word in line.split()
     ]
@@ -87,9 +102,16 @@ def _from_stdin(stdin: TextIO | None, ctx: click.Context, param: click.Parameter
 
 
 def read_arns(
-    ctx: click.Context, param: click.Parameter, value: tuple[str, ...], stdin: TextIO | None = None
+    ctx: click.Context,
+    param: click.Parameter,
+    value: tuple[str, ...],
+    stdin: TextIO | None = None,
+    *,
+    kind: ResourceKind = INSTANCE,
 ) -> Arns:
     """The ARN arguments (a click callback), or the ARNs on stdin for a lone ``-``.
+
+    Each is checked by *kind*'s check (a kind whose identity is the instance ARN alone).
 
     Raises:
         click.BadParameter: A malformed ARN, ``-`` beside other ARNs, or nothing on stdin.
@@ -99,8 +121,15 @@ def read_arns(
             raise click.BadParameter(
                 "'-' (read ARNs from stdin) must be the only ARN argument.", ctx, param
             )
-        given = _from_stdin(sys.stdin if stdin is None else stdin, ctx, param)
+        given = _from_stdin(sys.stdin if stdin is None else stdin, ctx, param, kind)
     else:
-        given = [check_arn(arn, ctx, param) for arn in value]
+        given = [check_arn(arn, ctx, param, kind=kind) for arn in value]
     counts = collections.Counter(given)
     return Arns(list(counts), {arn: n for arn, n in counts.items() if n > 1})
+
+
+def arns_of(kind: ResourceKind) -> Callable[[F], F]:
+    """The ``ARN...`` argument of a command that waits on *kind* (``-`` reads them from stdin)."""
+    return click.argument(
+        "arns", metavar="ARN...", nargs=-1, callback=functools.partial(read_arns, kind=kind)
+    )

@@ -19,22 +19,14 @@ from typing import Any, Final
 import anyio
 import structlog
 
-from poller._identity import Identity
-from poller._outcome import ExitCode
-from poller._resources._instance import Target
-from poller.cli._kinds import (
-    ACCESS_CONTROL,
-    ASSIGNMENT_CREATION,
-    INSTANCES,
-    PROVISIONING,
-    REGIONS,
-    Awaited,
-)
+import poller
+from poller import ExitCode, Identity, ResourceKind
+from poller.cli._kinds import INSTANCE, Awaited
 from poller.cli._options import wait_settings
 from poller.cli._output import Reporter
 from poller.cli._process import open_client
 from poller.cli._run import end_run, run_until_signal
-from poller.cli._wait import wait_on
+from poller.cli._wait import budget, ending_by, wait_on
 
 __all__ = ["demo"]
 
@@ -62,6 +54,7 @@ _logger = structlog.get_logger("poller")
 
 @asynccontextmanager
 async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
+    """A client of the local endpoint, with the demo's dummy credentials."""
     from aiobotocore.session import AioSession  # noqa: PLC0415 - heavy, only for the demo
 
     session = AioSession()
@@ -70,23 +63,30 @@ async def _local_client(endpoint_url: str, region: str) -> AsyncIterator[Any]:
         yield client
 
 
+def _awaited(name: str, identity: Identity) -> Awaited:
+    """The resource of kind *name* (in ``poller.resources``) waited on for its default target."""
+    kind: ResourceKind = poller.resources[name]
+    return Awaited(kind, identity, kind.default_target)
+
+
 class _Rollout:
     """The demo's steps through one client, each waited on before the next starts."""
 
     def __init__(self, client: Any, reporter: Reporter) -> None:
         self.client = client
         self.reporter = reporter
-        self.settings = wait_settings(
-            timeout=DEMO_TIMEOUT, min_delay=DEMO_MIN_DELAY, max_delay=DEMO_MAX_DELAY
+        settings = wait_settings(
+            INSTANCE, timeout=DEMO_TIMEOUT, min_delay=DEMO_MIN_DELAY, max_delay=DEMO_MAX_DELAY
         )
-        self.deadline = time.time() + self.settings.budget()
+        #: One deadline for every step.
+        self.settings = ending_by(settings, time.time() + budget(settings))
         #: Everything waited on so far, for the end of the run.
         self.targets: list[Awaited] = []
 
     async def wait(self, targets: list[Awaited]) -> bool:
         """Wait on *targets*; whether all got there (else the demo stops)."""
         self.targets.extend(targets)
-        await wait_on(self.client, targets, self.deadline, self.settings, self.reporter)
+        await wait_on(self.client, targets, self.settings, self.reporter)
         return self.reporter.exit_code() == ExitCode.OK
 
     async def instance(self) -> str | None:
@@ -94,7 +94,7 @@ class _Rollout:
         created = await self.client.create_instance(Name="poller-demo")
         arn = str(created["InstanceArn"])
         _logger.info("demo.created", instance_arn=arn, message="CreateInstance answered.")
-        ok = await self.wait([Awaited(INSTANCES, Identity(arn), Target.ACTIVE)])
+        ok = await self.wait([_awaited("instance", Identity(arn))])
         return arn if ok else None
 
     async def replicate_and_provision(self, arn: str) -> str | None:
@@ -125,9 +125,9 @@ class _Rollout:
         )
         ok = await self.wait(
             [
-                Awaited(REGIONS, Identity(arn, region_name=DEMO_REGION), "active"),
-                Awaited(ACCESS_CONTROL, Identity(arn), "enabled"),
-                Awaited(PROVISIONING, Identity(arn, request_id=request_id), "succeeded"),
+                _awaited("region", Identity(arn, region_name=DEMO_REGION)),
+                _awaited("access-control-attributes", Identity(arn)),
+                _awaited("permission-set-provisioning", Identity(arn, request_id=request_id)),
             ]
         )
         return permission_set_arn if ok else None
@@ -146,7 +146,7 @@ class _Rollout:
             )
             request_id = answer["AccountAssignmentCreationStatus"]["RequestId"]
             identity = Identity(arn, request_id=request_id)
-            targets.append(Awaited(ASSIGNMENT_CREATION, identity, "succeeded"))
+            targets.append(_awaited("account-assignment-creation", identity))
         _logger.info(
             "demo.started",
             instance_arn=arn,
@@ -156,6 +156,7 @@ class _Rollout:
 
 
 async def _demo(reporter: Reporter) -> int:
+    """Serve the simulator and run the demo's steps; the exit code."""
     from poller.simulator import Fault, Simulator, serve  # noqa: PLC0415 - aiohttp
 
     simulator = Simulator(
@@ -171,6 +172,7 @@ async def _demo(reporter: Reporter) -> int:
     targets: list[Awaited] = []
 
     async def body() -> None:
+        """The demo's steps, each waited on before the next."""
         async with serve(simulator) as server:
             url = server.endpoint_url
             _logger.info("demo.endpoint", endpoint_url=url, time_scale=DEMO_TIME_SCALE)

@@ -7,7 +7,9 @@ import functools
 
 import anyio
 
-from poller._identity import Identity
+import poller
+from poller import Identity
+from poller.cli._kinds import INSTANCE
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._process import open_client
@@ -20,22 +22,21 @@ __all__ = ["describe", "run_describe"]
 async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
     """Print the instance's DescribeInstance answer as the API's JSON; return the exit code.
 
-    The library judges the answer (:func:`poller._waiters._instance.look_at_instance`): the
-    same errors, outcomes and exit codes as a wait, but nothing is retried.
+    The library judges the answer (:func:`poller.look`): the same errors, outcomes and exit
+    codes as a wait, but nothing is retried.
     """
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
 
-    from poller._waiters._instance import look_at_instance  # noqa: PLC0415 - imports botocore
-
+    identity = Identity(arn)
     try:
         async with open_client(**dataclasses.asdict(client_options)) as client:
-            description = await look_at_instance(client, arn)
+            description = await poller.look(client, INSTANCE, identity)
     except PollerError as error:
-        reporter.report(from_error(error))
+        reporter.report(from_error(error, hints=INSTANCE.advice, last_key=INSTANCE.document_key))
     except BotoCoreError as error:  # no client: no region, an unknown profile ...
-        reporter.report(not_started(Identity(arn), error))
+        reporter.report(not_started(identity, error, last_key=INSTANCE.document_key))
     else:
-        reporter.report(from_description(description, Identity(arn)))
+        reporter.report(from_description(description, identity))
     reporter.console.finish()
     return reporter.exit_code()
 

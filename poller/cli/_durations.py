@@ -61,6 +61,7 @@ def parse_duration(text: str) -> float:
 
 
 def _finite(text: str, seconds: float) -> float:
+    """*seconds*, parsed from *text*, if finite."""
     if not math.isfinite(seconds):
         raise ValueError(f"{text!r} is not a finite duration")
     return seconds

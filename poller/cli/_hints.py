@@ -2,7 +2,8 @@
 
 The outcome picks the hint; a few errors refine it: a deletion, a KMS key policy, and an
 endpoint that never answered or is not AWS (the network, not the caller's credentials). Each
-kind of resource may give its own hints for some outcomes (:mod:`poller.cli._kinds`).
+kind of resource may give its own hints for some outcomes
+(:attr:`poller.ResourceKind.advice`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from poller._outcome import Outcome
+from poller import Outcome
 from poller.exceptions import (
     AccessDeniedError,
     ApiError,

@@ -1,199 +1,131 @@
-"""What each waiting command waits on: the differences between the commands, as one table.
+"""The kinds the command waits on, read from ``poller.resources``, grouped by their command.
 
-A :class:`Kind` is a resource as the command sees it: the library's resource (its targets,
-default delays, identifier checks, and so the fan-out that waits on many:
-:func:`poller._waiters._many.wait_for_each`), the words for it, where its last state goes in a
-failure's document, and its hints. Everything else (the options, the one deadline, the one
-client and its rate, signals, stdout and stderr) is the same for every command, and written
-once. The three kinds of request differ only in their names: :func:`_request_kind` makes them.
+Each :class:`poller.ResourceKind` names its command (``wait-region``); kinds that share one
+(assignment creations and deletions: ``wait-assignment``) are told apart by the option that
+picks each but the first (``--deletion``). :func:`by_command` reads that grouping from any
+mapping of kinds, checked, so that a kind added to the registry is a command with no edit
+here. What one run waits on is a list of :class:`Awaited`.
 
-Light to import: no waiter (and no botocore) is imported here.
+Light to import: ``poller``'s light names only, no waiter (and no botocore).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-from poller._engine._resource import Resource
-from poller._identity import Identity
-from poller._outcome import Outcome
-from poller._resources._access_control import ACCESS_CONTROL_ATTRIBUTES
-from poller._resources._instance import INSTANCE
-from poller._resources._region import REGION
-from poller._resources._requests import (
-    ACCOUNT_ASSIGNMENT_CREATION,
-    ACCOUNT_ASSIGNMENT_DELETION,
-    PERMISSION_SET_PROVISIONING,
-)
+import poller
+from poller import Identity, ResourceKind
 from poller.cli._status import label_of
 
 __all__ = [
-    "ACCESS_CONTROL",
-    "ASSIGNMENT_CREATION",
-    "ASSIGNMENT_DELETION",
-    "INSTANCES",
-    "PROVISIONING",
-    "REGIONS",
-    "REQUESTS_BY_ANSWER",
+    "INSTANCE",
     "Awaited",
-    "Kind",
+    "CommandKinds",
+    "Listing",
+    "by_answer",
+    "by_command",
     "success_line",
 ]
 
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class Kind:
-    """One kind of resource as the command waits on it.
-
-    Attributes:
-        command: The command that waits on it.
-        resource: The library's resource: targets, default delays, identifier checks.
-        noun: The word for one (``Region``), in help and messages.
-        last_key: The key of the last state seen in a failure's document (``Region``).
-        one: The line for a person when the only one waited on got there (``{who}``,
-            ``{until}``).
-        many: The line when several did (``{count}``, ``{until}``).
-        hints: What to do, by outcome, where the generic hint would not fit.
-        answer_key: For requests, the key of the status object in the answer of the
-            operation that started them (``AccountAssignmentCreationStatus``).
-        aws_command: The ``aws sso-admin`` command that prints that answer.
-    """
-
-    command: str
-    resource: Resource
-    noun: str
-    last_key: str
-    one: str
-    many: str
-    hints: Mapping[Outcome, str] = dataclasses.field(default_factory=dict)
-    answer_key: str | None = None
-    aws_command: str | None = None
+#: The instance: what ``poller check``, ``poller describe`` and ``--all`` are about, and what
+#: the ARN argument of every command names.
+INSTANCE: Final = poller.resources["instance"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Awaited:
     """One resource a command waits on: what kind, which one, and for what."""
 
-    kind: Kind
+    kind: ResourceKind
     identity: Identity
     until: str
 
 
-def _request_hints(aws_command: str, mix_up: str) -> dict[Outcome, str]:
-    """The hints of a kind of request, started by *aws_command*; *mix_up* is its likely twin."""
-    # The library's not-found message already says that AWS keeps a status only for a while.
-    return {
-        Outcome.FAILED: "Fix the cause in FailureReason, then start the request again.",
-        Outcome.INVALID: (
-            f"Give the RequestId that `aws sso-admin {aws_command}` printed, and the ARN of "
-            "its instance (`aws sso-admin list-instances`)."
-        ),
-        Outcome.NOT_FOUND: (
-            f"{mix_up}; else check that --region and --profile point at the instance's "
-            "account and Region."
-        ),
-        Outcome.TIMED_OUT: "Wait longer with --timeout.",
-    }
+@dataclasses.dataclass(frozen=True, slots=True)
+class Listing:
+    """``--all``: every instance ListInstances lists, each awaited as *kind* for *until*.
+
+    Attributes:
+        kind: The kind of each (one whose identity is the instance ARN alone).
+        until: The target of each.
+        allow_empty: Whether none listed is a success (else not-found).
+    """
+
+    kind: ResourceKind
+    until: str
+    allow_empty: bool = False
+
+    def targets(self, arns: Iterable[str]) -> list[Awaited]:
+        """What to wait on (or look at) for the instances *arns*."""
+        return [Awaited(self.kind, self.kind.identity(arn), self.until) for arn in arns]
 
 
-def _request_kind(
-    command: str,
-    resource: Resource,
-    *,
-    noun: str,
-    one: str,
-    aws_command: str,
-    mix_up: str,
-) -> Kind:
-    """A kind of request: what differs between them is their names."""
-    return Kind(
-        command=command,
-        resource=resource,
-        noun=noun,
-        last_key="Request",
-        one=f"{one} {{who}} succeeded.",
-        many=f"{{count}} {noun}s succeeded.",
-        hints=_request_hints(aws_command, mix_up),
-        answer_key=resource.answer_key,
-        aws_command=aws_command,
-    )
+@dataclasses.dataclass(frozen=True, slots=True)
+class CommandKinds:
+    """The kinds one command waits on: the one it waits on by default, and those picked by flag.
+
+    Attributes:
+        default: The kind of the command when no flag is given (its ``command.flag`` is None);
+            its command's name, words and shape are the command's.
+        flagged: The other kinds, by the option that picks each (``--deletion``).
+    """
+
+    default: ResourceKind
+    flagged: Mapping[str, ResourceKind] = dataclasses.field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The command's name (``wait-assignment``)."""
+        return self.default.command.name
+
+    @property
+    def kinds(self) -> tuple[ResourceKind, ...]:
+        """Every kind of the command, the default first."""
+        return (self.default, *self.flagged.values())
 
 
-INSTANCES: Final = Kind(
-    command="wait",
-    resource=INSTANCE,
-    noun="instance",
-    last_key="Instance",
-    one="{who} is {until}.",
-    many="{count} instances are {until}.",
-)
-REGIONS: Final = Kind(
-    command="wait-region",
-    resource=REGION,
-    noun="Region",
-    last_key="Region",
-    one="Region {who} is {until}.",
-    many="{count} Regions are {until}.",
-    hints={
-        Outcome.FAILED: "The Region is being removed: wait for that with --until removed.",
-        Outcome.INVALID: (
-            "Check the instance ARN (`aws sso-admin list-instances`) and the Region name "
-            "(`aws sso-admin list-regions --instance-arn ARN`)."
-        ),
-        Outcome.NOT_FOUND: (
-            "`aws sso-admin list-regions --instance-arn ARN` lists the instance's Regions."
-        ),
-        Outcome.TIMED_OUT: "Replication takes minutes: wait longer with --timeout.",
-    },
-)
-ACCESS_CONTROL: Final = Kind(
-    command="wait-abac",
-    resource=ACCESS_CONTROL_ATTRIBUTES,
-    noun="instance",
-    last_key="Configuration",
-    one="ABAC of {who} is enabled.",
-    many="ABAC of {count} instances is enabled.",
-    hints={
-        Outcome.FAILED: "Fix the cause in StatusReason, then create the configuration again.",
-        Outcome.NOT_FOUND: (
-            "Create one first: `aws sso-admin "
-            "create-instance-access-control-attribute-configuration`."
-        ),
-        Outcome.TIMED_OUT: "Wait longer with --timeout.",
-    },
-)
-PROVISIONING: Final = _request_kind(
-    "wait-provisioning",
-    PERMISSION_SET_PROVISIONING,
-    noun="provisioning request",
-    one="Provisioning request",
-    aws_command="provision-permission-set",
-    mix_up="An assignment's request ID is waited on with `poller wait-assignment`",
-)
-ASSIGNMENT_CREATION: Final = _request_kind(
-    "wait-assignment",
-    ACCOUNT_ASSIGNMENT_CREATION,
-    noun="assignment request",
-    one="Assignment creation request",
-    aws_command="create-account-assignment",
-    mix_up="A bare request ID of DeleteAccountAssignment needs --deletion",
-)
-ASSIGNMENT_DELETION: Final = _request_kind(
-    "wait-assignment",
-    ACCOUNT_ASSIGNMENT_DELETION,
-    noun="assignment request",
-    one="Assignment deletion request",
-    aws_command="delete-account-assignment",
-    mix_up="A bare request ID of CreateAccountAssignment is waited on without --deletion",
-)
-#: The kinds of request, by the key of their status object in the answers that start them.
-REQUESTS_BY_ANSWER: Final = {
-    kind.answer_key: kind
-    for kind in (PROVISIONING, ASSIGNMENT_CREATION, ASSIGNMENT_DELETION)
-    if kind.answer_key is not None
-}
+def by_command(kinds: Mapping[str, ResourceKind]) -> list[CommandKinds]:
+    """The kinds of *kinds* grouped by their command's name, in the order first seen.
+
+    Raises:
+        ValueError: Kinds of one command that cannot share it: of different shapes, with no
+            kind or two kinds without a flag, or two with the same flag.
+    """
+    members: dict[str, list[ResourceKind]] = {}
+    for kind in kinds.values():
+        members.setdefault(kind.command.name, []).append(kind)
+    return [_group(name, group) for name, group in members.items()]
+
+
+def _group(name: str, kinds: list[ResourceKind]) -> CommandKinds:
+    """One command's kinds, checked: one shape, one default, a flag for each of the others."""
+    shapes = {kind.shape for kind in kinds}
+    if len(shapes) > 1:
+        raise ValueError(f"the kinds of `{name}` have different shapes: {sorted(shapes)}")
+    defaults = [kind for kind in kinds if kind.command.flag is None]
+    if len(defaults) != 1:
+        named = ", ".join(kind.name for kind in defaults) or "none"
+        raise ValueError(f"`{name}` needs exactly one kind without a flag, not {named}")
+    flagged: dict[str, ResourceKind] = {}
+    for kind in kinds:
+        flag = kind.command.flag
+        if flag is None:
+            continue
+        if flag in flagged:
+            raise ValueError(f"{flagged[flag].name} and {kind.name} share {flag} on `{name}`")
+        flagged[flag] = kind
+    return CommandKinds(defaults[0], flagged)
+
+
+def by_answer(kinds: Mapping[str, ResourceKind]) -> dict[str, ResourceKind]:
+    """The kinds of request, by the key of their status object in the answers that start them.
+
+    Every one of *kinds*, not only a command's own: an answer of another command's kind is
+    named, and sent to its command.
+    """
+    return {kind.answer_key: kind for kind in kinds.values() if kind.answer_key is not None}
 
 
 def success_line(targets: Sequence[Awaited]) -> str:
@@ -204,13 +136,13 @@ def success_line(targets: Sequence[Awaited]) -> str:
     """
     groups: dict[tuple[str, str], list[Awaited]] = {}
     for target in targets:
-        groups.setdefault((target.kind.many, target.until), []).append(target)
+        groups.setdefault((target.kind.reached_many, target.until), []).append(target)
     sentences = []
     for (many, until), members in groups.items():
         if len(members) == 1:
             first = members[0]
             who = label_of(**first.identity.keys())
-            sentences.append(first.kind.one.format(who=who, until=until))
+            sentences.append(first.kind.reached_one.format(who=who, until=until))
         else:
             sentences.append(many.format(count=len(members), until=until))
     return "✓ " + " ".join(sentences)

@@ -1,37 +1,27 @@
 """What every command does with its shared options before the first request, and the hand-over.
 
-The settings are checked by the library (a usage error names the option at fault), where to
-connect is worked out, stderr and stdout are opened (a closed stdout ends the run before any
-request), repeats are warned about; then the run's module is imported, and only then:
-``--help`` and refused input never load aiobotocore.
+Where to connect is worked out, stderr and stdout are opened (a closed stdout ends the run
+before any request), repeats are warned about; then the run's module is imported, and only
+then: ``--help`` and refused input never load aiobotocore. The settings are checked before, by
+the library (:func:`poller.cli._options.wait_settings`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 import structlog
 
-from poller._outcome import ExitCode
+import poller
+from poller import ExitCode
 from poller.cli import _options as options
-from poller.cli._kinds import Kind
+from poller.cli._kinds import Listing
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
 from poller.cli._render import open_console
 from poller.cli._targets import Targets
 
-__all__ = ["EXIT_CODES", "WAIT_EXIT_CODES", "launch", "start"]
-
-_CODES: Final = (
-    "Exit codes: 0 target reached, 1 terminal failure state, 2 usage or bad input, "
-    "3 timed out{once}, 4 denied, not found or other AWS error, 74 the results could not be "
-    "written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM (with several resources, the "
-    "highest)."
-)
-#: The exit codes, for the ``--help`` of the group and of the instance commands.
-EXIT_CODES: Final = _CODES.format(once=" (or, looking once, not yet)")
-#: The exit codes of the commands that only wait (the rollout's).
-WAIT_EXIT_CODES: Final = _CODES.format(once="")
+__all__ = ["launch", "look", "start"]
 
 _logger = structlog.get_logger("poller")
 
@@ -89,31 +79,20 @@ def start(
 def launch(
     targets: Targets,
     *,
-    kind: Kind,
-    timeout: float | None,
-    min_delay: float | None,
-    max_delay: float | None,
+    settings: poller.Settings,
     backend: str,
-    all_instances: str | None = None,
-    allow_empty: bool = False,
+    listing: Listing | None = None,
     **common: Any,
 ) -> int:
-    """Check the settings, start (:func:`start`), and wait on *targets*; the exit code.
+    """Start (:func:`start`), and wait on *targets*; the exit code.
 
     Args:
         targets: What to wait on, checked.
-        kind: What the command waits on (its default delays).
-        timeout: ``--timeout`` (None: the library's default).
-        min_delay: ``--min-delay``.
-        max_delay: ``--max-delay``.
+        settings: The wait's settings, checked (:func:`poller.cli._options.wait_settings`).
         backend: ``--backend``.
-        all_instances: ``poller wait --all``: the target of every instance listed.
-        allow_empty: ``--allow-empty``.
+        listing: ``poller wait --all``: wait on every instance listed instead.
         common: Where to connect and what to show, as :func:`start` takes them.
     """
-    settings = options.wait_settings(
-        timeout=timeout, min_delay=min_delay, max_delay=max_delay, defaults=kind.resource.delays
-    )
     client_options, reporter = start(targets, **common)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
@@ -125,6 +104,36 @@ def launch(
         client_options=client_options,
         reporter=reporter,
         backend=backend,
-        all_instances=all_instances,
-        allow_empty=allow_empty,
+        listing=listing,
+    )
+
+
+def look(
+    targets: Targets,
+    *,
+    backend: str,
+    listing: Listing | None = None,
+    **common: Any,
+) -> int:
+    """Start (:func:`start`), and look at each target once; the exit code.
+
+    ``poller check`` and ``poller wait --timeout 0``.
+
+    Args:
+        targets: What to look at, checked.
+        backend: ``--backend``.
+        listing: ``--all``: look at every instance listed instead.
+        common: Where to connect and what to show, as :func:`start` takes them.
+    """
+    client_options, reporter = start(targets, **common)
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
+    from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
+
+    return run_check(
+        targets.unique,
+        listing=listing,
+        client_options=client_options,
+        reporter=reporter,
+        backend=backend,
     )

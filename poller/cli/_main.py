@@ -1,8 +1,10 @@
-"""The ``poller`` group, its commands' arguments, and :func:`main`.
+"""The ``poller`` group, its commands, and :func:`main`.
 
-Each command checks its input here, before any request (the settings by the library's own
-check), then hands over to the module that runs it, imported only then: ``poller --help`` and
-refused input never load aiobotocore.
+The waiting commands are made from ``poller.resources`` (:mod:`poller.cli._commands`); the
+instance's other commands (``check``, ``describe``) and ``demo`` are here. Each command checks
+its input before any request (the settings by the library's own check), then hands over to the
+module that runs it, imported only then: ``poller --help`` and refused input never load
+aiobotocore.
 """
 
 from __future__ import annotations
@@ -14,26 +16,29 @@ from typing import Any, Final
 
 import click
 
-from poller._outcome import ExitCode
+import poller
+from poller import ExitCode
 from poller.cli import _options as options
-from poller.cli._arns import Arns, check_arn
+from poller.cli._arns import Arns, arns_of, check_arn
+from poller.cli._commands import check_listing, wait_commands
 from poller.cli._group import LazyCommand, LazyGroup
-from poller.cli._kinds import INSTANCES
-from poller.cli._launch import EXIT_CODES, launch, start
+from poller.cli._help import EXIT_CODES, epilog
+from poller.cli._kinds import INSTANCE, CommandKinds, Listing
+from poller.cli._launch import look, start
 from poller.cli._output import Reporter
 from poller.cli._render import open_console
 from poller.cli._report import signal_exit_code
-from poller.cli._rollout import ROLLOUT_COMMANDS
 from poller.cli._streams import STREAM_ERRORS, guard_standard_fds
-from poller.cli._targets import Targets, instances
+from poller.cli._targets import instances
 
 __all__ = ["cli", "main"]
 
 _CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_EPILOG: Final = (
-    f"{EXIT_CODES} stdout: one line per instance (JSON, or text on a terminal), the "
-    "DescribeInstance answer on success, else an object with an Outcome key. ARN - reads "
-    "the ARNs from stdin, one per line or separated by spaces."
+#: ``poller check`` prints what ``poller wait`` does.
+_CHECK_EPILOG: Final = epilog(CommandKinds(INSTANCE), look_once=True)
+_DESCRIBE_EPILOG: Final = (
+    f"{EXIT_CODES}\n\nstdout: the DescribeInstance answer as one line of JSON, else an object "
+    "with an Outcome key."
 )
 _GROUP_EPILOG: Final = f"""{EXIT_CODES}
 
@@ -45,7 +50,7 @@ Shell completion (bash, zsh, fish):
 """
 #: The simulator's own command, which needs aiohttp: imported only when it runs.
 _SIMULATE: Final = LazyCommand(
-    "poller.simulator._cli:simulate_command",
+    "poller.simulator:simulate_command",
     "Run a local Identity Center endpoint in the foreground.",
 )
 #: The signals that end the command before the event loop listens for them.
@@ -63,86 +68,15 @@ def cli() -> None:
     """Wait for AWS IAM Identity Center instances, and the rollout after them, to settle."""
 
 
-for _command in ROLLOUT_COMMANDS:
+# `poller wait`, `wait-region` ...: one for each command the kinds of resource name.
+for _command in wait_commands(poller.resources):
     cli.add_command(_command)
 
 
-def _check_targets(arns: Arns, *, all_instances: bool, allow_empty: bool) -> None:
-    if not arns and not all_instances:
-        raise click.UsageError("Give at least one instance ARN (or - to read them), or --all.")
-    if arns and all_instances:
-        raise click.UsageError("Give instance ARNs or --all, not both.")
-    if allow_empty and not all_instances:
-        raise click.UsageError("--allow-empty goes with --all.")
-
-
-def _look(
-    targets: Targets,
-    *,
-    all_instances: bool,
-    allow_empty: bool,
-    until: str,
-    backend: str,
-    **common: Any,
-) -> int:
-    """Look at each instance once (``poller check``, ``poller wait --timeout 0``)."""
-    client_options, reporter = start(targets, **common)
-    if reporter is None:
-        return ExitCode.OUTPUT_FAILED
-    from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
-
-    return run_check(
-        [target.identity.instance_arn for target in targets.unique],
-        all_instances=all_instances,
-        allow_empty=allow_empty,
-        until=until,
-        client_options=client_options,
-        reporter=reporter,
-        backend=backend,
-    )
-
-
-@cli.command(epilog=_EPILOG)
-@options.arns
+@cli.command(epilog=_CHECK_EPILOG)
+@arns_of(INSTANCE)
 @options.all_instances
-@options.until
-@options.waiting(INSTANCES, look_once=True)
-def wait(
-    arns: Arns,
-    *,
-    all_instances: bool,
-    allow_empty: bool,
-    until: str,
-    timeout: float | None,
-    min_delay: float | None,
-    max_delay: float | None,
-    **common: Any,
-) -> int:
-    """Wait until each instance ARN reaches a state (all at once, under one deadline)."""
-    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
-    targets = instances(arns, until=until)
-    if timeout == 0:
-        # The delays are never used looking once, but a bad pair is still bad input.
-        options.wait_settings(timeout=None, min_delay=min_delay, max_delay=max_delay)
-        return _look(
-            targets, all_instances=all_instances, allow_empty=allow_empty, until=until, **common
-        )
-    return launch(
-        targets,
-        kind=INSTANCES,
-        timeout=timeout,
-        min_delay=min_delay,
-        max_delay=max_delay,
-        all_instances=until if all_instances else None,
-        allow_empty=allow_empty,
-        **common,
-    )
-
-
-@cli.command(epilog=_EPILOG)
-@options.arns
-@options.all_instances
-@options.until
+@options.until(INSTANCE)
 @options.region
 @options.profile
 @options.endpoint_url
@@ -155,17 +89,12 @@ def wait(
 @options.backend
 def check(arns: Arns, *, all_instances: bool, allow_empty: bool, until: str, **common: Any) -> int:
     """Look at each instance once: exit 0 if it is at the state now, 3 if not yet."""
-    _check_targets(arns, all_instances=all_instances, allow_empty=allow_empty)
-    return _look(
-        instances(arns, until=until),
-        all_instances=all_instances,
-        allow_empty=allow_empty,
-        until=until,
-        **common,
-    )
+    check_listing(arns, all_instances=all_instances, allow_empty=allow_empty)
+    listing = Listing(INSTANCE, until, allow_empty) if all_instances else None
+    return look(instances(arns, INSTANCE, until), listing=listing, **common)
 
 
-@cli.command(epilog=_EPILOG)
+@cli.command(epilog=_DESCRIBE_EPILOG)
 @click.argument("arn", metavar="ARN", callback=lambda ctx, p, v: check_arn(v, ctx, p))
 @options.region
 @options.profile
@@ -176,7 +105,8 @@ def check(arns: Arns, *, all_instances: bool, allow_empty: bool, until: str, **c
 @options.debug
 def describe(arn: str, **common: Any) -> int:
     """Print one DescribeInstance answer as JSON (the API's key names, ISO 8601 dates)."""
-    client_options, reporter = start(instances(Arns([arn], {})), output="json", **common)
+    targets = instances(Arns([arn], {}), INSTANCE)
+    client_options, reporter = start(targets, output="json", **common)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._describe import run_describe  # noqa: PLC0415 - imports botocore
@@ -226,4 +156,5 @@ class _Terminated(BaseException):
 
 
 def _terminated(signum: int, frame: object) -> None:
+    """The early handler of SIGTERM and SIGHUP: end the command."""
     raise _Terminated(signum)

@@ -1,10 +1,11 @@
 """The command's options, each defined once, and their conversion into the library's values.
 
 Nothing here imports aiobotocore or botocore: ``--help`` and refused input answer at once.
-Durations are parsed once, by :class:`Duration`; the wait's settings are then checked by the
-library (:meth:`poller._settings.WaitSettings.of`), whose ValueError becomes a usage error
-naming the options at fault. A Region name is checked against the service's pattern, and a
-``--query`` compiled, before any request. The instance ARNs are read by :mod:`._arns`.
+Durations are parsed once, by :class:`Duration`; the wait's settings (one
+:class:`poller.Settings`) are then checked once by the library
+(:meth:`poller.WaitSettings.of`), whose ValueError becomes a usage error naming the options at
+fault. A Region name is checked against the service's pattern, and a ``--query`` compiled,
+before any request. The instance ARNs are read by :mod:`._arns`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from typing import Any, Final, TypeVar
 import click
 from click.core import ParameterSource
 
-from poller._endpoint import check_endpoint_url
-from poller._resources._instance import INSTANCE, Target
-from poller._settings import DEFAULT_TIMEOUT, Delays, WaitSettings
-from poller.cli._arns import read_arns
+import poller
+from poller import ResourceKind, check_endpoint_url
 from poller.cli._durations import parse_duration, spell_duration
 from poller.cli._hints import sentence
-from poller.cli._kinds import Kind
 from poller.cli._output import OUTPUT_FORMS
 
 __all__ = [
@@ -32,7 +30,6 @@ __all__ = [
     "ClientOptions",
     "Duration",
     "all_instances",
-    "arns",
     "backend",
     "client_options",
     "debug",
@@ -43,6 +40,7 @@ __all__ = [
     "query",
     "quiet",
     "region",
+    "targets_of",
     "tls",
     "until",
     "verbose",
@@ -91,28 +89,34 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
 
 
 def wait_settings(
+    kind: ResourceKind,
     *,
     timeout: float | None,
     min_delay: float | None,
     max_delay: float | None,
-    defaults: Delays = INSTANCE.delays,
-) -> WaitSettings:
-    """The wait's settings, checked by the library; the resource's delays where not given.
+) -> poller.Settings:
+    """The wait's settings from the options, checked once by the library for *kind*.
+
+    The delays not given stay None (the kind's own apply); the timeout comes back explicit
+    (the library's default when not given), since the command counts it from the moment its
+    client is open: start-up is not the user's time.
 
     Raises:
         click.UsageError: A setting the library refuses, naming its option.
     """
+    settings: poller.Settings = {"timeout": timeout, "min_delay": min_delay, "max_delay": max_delay}
     try:
-        return WaitSettings.of(
-            defaults=defaults, timeout=timeout, min_delay=min_delay, max_delay=max_delay
-        )
+        checked = poller.WaitSettings.of(defaults=kind.delays, **settings)
     except ValueError as error:
         # The library names its settings; the user knows them as options.
         message = _SETTING.sub(lambda m: _OPTION_OF_SETTING[m.group(1)], str(error))
         raise click.UsageError(sentence(message)) from None
+    settings["timeout"] = checked.timeout
+    return settings
 
 
 def _check_region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--region``'s callback: a Region name, or a usage error naming where it came from."""
     if value is None or REGION_PATTERN.fullmatch(value):
         return value
     source = ctx.get_parameter_source(param.name) if param.name else None
@@ -123,6 +127,7 @@ def _check_region(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--query``'s callback: the compiled JMESPath expression, or a usage error."""
     if value is None:
         return None
     # jmespath ships no type hints (botocore brings it); imported only with --query.
@@ -139,6 +144,7 @@ def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--endpoint-url``'s callback: an http:// or https:// URL, or a usage error."""
     try:
         check_endpoint_url(value)
     except ValueError:
@@ -149,6 +155,7 @@ def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--backend``'s callback: trio only with its extra installed."""
     if value == "trio" and not all(importlib.util.find_spec(name) for name in ("trio", "httpx2")):
         raise click.BadParameter(
             "trio needs the trio extra: pip install 'poller[trio]'.", ctx, param
@@ -207,7 +214,6 @@ _no_verify_ssl = click.option(
     is_flag=True,
     help="Do not check the endpoint's TLS certificate (a local endpoint).",
 )
-arns = click.argument("arns", metavar="ARN...", nargs=-1, callback=read_arns)
 _all = click.option(
     "--all", "all_instances", is_flag=True, help="Every instance ListInstances lists."
 )
@@ -216,13 +222,22 @@ _allow_empty = click.option(
     is_flag=True,
     help="With --all, none listed is a success (else exit 4, as kubectl does).",
 )
-until = click.option(
-    "--until",
-    type=click.Choice([t.value for t in Target]),
-    default=Target.ACTIVE.value,
-    show_default=True,
-    help="The state to wait for.",
-)
+
+
+def targets_of(*kinds: ResourceKind) -> list[str]:
+    """Every target of *kinds*, each once, in order."""
+    return list(dict.fromkeys(target for kind in kinds for target in kind.targets))
+
+
+def until(*kinds: ResourceKind) -> Callable[[F], F]:
+    """``--until``, over the targets of *kinds*: the first kind's default is the default."""
+    return click.option(
+        "--until",
+        type=click.Choice(targets_of(*kinds)),
+        default=kinds[0].default_target,
+        show_default=True,
+        help="The state to wait for.",
+    )
 
 
 def tls(function: F) -> F:
@@ -236,18 +251,21 @@ def all_instances(function: F) -> F:
 
 
 # No defaults of the command's own: None lets the library's apply (shown, not repeated).
-def _timeout(*, look_once: bool) -> Callable[[F], F]:
+def _timeout(kind: ResourceKind, *, look_once: bool) -> Callable[[F], F]:
+    """``--timeout``, with the library's default for *kind* shown."""
     once = " 0 looks once, as `poller check` does." if look_once else ""
+    default = poller.WaitSettings.of(defaults=kind.delays).budget()
     return click.option(
         "--timeout",
         type=Duration(),
         default=None,
         help=f"The limit of the waits, from the first request: every wait ends by then.{once}"
-        f"  [default: {spell_duration(DEFAULT_TIMEOUT)}]",
+        f"  [default: {spell_duration(default)}]",
     )
 
 
 def _delay(name: str, word: str, seconds: float, noun: str) -> Callable[[F], F]:
+    """*name* (``--min-delay``, ``--max-delay``): the pause of one *noun*, *seconds* by default."""
     return click.option(
         name,
         type=Duration(),
@@ -257,6 +275,7 @@ def _delay(name: str, word: str, seconds: float, noun: str) -> Callable[[F], F]:
 
 
 def _output(noun: str) -> Callable[[F], F]:
+    """``--output``, a line of text per *noun*."""
     return click.option(
         "--output",
         type=click.Choice(OUTPUT_FORMS),
@@ -271,16 +290,16 @@ def _output(noun: str) -> Callable[[F], F]:
 output = _output("instance")
 
 
-def waiting(kind: Kind, *, look_once: bool = False) -> Callable[[F], F]:
+def waiting(kind: ResourceKind, *, look_once: bool = False) -> Callable[[F], F]:
     """The options every waiting command takes: time, delays (*kind*'s), where, what to show.
 
     Args:
         kind: What the command waits on, for the default delays and the words of the help.
         look_once: Whether ``--timeout 0`` looks once (``poller wait``'s instances).
     """
-    delays = kind.resource.delays
+    delays = kind.delays
     decorators = (
-        _timeout(look_once=look_once),
+        _timeout(kind, look_once=look_once),
         _delay("--min-delay", "Least", delays.min_delay, kind.noun),
         _delay("--max-delay", "Most", delays.max_delay, kind.noun),
         region,
@@ -297,6 +316,7 @@ def waiting(kind: Kind, *, look_once: bool = False) -> Callable[[F], F]:
     )
 
     def apply(function: F) -> F:
+        """*function* with every option, in order."""
         for decorator in reversed(decorators):  # the first is listed first in --help
             function = decorator(function)
         return function

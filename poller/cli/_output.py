@@ -14,8 +14,7 @@ from typing import Any, Final, Protocol, TextIO
 
 import structlog
 
-from poller._identity import Identity
-from poller._outcome import ExitCode
+from poller import ExitCode, Identity
 from poller.cli._render import Console
 from poller.cli._report import Report, dump_json, identity_of
 from poller.cli._streams import STREAM_ERRORS, reader_left, silence
@@ -157,12 +156,14 @@ class Reporter:
         return int(max(codes, default=ExitCode.OK))
 
     def _line(self, report: Report) -> str:
+        """The line *report* prints: JSON or text, through ``--query``."""
         if self.query is None:
             return dump_json(report.document) if self.output == "json" else report.text
         found = self.query.search(report.document)
         return dump_json(found) if self.output == "json" else format_text(found)
 
     def _output_failed(self, message: str) -> None:
+        """Note that stdout failed (exit 74), and say so on stderr."""
         self.write_failed = True
         _logger.error(
             "cli.output_failed",
@@ -173,6 +174,7 @@ class Reporter:
 
 
 def _reason(error: BaseException) -> str:
+    """Why a write failed, in a few words."""
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) or type(error).__name__

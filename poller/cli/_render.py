@@ -116,11 +116,13 @@ class Console:
         self._flush()
 
     def _clear(self) -> None:
+        """Erase the status line, if one is drawn."""
         if self._drawn:
             self._put(_CLEAR_LINE)
             self._drawn = False
 
     def _put(self, text: str) -> None:
+        """Write *text*, unless the stream has failed (then never again)."""
         if self.broken:
             return
         try:
@@ -131,6 +133,7 @@ class Console:
             self._break()
 
     def _flush(self) -> None:
+        """Flush the stream, unless it has failed (then never again)."""
         if self.broken:
             return
         try:
@@ -284,6 +287,7 @@ def open_console(*, log_format: str, quiet: bool, verbose: bool, debug: bool = F
 
 
 def _is_terminal(stream: TextIO) -> bool:
+    """Whether *stream* is a terminal (a failing one is not)."""
     try:
         return stream.isatty()
     except STREAM_ERRORS:

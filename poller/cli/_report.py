@@ -14,7 +14,7 @@ an object with an ``Outcome`` key, which API answers never have::
      "Request": {...the last status object, or null...}}
 
 The last state's key is the kind's (``Instance``, ``Region``, ``Configuration``, ``Request``:
-:mod:`poller.cli._kinds`). ``Outcome`` and the exit code are the library's
+:attr:`poller.ResourceKind.document_key`). ``Outcome`` and the exit code are the library's
 (:class:`poller.Outcome`, read from ``error.outcome``; :class:`poller.ExitCode`); a cancelled
 wait adds ``"Signal": "SIGINT"`` and exits 128 plus the signal's number, as the shell does.
 ``Error.Type`` names the :mod:`poller.exceptions` class, or ``ConfigurationError`` when
@@ -33,9 +33,7 @@ import signal
 from collections.abc import Mapping
 from typing import Any, Final
 
-from poller._identity import Identity
-from poller._outcome import Outcome
-from poller._result import WaitResult
+from poller import Identity, Outcome, WaitResult
 from poller.cli._durations import round_elapsed
 from poller.cli._hints import NETWORK_CODES, UNREACHABLE_HINT, hint_for, sentence
 from poller.events import WaitCancelled
@@ -158,7 +156,7 @@ def from_error(
     Args:
         error: The error.
         hint: What to do, when the error's own hint (:func:`hint_for`) does not fit.
-        hints: The resource's own hints, by outcome (:mod:`poller.cli._kinds`).
+        hints: The resource's own hints, by outcome (:attr:`poller.ResourceKind.advice`).
         last_key: Where the document puts the last state seen.
     """
     details: dict[str, Any] = {"Type": type(error).__name__, "Message": error.message}
@@ -222,6 +220,7 @@ def not_started(identity: Identity, error: Exception, *, last_key: str = _LAST_K
     from botocore.exceptions import NoRegionError, ProfileNotFound  # noqa: PLC0415 - lazy
 
     def configuration(outcome: Outcome, message: str, hint: str) -> Report:
+        """A report outside poller's errors, with this report's identity and key."""
         return _configuration(
             identity, outcome, message, hint, kind="ConfigurationError", last_key=last_key
         )

@@ -18,8 +18,8 @@ import anyio
 import structlog
 from anyio.abc import TaskStatus
 
-from poller._outcome import ExitCode
-from poller._resources._listing import list_instance_arns
+import poller
+from poller import ExitCode
 from poller.cli._kinds import Awaited, success_line
 from poller.cli._output import Reporter
 from poller.cli._render import Console
@@ -36,6 +36,7 @@ _logger = structlog.get_logger("poller")
 async def _watch_signals(
     on_signal: Callable[[int], None], *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
 ) -> None:
+    """Call *on_signal* with the first handled signal, once listening."""
     with anyio.open_signal_receiver(*HANDLED_SIGNALS) as signals:
         task_status.started()
         async for signum in signals:
@@ -44,6 +45,7 @@ async def _watch_signals(
 
 
 async def _redraw(console: Console) -> None:
+    """Redraw the live status line, every quarter of a second."""
     while True:
         await anyio.sleep(_REDRAW_EVERY)
         console.redraw()
@@ -59,6 +61,7 @@ async def run_until_signal(body: Callable[[], Awaitable[None]], console: Console
     async with anyio.create_task_group() as group:
 
         def on_signal(signum: int) -> None:
+            """Note *signum* and cancel the work."""
             received.append(signum)
             group.cancel_scope.cancel()
 
@@ -83,7 +86,7 @@ async def listed_arns(
     limit = None if deadline is None else max(deadline - time.time(), 0.0)
     try:
         with anyio.fail_after(limit):
-            arns = [arn async for arn in list_instance_arns(client)]
+            arns = [arn async for arn in poller.list_instance_arns(client)]
     except (BotoCoreError, ClientError, TimeoutError) as error:
         reporter.report(listing_failed(error))
         return []

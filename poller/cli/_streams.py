@@ -23,6 +23,7 @@ STREAM_ERRORS: Final = (OSError, ValueError)
 
 
 def _is_open(fd: int) -> bool:
+    """Whether file descriptor *fd* is open."""
     try:
         os.fstat(fd)
     except OSError:

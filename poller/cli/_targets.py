@@ -10,17 +10,20 @@ from __future__ import annotations
 import collections
 import dataclasses
 import sys
-from collections.abc import Iterable, Sequence
-from typing import TextIO
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, TextIO
 
 import click
 
-from poller._identity import Identity
+from poller import Identity, ResourceKind
 from poller.cli._answers import AnswersError, read_answers
 from poller.cli._arns import STDIN, Arns
-from poller.cli._kinds import INSTANCES, REGIONS, REQUESTS_BY_ANSWER, Awaited, Kind
+from poller.cli._kinds import Awaited
 
 __all__ = ["Targets", "instances", "regions", "requests"]
+
+#: The word for a repeat of each shape's identifier, in its event's name (``cli.duplicate_arn``).
+_REPEATED: Final = {"instance": "arn", "region": "region", "request": "request_id"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Targets:
 
 
 def _once(targets: Iterable[tuple[str, Awaited]], what: str) -> Targets:
+    """*targets*, each with what was typed for it: each once, the repeats counted."""
     counts = collections.Counter[str]()
     unique: dict[str, Awaited] = {}
     for given, target in targets:
@@ -48,24 +52,25 @@ def _once(targets: Iterable[tuple[str, Awaited]], what: str) -> Targets:
     return Targets(list(unique.values()), repeated, what)
 
 
-def _checked(kind: Kind, identity: Identity, until: str, where: str = "") -> Awaited:
+def _checked(kind: ResourceKind, identity: Identity, until: str, where: str = "") -> Awaited:
     """*identity*, if the library would wait on it; else a usage error with its message."""
     try:
-        kind.resource.check(identity)
+        kind.check(identity)
     except ValueError as error:
         raise click.BadParameter(f"{str(error).rstrip('.')}{where}.") from None
     return Awaited(kind, identity, until)
 
 
-def instances(arns: Arns, kind: Kind = INSTANCES, until: str | None = None) -> Targets:
-    """Instances (ARNs already checked), each waited on for *until* (the kind's only target)."""
-    target = until or kind.resource.targets[0]
+def instances(arns: Arns, kind: ResourceKind, until: str | None = None) -> Targets:
+    """Instances (ARNs already checked by *kind*), each waited on for *until* (or the default)."""
+    target = until or kind.default_target
     given = [arn for arn in arns.unique for _ in range(arns.repeated.get(arn, 1))]
-    return _once(((arn, Awaited(kind, Identity(arn), target)) for arn in given), "arn")
+    awaited = ((arn, Awaited(kind, kind.identity(arn), target)) for arn in given)
+    return _once(awaited, _REPEATED[kind.shape])
 
 
-def regions(arn: str, names: Sequence[str], until: str) -> Targets:
-    """The Regions *names* of instance *arn*.
+def regions(arn: str, names: Sequence[str], kind: ResourceKind, until: str) -> Targets:
+    """The Regions *names* of instance *arn*, each waited on as *kind* for *until*.
 
     Raises:
         click.BadParameter: None given, or a name that is not a Region's.
@@ -73,8 +78,8 @@ def regions(arn: str, names: Sequence[str], until: str) -> Targets:
     if not names:
         raise click.BadParameter("give at least one Region name, such as eu-west-1.")
     return _once(
-        ((name, _checked(REGIONS, Identity(arn, region_name=name), until)) for name in names),
-        "region",
+        ((name, _checked(kind, kind.identity(arn, name), until)) for name in names),
+        _REPEATED[kind.shape],
     )
 
 
@@ -82,18 +87,23 @@ def requests(
     arn: str,
     values: Sequence[str],
     *,
-    kinds: Sequence[Kind],
-    default: Kind,
+    kinds: Sequence[ResourceKind],
+    default: ResourceKind,
+    answers: Mapping[str, ResourceKind],
     forced: bool = False,
     stdin: TextIO | None = None,
 ) -> Targets:
     """The requests *values* (request IDs, or ``-`` for the answers on stdin) of instance *arn*.
+
+    Each is waited on for its kind's default target (a request's only one).
 
     Args:
         arn: The instance (checked).
         values: The arguments.
         kinds: The kinds the command waits on; an answer of another kind is refused.
         default: The kind of a bare request ID.
+        answers: Every kind of request, by the key of its status object in the answers that
+            start it (:func:`poller.cli._kinds.by_answer`): the command's and the others'.
         forced: Whether *default* was asked for (``--deletion``): an answer of another kind
             then contradicts it.
         stdin: Where ``-`` reads (``sys.stdin`` by default).
@@ -102,15 +112,16 @@ def requests(
         click.BadParameter: Nothing to wait on, ``-`` beside IDs, an answer of the wrong kind,
             or an ID that is not one.
     """
+    what = _REPEATED[default.shape]
     if not values:
         raise click.BadParameter("give at least one request ID, or - to read them from stdin.")
     if STDIN not in values:
         return _once(
             (
-                (value, _checked(default, Identity(arn, request_id=value), "succeeded"))
+                (value, _checked(default, default.identity(arn, value), default.default_target))
                 for value in values
             ),
-            "request_id",
+            what,
         )
     if len(values) > 1:
         raise click.BadParameter("'-' (read the answers from stdin) must be the only request ID.")
@@ -119,29 +130,40 @@ def requests(
         raise click.BadParameter("'-' reads the answers from stdin, which is closed.")
     expected = _expected(kinds)
     try:
-        answers = read_answers(stream.read(), keys=REQUESTS_BY_ANSWER, expected=expected)
+        read = read_answers(stream.read(), keys=answers, expected=expected)
     except AnswersError as error:
         raise click.BadParameter(f"{error}.") from None
-    if not answers:
+    if not read:
         raise click.BadParameter(f"stdin held nothing to wait on: '-' reads {expected}.")
     targets = []
-    for answer in answers:
-        kind = default if answer.key is None else REQUESTS_BY_ANSWER[answer.key]
+    for answer in read:
+        kind = default if answer.key is None else answers[answer.key]
         if kind not in kinds or (forced and kind is not default):
-            raise click.BadParameter(_wrong_kind(kind, answer.where, forced=forced))
-        identity = Identity(arn, request_id=answer.request_id)
+            raise click.BadParameter(_wrong_kind(kind, default, answer.where, forced=forced))
+        identity = kind.identity(arn, answer.request_id)
         where = f" ({answer.where}; '-' reads {expected})"
-        targets.append((answer.request_id, _checked(kind, identity, "succeeded", where)))
-    return _once(targets, "request_id")
+        targets.append((answer.request_id, _checked(kind, identity, kind.default_target, where)))
+    return _once(targets, what)
 
 
-def _expected(kinds: Sequence[Kind]) -> str:
-    commands = " or ".join(f"`aws sso-admin {kind.aws_command}`" for kind in kinds)
+def _aws_commands(kind: ResourceKind) -> str:
+    """The AWS CLI's commands that start *kind*, quoted: ```aws sso-admin provision-...```."""
+    return " or ".join(f"`aws sso-admin {command}`" for command in kind.aws_commands)
+
+
+def _expected(kinds: Sequence[ResourceKind]) -> str:
+    """What ``-`` reads for *kinds*, in words."""
+    commands = " or ".join(_aws_commands(kind) for kind in kinds)
     return f"the JSON that {commands} prints, or request IDs one per line"
 
 
-def _wrong_kind(kind: Kind, where: str, *, forced: bool) -> str:
-    said = f"{where} is what `aws sso-admin {kind.aws_command}` prints ({kind.answer_key})"
-    if forced:
-        return f"{said}, not a deletion as --deletion says: leave it out, each answer says which."
-    return f"{said}: wait on it with `poller {kind.command}`."
+def _wrong_kind(kind: ResourceKind, default: ResourceKind, where: str, *, forced: bool) -> str:
+    """Why an answer of *kind* is refused where *default* is waited on."""
+    said = f"{where} is what {_aws_commands(kind)} prints ({kind.answer_key})"
+    flag = default.command.flag
+    if forced and flag is not None:
+        # The flag names what it picks: --deletion, a deletion.
+        word = flag.lstrip("-").replace("-", " ")
+        article = "an" if word[:1] in "aeiou" else "a"
+        return f"{said}, not {article} {word} as {flag} says: leave it out, each answer says which."
+    return f"{said}: wait on it with `poller {kind.command.name}`."

@@ -136,6 +136,7 @@ def test_live_status_line_follows_the_wait() -> None:
             **COMMON,
             previous_status=None,
             status="CREATE_IN_PROGRESS",
+            reasons=(),
             previous_encryption_status=None,
             encryption_status=None,
             status_reason=None,

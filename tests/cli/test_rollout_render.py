@@ -7,19 +7,9 @@ from typing import Any
 
 import pytest
 
-from poller import events
-from poller._identity import Identity
-from poller._outcome import Outcome
-from poller.cli._kinds import (
-    ACCESS_CONTROL,
-    ASSIGNMENT_CREATION,
-    ASSIGNMENT_DELETION,
-    INSTANCES,
-    PROVISIONING,
-    REGIONS,
-    Awaited,
-    success_line,
-)
+import poller
+from poller import Identity, Outcome, events
+from poller.cli._kinds import Awaited, success_line
 from poller.cli._render import Console, _render_console
 from poller.cli._report import from_error
 from poller.exceptions import (
@@ -29,6 +19,12 @@ from poller.exceptions import (
 )
 from tests.fakes import ARN
 
+INSTANCES = poller.resources["instance"]
+REGIONS = poller.resources["region"]
+ACCESS_CONTROL = poller.resources["access-control-attributes"]
+PROVISIONING = poller.resources["permission-set-provisioning"]
+ASSIGNMENT_CREATION = poller.resources["account-assignment-creation"]
+ASSIGNMENT_DELETION = poller.resources["account-assignment-deletion"]
 REQUEST = "1c3a8e52-63f1-4ba0-a4bc-1e3c52b0f0a1"
 OTHER_REQUEST = "0b7e4a3c-2f6d-4e1a-9c8b-5d4f3e2a1b0c"
 
@@ -149,7 +145,7 @@ def test_a_request_failure_document_names_the_request_and_its_last_state() -> No
         reason="Account suspended.",
     )
 
-    report = from_error(error, hints=ASSIGNMENT_CREATION.hints, last_key="Request")
+    report = from_error(error, hints=ASSIGNMENT_CREATION.advice, last_key="Request")
 
     assert {
         "InstanceArn": ARN,
@@ -165,7 +161,7 @@ def test_a_request_failure_document_names_the_request_and_its_last_state() -> No
         "Request": {"Status": "FAILED"},
     } == report.document
     assert f"{ARN}\t{REQUEST}\tfailed\tFAILED\tAccountAssignmentFailedError" == report.text
-    assert ASSIGNMENT_CREATION.hints[Outcome.FAILED] == report.hint
+    assert ASSIGNMENT_CREATION.advice[Outcome.FAILED] == report.hint
 
 
 def test_hints_of_a_kind_give_way_to_the_generic_ones_it_lacks() -> None:
@@ -173,8 +169,8 @@ def test_hints_of_a_kind_give_way_to_the_generic_ones_it_lacks() -> None:
     missing = ResourceNotFoundError("No Region.", instance_arn=ARN, region_name="eu-west-1")
     denied = AccessDeniedError("Denied.", instance_arn=ARN, region_name="eu-west-1")
 
-    report = from_error(missing, hints=REGIONS.hints, last_key="Region")
-    generic = from_error(denied, hints=REGIONS.hints, last_key="Region")
+    report = from_error(missing, hints=REGIONS.advice, last_key="Region")
+    generic = from_error(denied, hints=REGIONS.advice, last_key="Region")
 
     assert "list-regions" in str(report.hint)
     assert ("eu-west-1", None) == (report.document["RegionName"], report.document["Region"])
