@@ -165,8 +165,8 @@ async def test_a_timeout_on_the_margin_says_so_and_how_much_budget_it_used() -> 
 
     error = caught.value
     assert ("margin", 100.0, None) == (error.stopped, error.budget, error.last_error)
-    assert f"of its 100 s waiting for instance {ARN}" in str(error)
-    assert "remained, less than an answer takes lately (10 s" in str(error)
+    assert f"of its 100.0 s waiting for instance {ARN}" in str(error)
+    assert "remained, less than an answer takes lately (10.0 s" in str(error)
 
 
 @pytest.mark.virtual_time

@@ -280,7 +280,7 @@ def test_timeout_names_the_permission_sets() -> None:
     message = str(timed_out(state, None, budget=12.0, stopped="deadline"))
 
     assert (
-        f"Timed out after 12 s of its 12 s waiting for the permission sets of instance {ARN} "
+        f"Timed out after 12.0 s of its 12.0 s waiting for the permission sets of instance {ARN} "
         "to become enabled (last seen NOT_ENABLED, 3 polls): the deadline came."
     ) == message
 

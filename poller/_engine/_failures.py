@@ -246,10 +246,8 @@ def timed_out(
 
 
 def seconds(value: float) -> str:
-    """A duration for a person: ``0.012 s``, ``15.1 s``, ``40 s``, ``1800 s``."""
-    if abs(value) < 1:
-        return f"{value:.2g} s"
-    return f"{value:.1f}".removesuffix(".0") + " s"
+    """A duration for a person, to a tenth as every figure the command prints: ``15.1 s``."""
+    return f"{value:.1f} s"
 
 
 def _to_reach(until: str) -> str:

@@ -57,7 +57,9 @@ async def check_one(client: Any, target: Awaited) -> Report:
     not_yet = WaitTimeoutError(
         f"{label[:1].upper()}{label[1:]} is not {until} yet ({state}): looked once, without "
         "waiting.",
-        **identity.keys(),
+        instance_arn=identity.instance_arn,
+        region_name=identity.region_name,
+        request_id=identity.request_id,
         last=description,
         attempts=1,
         elapsed=elapsed,
