@@ -80,7 +80,14 @@ def test_every_command_of_the_registry_is_made() -> None:
         command = cli.commands[name]
         kind = next(k for k in poller.resources.values() if k.command.name == name)
         assert kind.command.summary == (command.help or "").split("\n\n")[0]
-    assert {"wait", "wait-region", "wait-abac", "wait-provisioning", "wait-assignment"} == names
+    assert {
+        "wait",
+        "wait-region",
+        "wait-abac",
+        "wait-provisioning",
+        "wait-assignment",
+        "wait-permission-sets",
+    } == names
 
 
 @pytest.mark.parametrize(
@@ -91,6 +98,7 @@ def test_every_command_of_the_registry_is_made() -> None:
         ("wait-abac", ["arns"], set()),
         ("wait-provisioning", ["arn", "request_ids"], set()),
         ("wait-assignment", ["arn", "request_ids"], {"--deletion"}),
+        ("wait-permission-sets", ["arns"], set()),
     ],
 )
 def test_arguments_follow_the_shape(name: str, arguments: list[str], options: set[str]) -> None:
