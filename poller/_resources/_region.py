@@ -259,7 +259,7 @@ REGION_KIND: Final = ResourceKind(
         Outcome.NOT_FOUND: (
             "`aws sso-admin list-regions --instance-arn ARN` lists the instance's Regions."
         ),
-        Outcome.TIMED_OUT: "Replication takes minutes: wait longer with --timeout.",
+        Outcome.TIMED_OUT: "Adding or removing a Region takes minutes: wait longer with --timeout.",
     },
     table=REGION,
 )

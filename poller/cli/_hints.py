@@ -18,6 +18,7 @@ from poller.exceptions import (
     EndpointUnreachableError,
     InstanceDeletedError,
     PollerError,
+    WaitTimeoutError,
 )
 
 __all__ = [
@@ -90,12 +91,22 @@ def hint_for(error: PollerError, hints: Mapping[Outcome, str] | None = None) -> 
         return DELETED_HINT
     if isinstance(error, AccessDeniedError) and error.kms:
         return KMS_HINT
-    if isinstance(error, EndpointUnreachableError):
-        return UNREACHABLE_HINT
-    if isinstance(error, ApiError):
-        if error.code.isdigit():  # an HTTP status without an AWS error: not AWS
-            return NOT_AWS_HINT
-        if error.code in NETWORK_CODES:
-            return NETWORK_HINT
     by_outcome = {**_BY_OUTCOME, **(hints or {})}
-    return by_outcome.get(error.outcome, _BY_OUTCOME[Outcome.ERROR])
+    return _network_hint(error) or by_outcome.get(error.outcome, _BY_OUTCOME[Outcome.ERROR])
+
+
+def _network_hint(error: PollerError) -> str | None:
+    """The network's advice, where the network and not the caller is at fault; else None.
+
+    Waiting longer fixes neither an endpoint that never answered nor a broken line.
+    """
+    if isinstance(error, EndpointUnreachableError) or (
+        isinstance(error, WaitTimeoutError) and error.stopped == "unanswered"
+    ):
+        return UNREACHABLE_HINT
+    if isinstance(error, ApiError) and error.code.isdigit():
+        return NOT_AWS_HINT  # an HTTP status without an AWS error: not AWS
+    code = error.code if isinstance(error, ApiError) else None
+    if isinstance(error, WaitTimeoutError):
+        code = error.last_error
+    return NETWORK_HINT if code in NETWORK_CODES else None

@@ -63,6 +63,38 @@ def test_unreachable_listing_gets_network_advice() -> None:
     assert "credentials" not in str(error["hint"]).lower()
 
 
+def test_a_timeout_against_a_closed_port_gets_network_advice() -> None:
+    """Timed out before giving up on the endpoint: still network advice, never "wait longer"."""
+    done = run_poller(
+        "wait", MISSING, "--endpoint-url", closed_port_url(), "--region", "us-east-1",
+        "--timeout", "2s", "--log-format", "json",
+    )  # fmt: skip
+
+    assert 3 == done.returncode, done.stderr
+    [result] = json_lines(done.stdout)
+    assert "the endpoint answered none of its" in result["Error"]["Message"]
+    [error] = errors_of(done.stderr)
+    assert "network" in str(error["hint"])
+    assert "longer" not in str(error["hint"])
+
+
+def test_a_region_removal_timeout_gets_no_replication_advice(center: Center) -> None:
+    """--until removed that times out: advice that fits a removal, not replication."""
+    arn = center.simulator.create_instance("x", create_seconds=0)
+    center.simulator.add_region(arn, "eu-west-1", seconds=0)
+    center.simulator.remove_region(arn, "eu-west-1", never_finish=True)
+
+    done = run_poller(
+        "wait-region", arn, "eu-west-1", "--until", "removed", *center.options(),
+        "--timeout", "1s", "--log-format", "json",
+    )  # fmt: skip
+
+    assert 3 == done.returncode, done.stderr
+    [error] = errors_of(done.stderr)
+    assert "Replication" not in str(error["hint"])
+    assert "removing a Region takes minutes" in str(error["hint"])
+
+
 def test_endpoint_unreachable_gets_network_advice() -> None:
     """A wait that never connects ends as EndpointUnreachableError, with network advice."""
     # The engine gives up after 3 failed connections over 10 s: this takes that long.
