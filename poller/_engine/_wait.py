@@ -6,7 +6,6 @@ and emits the events. No request and no sleep outlives the absolute deadline.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -30,10 +29,10 @@ from poller._engine._acceptors import (
 from poller._engine._batch import Batch
 from poller._engine._emit import emit
 from poller._engine._failures import WaitState
-from poller._engine._observe import OBSERVED_ERRORS, attempt, from_response, observed_error
+from poller._engine._observe import attempt
+from poller._engine._poll import Requests
 from poller._engine._progress import Progress
 from poller._engine._resource import Resource
-from poller._engine._sends import SENDING, announces_sends
 from poller._identity import Identity
 from poller._result import WaitResult
 from poller._settings import Settings, WaitSettings
@@ -52,18 +51,6 @@ _UNTIMED_PAUSE: Final = 1e-6
 #: ... but every this many-th of them is one pass of the loop (a checkpoint), so that a client
 #: that answers without ever suspending (a stub) still lets other tasks run, and is cancelled.
 _CHECKPOINT_EVERY: Final = 8
-#: An endpoint that has never answered is given up on after this many failed connections ...
-UNREACHABLE_ATTEMPTS: Final = 3
-#: ... spread over at least this many seconds.
-UNREACHABLE_SECONDS: Final = 10.0
-
-
-async def _take(slots: anyio.Semaphore) -> None:
-    """One of *slots*, without a pass through the event loop when one is free."""
-    try:
-        slots.acquire_nowait()
-    except anyio.WouldBlock:
-        await slots.acquire()
 
 
 class Wait:
@@ -136,25 +123,21 @@ class Wait:
         self.result: WaitResult | None = None
         self.deadline = deadline
         self.phase = phase
-        self.slots = slots
         self.since = since
         self.queued_until = queued_until
-        self.batch = batch
-        #: When this wait last looked (a batch's sweep must have begun since to be news).
-        self._looked = -math.inf
-        self._request = dict(resource.request(identity))
-        #: Whether the client announces each request as it leaves (a stand-in cannot).
-        self._announces = announces_sends(client)
-        self._unreachable_since: float | None = None
-        self._unreachable_count = 0
+        #: Sends its requests and observes their answers.
+        self.requests = Requests(
+            client, resource, identity, settings.limiter, slots=slots, batch=batch
+        )
         self._untimed = 0  # pauses too short to time, for _CHECKPOINT_EVERY
         self._sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+        #: The end on the loop's clock, once the wait has begun.
+        self._ends_at = math.inf
         #: finish()'s one cancel scope for the whole wait; None: a scope per request (watch).
         self._scope: anyio.CancelScope | None = None
         self._timed_out: PollerError | None = None
-        #: The last answer as observed (its parse inside), and the table's verdict on it: most
-        #: polls see the same answer again, and reuse both while it stays the same.
-        self._observed: Observation | None = None
+        #: The last observation and the table's verdict on it: most polls see the same answer
+        #: again (the requests reuse its parse), and reuse the verdict too.
         self._decided: tuple[Observation, Acceptor, Decision] | None = None
 
     async def run(self) -> AsyncGenerator[Any, None]:
@@ -171,9 +154,10 @@ class Wait:
                 raise progress.timed_out()
             if self.phase > 0:
                 await self._sleep(min(self.phase, budget / 2))
-            poll = self._poll if self._scope is not None else self._guarded_poll
+            self._ends_at = deadline
+            poll = self.requests.poll if self._scope is not None else self._guarded_poll
             while True:
-                observation, latency = await poll(progress, deadline, clock)
+                observation, latency = await poll(progress, clock)
                 acceptor, decision = self._decide(observation)
                 verdict = decision.verdict
                 new_state = progress.answered(
@@ -282,8 +266,8 @@ class Wait:
         clock = loop_clock()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
         progress.budget = self.settings.budget()
-        deadline = progress.started + progress.budget
-        observation, _ = await self._guarded_poll(progress, deadline, clock)
+        deadline = self._ends_at = progress.started + progress.budget
+        observation, _ = await self._guarded_poll(progress, clock)
         if observation.description is not None:
             progress.last = observation.description
             return observation.description
@@ -296,143 +280,16 @@ class Wait:
     # -- requests ----------------------------------------------------------------------------
 
     async def _guarded_poll(
-        self, progress: Progress, deadline: float, clock: Callable[[], float]
+        self, progress: Progress, clock: Callable[[], float]
     ) -> tuple[Observation, float | None]:
-        """:meth:`_poll` in a cancel scope of its own that ends at the deadline.
+        """One poll in a cancel scope of its own that ends at the deadline.
 
         A watcher's generator may not hold a scope across its yields, so each of its requests
         has one; under finish() one scope guards the whole wait.
         """
-        with anyio.CancelScope(deadline=deadline):
-            return await self._poll(progress, deadline, clock)
+        with anyio.CancelScope(deadline=self._ends_at):
+            return await self.requests.poll(progress, clock)
         raise progress.timed_out()
-
-    async def _poll(
-        self, progress: Progress, deadline: float, clock: Callable[[], float]
-    ) -> tuple[Observation, float | None]:
-        """Send one Describe request, guarded by the caller: finish()'s scope or _guarded_poll.
-
-        *deadline* is not read here; it keeps the two interchangeable in :meth:`run`. A
-        request that the batch lists IN_PROGRESS is not described.
-
-        Returns:
-            What it observed, and the round trip in seconds (None: no Describe was sent).
-        """
-        resource, limiter, slots = self.resource, self.settings.limiter, self.slots
-        sent = clock()
-        if self.batch is not None:
-            listed = await self._listed(progress, sent)
-            if listed is not None:
-                return listed, None
-        if slots is not None:
-            await _take(slots)
-        try:
-            if limiter is not None:
-                await limiter.acquire()
-            if slots is not None or limiter is not None:
-                sent = clock()
-            progress.sent()
-            sending = [False] if self._announces else None
-            token = SENDING.set(sending)
-            try:
-                answer = await getattr(self.client, resource.method)(**self._request)
-            except OBSERVED_ERRORS as error:
-                answer = observed_error(
-                    error, operation=resource.operation, removal_seen=progress.removal_seen
-                )
-            except BaseException:
-                # Cut (the deadline, or cancelled) before it reached the wire: no attempt.
-                if sending is not None and not sending[0]:
-                    progress.unsent()
-                raise
-            finally:
-                SENDING.reset(token)
-        finally:
-            if slots is not None:
-                slots.release()
-        answered = clock()
-        if isinstance(answer, Observation):
-            return self._failed(answer, progress, sent, answered), answered - sent
-        return self._observe(answer, progress), answered - sent
-
-    def _failed(
-        self, observation: Observation, progress: Progress, sent: float, answered: float
-    ) -> Observation:
-        """A request that raised: counted, fed to the limiter, judged for reachability."""
-        if not observation.sent:
-            progress.unsent()
-        if observation.throttled and self.settings.limiter is not None:
-            self.settings.limiter.throttled(sent)
-        return self._unreachable(observation, answered)
-
-    async def _listed(self, progress: Progress, now: float) -> Observation | None:
-        """IN_PROGRESS, if the batch's sweep lists the request; None: describe it."""
-        assert self.batch is not None
-        since = max(self._looked, progress.started)
-        self._looked = now
-        entry = await self.batch.in_progress(str(self.identity.request_id), since)
-        if entry is None:
-            return None
-        observed = self._observed
-        if observed is not None and observed.listed and observed.description.raw == entry:
-            return observed
-        resource = self.resource
-        answer = {str(resource.answer_key): entry}
-        observed = dataclasses.replace(
-            from_response(
-                resource.parse(answer),
-                answer,
-                operation=self.batch.operation,
-                removal_seen=progress.removal_seen,
-            ),
-            listed=True,
-        )
-        self._observed = observed
-        return observed
-
-    def _observe(self, answer: dict[str, Any], progress: Progress) -> Observation:
-        """An answered Describe as an observation; the last one again if nothing changed."""
-        answer.pop("ResponseMetadata", None)
-        # Most polls see the same answer again: parse and observe it only when it changed
-        # (compared with the raw answer the last description keeps: no second copy held).
-        observed = self._observed
-        if (
-            observed is None
-            or observed.listed
-            or observed.removal_seen != progress.removal_seen
-            or answer != observed.description.raw
-        ):
-            resource = self.resource
-            description = resource.parse(answer)
-            observed = from_response(
-                description,
-                answer,
-                operation=resource.operation,
-                removal_seen=progress.removal_seen,
-            )
-            self._observed = observed if description is not None else None
-            if description is None:  # garbled: it says nothing of the resource, nor the endpoint
-                return observed
-        self._unreachable_count = -1  # an answer came: the endpoint exists
-        return observed
-
-    def _unreachable(self, observation: Observation, now: float) -> Observation:
-        """Mark a failed connection as unreachable once failures have gone on long enough."""
-        if not observation.connect_failed:
-            if observation.error_code is None or observation.http_status is not None:
-                self._unreachable_count = -1  # an answer came: the endpoint exists
-            return observation
-        if self._unreachable_count < 0:
-            return observation
-        if self._unreachable_since is None:
-            self._unreachable_since = now
-        self._unreachable_count += 1
-        if (
-            self._unreachable_count >= UNREACHABLE_ATTEMPTS
-            and now - self._unreachable_since >= UNREACHABLE_SECONDS
-        ):
-            return dataclasses.replace(observation, unreachable=True)
-        return observation
 
     async def _resolve(
         self, progress: Progress, denied: Observation, deadline: float
