@@ -224,6 +224,18 @@ def test_ready_line_names_an_instance_and_what_is_accepted() -> None:
     ) == _ready_line("poller simulate", server, [ARN, UNKNOWN_ARN])
 
 
+def test_ready_line_with_the_limits_on() -> None:
+    """With --aws-limits, the ready line says which limits the endpoint enforces."""
+    server = Server(Simulator(aws_limits=True, aws_outstanding=10), "127.0.0.1", 8080)
+
+    line = _ready_line("poller simulate", server, [ARN])
+
+    assert line.startswith(
+        "poller simulate: ready at http://127.0.0.1:8080 (time x1, AWS limits: 20 requests a "
+        "simulated second, 10 outstanding writes per instance); "
+    )
+
+
 def test_ready_line_without_instances() -> None:
     """Without --instance, the ready line suggests listing the instances."""
     server = Server(Simulator(), "127.0.0.1", 8080)

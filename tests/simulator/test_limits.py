@@ -57,7 +57,7 @@ def instance(limited: Simulator) -> str:
     return arn
 
 
-def _outcome(call: Any, **kwargs: Any) -> str:
+def outcome(call: Any, **kwargs: Any) -> str:
     """``ok``, or the error code the call answered."""
     try:
         call(**kwargs)
@@ -66,8 +66,8 @@ def _outcome(call: Any, **kwargs: Any) -> str:
     return "ok"
 
 
-def _assign(client: Any, arn: str, ps_arn: str, account: str) -> str:
-    return _outcome(
+def assign(client: Any, arn: str, ps_arn: str, account: str) -> str:
+    return outcome(
         client.create_account_assignment,
         InstanceArn=arn,
         TargetId=account,
@@ -80,7 +80,7 @@ def _assign(client: Any, arn: str, ps_arn: str, account: str) -> str:
 
 def _provision(client: Any, arn: str, ps_arn: str, account: str | None = ACCOUNT) -> str:
     target = {"TargetType": "AWS_ACCOUNT", "TargetId": account} if account else {}
-    return _outcome(
+    return outcome(
         client.provision_permission_set,
         InstanceArn=arn,
         PermissionSetArn=ps_arn,
@@ -94,7 +94,7 @@ def _account(n: int) -> str:
 
 def test_off_by_default(sim: Simulator, boto: Any, arn: str) -> None:
     """Without aws_limits, a hundred requests at once are all answered, and nothing is counted."""
-    outcomes = {_outcome(boto.list_instances) for _ in range(100)}
+    outcomes = {outcome(boto.list_instances) for _ in range(100)}
 
     assert (False, {"ok"}) == (sim.aws_limits, outcomes)
     assert LimitCounters() == sim.limit_counters()
@@ -104,11 +104,11 @@ def test_the_bucket_holds_a_burst_and_refills_on_the_simulated_clock(
     limited: Simulator, client: Any
 ) -> None:
     """20 requests pass at once, the 21st is throttled; 1/20 simulated second buys one more."""
-    first = [_outcome(client.list_instances) for _ in range(21)]
+    first = [outcome(client.list_instances) for _ in range(21)]
     limited.advance(0.05)
-    refilled = [_outcome(client.list_instances) for _ in range(2)]
+    refilled = [outcome(client.list_instances) for _ in range(2)]
     limited.advance(10)  # ten seconds fill the bucket no further than its burst
-    after_a_pause = [_outcome(client.list_instances) for _ in range(21)]
+    after_a_pause = [outcome(client.list_instances) for _ in range(21)]
 
     assert ["ok"] * 20 + ["ThrottlingException"] == first
     assert ["ok", "ThrottlingException"] == refilled
@@ -137,8 +137,8 @@ def test_the_bucket_covers_every_operation(limited: Simulator, client: Any, oper
     """Each operation, list operations too, takes a token: the next request finds none."""
     limited.configure_limits(burst=1)
     call = getattr(client, xform_name(operation))
-    first = _outcome(call, **_minimal_input(operation))
-    second = _outcome(call, **_minimal_input(operation))
+    first = outcome(call, **_minimal_input(operation))
+    second = outcome(call, **_minimal_input(operation))
 
     assert "ThrottlingException" != first
     assert "ThrottlingException" == second
@@ -147,9 +147,9 @@ def test_the_bucket_covers_every_operation(limited: Simulator, client: Any, oper
 def test_rate_and_burst_are_tunable(limited: Simulator, client: Any) -> None:
     """rate=2 and burst=3: three at once, then one each half simulated second."""
     limited.configure_limits(rate=2, burst=3)
-    burst = [_outcome(client.list_instances) for _ in range(4)]
+    burst = [outcome(client.list_instances) for _ in range(4)]
     limited.advance(0.5)
-    later = [_outcome(client.list_instances) for _ in range(2)]
+    later = [outcome(client.list_instances) for _ in range(2)]
 
     assert ["ok", "ok", "ok", "ThrottlingException"] == burst
     assert ["ok", "ThrottlingException"] == later
@@ -158,9 +158,9 @@ def test_rate_and_burst_are_tunable(limited: Simulator, client: Any) -> None:
 def test_turning_the_limits_on_fills_the_bucket(sim: Simulator, boto: Any) -> None:
     """Turned on while running, the limits start with a full bucket; turned off, none bite."""
     sim.configure_limits(True, burst=2)
-    on = [_outcome(boto.list_instances) for _ in range(3)]
+    on = [outcome(boto.list_instances) for _ in range(3)]
     sim.aws_limits = False
-    off = [_outcome(boto.list_instances) for _ in range(3)]
+    off = [outcome(boto.list_instances) for _ in range(3)]
 
     assert (["ok", "ok", "ThrottlingException"], ["ok"] * 3) == (on, off)
 
@@ -169,8 +169,8 @@ def test_faults_answer_without_a_token(limited: Simulator, client: Any) -> None:
     """A request a fault answers never reaches the service: it takes no token."""
     limited.configure_limits(burst=1)
     limited.add_fault(Fault.internal_error(count=3), operation="ListInstances")
-    faulted = [_outcome(client.list_instances) for _ in range(3)]
-    served = [_outcome(client.list_instances) for _ in range(2)]
+    faulted = [outcome(client.list_instances) for _ in range(3)]
+    served = [outcome(client.list_instances) for _ in range(2)]
 
     assert (["InternalServerException"] * 3, ["ok", "ThrottlingException"]) == (faulted, served)
 
@@ -201,7 +201,7 @@ def test_sixteenth_outstanding_creation_is_throttled(
 ) -> None:
     """15 creations IN_PROGRESS at once; the 16th is throttled, in the words users report."""
     ps_arn = wide.create_permission_set(instance, "Admin")
-    fifteen = [_assign(client, instance, ps_arn, _account(n)) for n in range(15)]
+    fifteen = [assign(client, instance, ps_arn, _account(n)) for n in range(15)]
     response = error_of(
         client.create_account_assignment,
         InstanceArn=instance,
@@ -212,7 +212,7 @@ def test_sixteenth_outstanding_creation_is_throttled(
         PrincipalId=GROUP,
     )
     wide.advance(10)  # the fifteen SUCCEED: no longer outstanding
-    again = _assign(client, instance, ps_arn, _account(15))
+    again = assign(client, instance, ps_arn, _account(15))
     counters = wide.limit_counters()
 
     assert ["ok"] * 15 == fifteen
@@ -242,7 +242,7 @@ def test_provisionings_and_deletions_are_outstanding_writes_too(
     other_sets = [wide.create_permission_set(instance, f"Set{n}") for n in range(5)]
     writes = [_provision(client, instance, other) for other in other_sets]
     writes.append(
-        _outcome(
+        outcome(
             client.delete_account_assignment,
             InstanceArn=instance,
             TargetId=ACCOUNT,
@@ -252,15 +252,15 @@ def test_provisionings_and_deletions_are_outstanding_writes_too(
             PrincipalId=GROUP,
         )
     )
-    writes += [_assign(client, instance, ps_arn, _account(n)) for n in range(9)]
+    writes += [assign(client, instance, ps_arn, _account(n)) for n in range(9)]
     beyond = [
         _provision(client, instance, ps_arn),
-        _assign(client, instance, ps_arn, OTHER_ACCOUNT),
+        assign(client, instance, ps_arn, OTHER_ACCOUNT),
     ]
     elsewhere = wide.create_instance("elsewhere", create_seconds=0)
     wide.advance(0.001)
     elsewhere_set = wide.create_permission_set(elsewhere, "Admin")
-    unaffected = _assign(client, elsewhere, elsewhere_set, ACCOUNT)
+    unaffected = assign(client, elsewhere, elsewhere_set, ACCOUNT)
 
     assert (["ok"] * 15, ["ThrottlingException"] * 2, "ok") == (writes, beyond, unaffected)
     assert 2 == wide.limit_counters().throttled_outstanding
@@ -273,7 +273,7 @@ def test_scripted_requests_count_but_are_not_refused(
     ps_arn = wide.create_permission_set(instance, "Admin")
     for n in range(20):
         wide.create_account_assignment(instance, ps_arn, _account(n))
-    refused = _assign(client, instance, ps_arn, OTHER_ACCOUNT)
+    refused = assign(client, instance, ps_arn, OTHER_ACCOUNT)
 
     assert ("ThrottlingException", 20, 20) == (
         refused,
@@ -288,7 +288,7 @@ def test_a_forced_status_frees_or_takes_a_slot(wide: Simulator, client: Any, ins
     requests = [wide.create_account_assignment(instance, ps_arn, _account(n)) for n in range(15)]
     wide.set_request_status(requests[0], "FAILED", reason="Forced")
     freed = wide.outstanding_writes(instance)
-    accepted = _assign(client, instance, ps_arn, OTHER_ACCOUNT)
+    accepted = assign(client, instance, ps_arn, OTHER_ACCOUNT)
     wide.advance(10)
     wide.set_request_status(requests[1], "IN_PROGRESS")  # ended, but forced back
     forced_back = wide.outstanding_writes(instance)
@@ -301,16 +301,16 @@ def test_outstanding_is_tunable(wide: Simulator, client: Any, instance: str) -> 
     """aws_outstanding=2: the third write IN_PROGRESS is refused."""
     wide.configure_limits(outstanding=2)
     ps_arn = wide.create_permission_set(instance, "Admin")
-    outcomes = [_assign(client, instance, ps_arn, _account(n)) for n in range(3)]
+    outcomes = [assign(client, instance, ps_arn, _account(n)) for n in range(3)]
 
     assert ["ok", "ok", "ThrottlingException"] == outcomes
 
 
 def test_peak_is_kept_with_the_limits_off(sim: Simulator, boto: Any, arn: str, ps_arn: str) -> None:
     """The counters run with the limits off: 40 creations at once are a peak of 40."""
-    outcomes = {_assign(boto, arn, ps_arn, _account(n)) for n in range(40)}
+    outcomes = {assign(boto, arn, ps_arn, _account(n)) for n in range(40)}
     sim.advance(10)
-    _assign(boto, arn, ps_arn, OTHER_ACCOUNT)
+    assign(boto, arn, ps_arn, OTHER_ACCOUNT)
     counters = sim.limit_counters()
 
     assert ({"ok"}, 40, 0) == (outcomes, counters.peak_outstanding, counters.throttled_outstanding)
@@ -320,7 +320,7 @@ def test_reset_counters(wide: Simulator, client: Any, instance: str) -> None:
     """Reset zeroes the counters; the peak starts again from the writes outstanding now."""
     ps_arn = wide.create_permission_set(instance, "Admin")
     for n in range(16):
-        _assign(client, instance, ps_arn, _account(n))
+        assign(client, instance, ps_arn, _account(n))
     wide.advance(5)
     wide.create_account_assignment(instance, ps_arn, OTHER_ACCOUNT)  # 5 s left of 10
     wide.advance(5.5)
@@ -362,13 +362,13 @@ def test_assignment_changes_wait_for_the_provisioning_of_their_account(
     """While a set is provisioned to an account, an assignment of it there conflicts."""
     ps_arn = wide.create_permission_set(instance, "Admin")
     _provision(client, instance, ps_arn, ACCOUNT)
-    same_account = _assign(client, instance, ps_arn, ACCOUNT)
-    other_account = _assign(client, instance, ps_arn, OTHER_ACCOUNT)
+    same_account = assign(client, instance, ps_arn, ACCOUNT)
+    other_account = assign(client, instance, ps_arn, OTHER_ACCOUNT)
     wide.advance(15)
     _provision(client, instance, ps_arn, None)  # every provisioned account
-    any_account = _assign(client, instance, ps_arn, _account(1))
+    any_account = assign(client, instance, ps_arn, _account(1))
     wide.advance(15)
-    afterwards = _assign(client, instance, ps_arn, ACCOUNT)
+    afterwards = assign(client, instance, ps_arn, ACCOUNT)
 
     assert ("ConflictException", "ok", "ConflictException", "ok") == (
         same_account,
@@ -385,14 +385,14 @@ def test_assignment_changes_during_provisioning_pass_with_the_limits_off(
     """With the limits off, an assignment of a set being provisioned starts, as it always did."""
     _provision(boto, arn, ps_arn, ACCOUNT)
 
-    assert "ok" == _assign(boto, arn, ps_arn, ACCOUNT)
+    assert "ok" == assign(boto, arn, ps_arn, ACCOUNT)
 
 
 def test_a_second_change_of_one_assignment_is_a_counted_conflict(
     sim: Simulator, boto: Any, arn: str, ps_arn: str
 ) -> None:
     """A change of an assignment being changed conflicts, limits or not, and is counted."""
-    outcomes = [_assign(boto, arn, ps_arn, ACCOUNT) for _ in range(2)]
+    outcomes = [assign(boto, arn, ps_arn, ACCOUNT) for _ in range(2)]
 
     assert (["ok", "ConflictException"], 1) == (outcomes, sim.limit_counters().conflicts)
 
@@ -407,7 +407,7 @@ def test_a_paced_rollout_never_passes_the_limits(
     for n in range(200):
         while wide.outstanding_writes(instance) >= 15:
             wide.advance(1)
-        refused += _assign(client, instance, ps_arn, _account(n)) != "ok"
+        refused += assign(client, instance, ps_arn, _account(n)) != "ok"
     counters = wide.limit_counters()
 
     assert (0, 15, 0) == (refused, counters.peak_outstanding, counters.throttled_outstanding)
@@ -418,7 +418,7 @@ def test_limits_apply_through_poller_testing_options() -> None:
     with running_identity_center(aws_limits=True, aws_burst=2, time_scale=1e-6) as center:
         client = boto_client(center.endpoint_url)
         try:
-            outcomes = [_outcome(client.list_instances) for _ in range(3)]
+            outcomes = [outcome(client.list_instances) for _ in range(3)]
         finally:
             client.close()
 
