@@ -50,6 +50,7 @@ from __future__ import annotations
 from poller.simulator._cli import simulate_command
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultKind
+from poller.simulator._limits import LimitCounters
 from poller.simulator._log import RequestRecord
 from poller.simulator._server import Server, make_app, serve, serve_in_thread
 from poller.simulator._simulator import Simulator
@@ -57,6 +58,7 @@ from poller.simulator._simulator import Simulator
 __all__ = [
     "Fault",
     "FaultKind",
+    "LimitCounters",
     "RequestRecord",
     "Server",
     "ServiceError",

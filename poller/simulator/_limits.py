@@ -13,6 +13,8 @@ either way, so that a benchmark can tell how close it came.
 - An asynchronous write that finds *outstanding* requests of its instance IN_PROGRESS answers
   ThrottlingException. AWS does not document that answer; users of the service report
   ``There are too many requests processing. Please try again later.``, which is what is said.
+
+DESIGN.md, "Service limits" gives the choices made where AWS is silent.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
             median of the durations drawn when *provisioning_sigma* is above 0.
         provisioning_sigma: 0 for the fixed *provisioning_seconds*; above 0, each provisioning
             takes a duration drawn from a log-normal of that median and this sigma (the
-            standard deviation of its logarithm; 0.5 puts 95 % of them within 2.3 times it).
+            standard deviation of its logarithm; 0.5 keeps 95 % of them below 2.3 times it).
         provisioning_fail_reason: When set, provisioning requests received over the wire end
             ``FAILED`` with this ``FailureReason`` (see also :meth:`fail_provisioning`).
         assignment_seconds: How long an account-assignment creation or deletion is

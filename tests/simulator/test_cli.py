@@ -33,6 +33,7 @@ def test_public_names() -> None:
     assert [
         "Fault",
         "FaultKind",
+        "LimitCounters",
         "RequestRecord",
         "Server",
         "ServiceError",

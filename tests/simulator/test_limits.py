@@ -15,8 +15,7 @@ import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from poller.simulator import Fault, Simulator, serve_in_thread
-from poller.simulator._limits import LimitCounters
+from poller.simulator import Fault, LimitCounters, Simulator, serve_in_thread
 from poller.simulator._operations import OPERATIONS
 from poller.testing import running_identity_center
 
