@@ -35,7 +35,8 @@ def limited() -> Simulator:
 @pytest.fixture
 def wide(limited: Simulator) -> Simulator:
     """The limited simulator with a bucket too deep to empty: only the other limits bite."""
-    limited.configure_limits(burst=1e9)
+    limited.configure_limits(False, burst=1e9)
+    limited.configure_limits(True)  # turned on, the bucket is full: a billion tokens
     return limited
 
 
