@@ -1,7 +1,8 @@
 """The admin path: JSON over HTTP under ``/_poller``, to change a running simulator.
 
 For a person or a shell script driving ``poller simulate``: create and delete instances,
-force a status, arm faults and failures, move the clock, read the request log, without a
+force a status, arm faults and failures, move the clock, read the request log, turn the
+service limits on or off and read their counters, change how long requests take, without a
 restart. AWS clients never reach it (the AWS JSON 1.1 protocol always POSTs to ``/``).
 
 Admin requests are not SigV4-checked, not subject to faults and not counted in the request
@@ -76,6 +77,27 @@ class _Body:
         ):
             raise AdminError(400, f"{key!r} must be a number {low}, not {json.dumps(value)}")
         return float(value)
+
+    def flag(self, key: str) -> bool | None:
+        """A boolean (or ``null``: unchanged)."""
+        value = self.values.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise AdminError(400, f"{key!r} must be true or false, not {json.dumps(value)}")
+        return value
+
+    def finite(self, key: str) -> float | None:
+        """A finite number, 0 or more."""
+        value = self.number(key)
+        if value is not None and math.isinf(value):
+            raise AdminError(400, f"{key!r} must be finite")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        """Any integer (or ``null``)."""
+        value = self.values.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise AdminError(400, f"{key!r} must be an integer, not {json.dumps(value)}")
+        return value
 
     def count(self, key: str) -> int | None:
         """A positive integer, or ``null`` for every one."""
@@ -206,6 +228,78 @@ def _add_region(sim: Simulator, body: _Body, request: web.Request) -> dict[str, 
     return {"InstanceArn": arn, "RegionName": name}
 
 
+def _limits_state(sim: Simulator) -> dict[str, Any]:
+    counters = sim.limit_counters()
+    limits = sim.limits
+    return {
+        "enabled": limits.enabled,
+        "rate": limits.rate,
+        "burst": limits.burst,
+        "outstanding": limits.outstanding,
+        "counters": {
+            "throttled": {
+                "rate": counters.throttled_rate,
+                "outstanding": counters.throttled_outstanding,
+            },
+            "conflicts": counters.conflicts,
+            "peak_outstanding_writes": counters.peak_outstanding,
+            "peak_outstanding_writes_by_instance": dict(counters.peak_outstanding_by_instance),
+            "outstanding_writes": sim.outstanding_by_instance(),
+        },
+    }
+
+
+def _limits(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
+    return _limits_state(sim)
+
+
+def _set_limits(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
+    rate, burst = body.number("rate", positive=True), body.finite("burst")
+    sim.configure_limits(
+        body.flag("enabled"), rate=rate, burst=burst, outstanding=body.count("outstanding")
+    )
+    return _limits_state(sim)
+
+
+def _reset_counters(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
+    sim.reset_limit_counters()
+    return _limits_state(sim)
+
+
+_LIFECYCLE_KEYS: Final = (
+    "assignment_seconds",
+    "assignment_sigma",
+    "provisioning_seconds",
+    "provisioning_sigma",
+    "seed",
+)
+
+
+def _lifecycles_state(sim: Simulator) -> dict[str, Any]:
+    return {
+        "assignment_seconds": sim.assignment_seconds,
+        "assignment_sigma": sim.assignment_sigma,
+        "provisioning_seconds": sim.provisioning_seconds,
+        "provisioning_sigma": sim.provisioning_sigma,
+        "seed": sim.lifecycle_seed,
+    }
+
+
+def _lifecycles(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
+    return _lifecycles_state(sim)
+
+
+def _set_lifecycles(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
+    sim.set_lifecycles(
+        assignment_seconds=body.finite("assignment_seconds"),
+        assignment_sigma=body.finite("assignment_sigma"),
+        provisioning_seconds=body.finite("provisioning_seconds"),
+        provisioning_sigma=body.finite("provisioning_sigma"),
+        seed=body.integer("seed"),
+    )
+    return _lifecycles_state(sim)
+
+
 def _index(sim: Simulator, body: _Body, request: web.Request) -> dict[str, Any]:
     return {
         "routes": [
@@ -301,6 +395,45 @@ ROUTES: Final[tuple[_Route, ...]] = (
         _add_fault,
     ),
     _Route("DELETE", f"{PREFIX}/faults", (), "Disarm every fault.", _clear_faults),
+    _Route(
+        "GET",
+        f"{PREFIX}/limits",
+        (),
+        "The service limits (enabled, rate, burst, outstanding) and their counters: requests "
+        "throttled by each limit, conflicts, outstanding writes now and at their peak.",
+        _limits,
+    ),
+    _Route(
+        "POST",
+        f"{PREFIX}/limits",
+        ("enabled", "rate", "burst", "outstanding"),
+        "Turn the service limits on or off (enabled), or tune them: rate (requests a simulated "
+        "second), burst, outstanding (asynchronous writes per instance).",
+        _set_limits,
+    ),
+    _Route(
+        "DELETE",
+        f"{PREFIX}/limits/counters",
+        (),
+        "Zero the limits' counters; peaks start again from the outstanding writes now.",
+        _reset_counters,
+    ),
+    _Route(
+        "GET",
+        f"{PREFIX}/lifecycles",
+        (),
+        "How long assignment and provisioning requests take: median seconds and sigma (0: "
+        "fixed), and the seed of the drawn durations.",
+        _lifecycles,
+    ),
+    _Route(
+        "POST",
+        f"{PREFIX}/lifecycles",
+        _LIFECYCLE_KEYS,
+        "Set the (median) seconds and sigma of assignment or provisioning requests started from "
+        "now on (sigma above 0: log-normal durations); seed starts the draws again.",
+        _set_lifecycles,
+    ),
     _Route(
         "POST",
         f"{PREFIX}/time",

@@ -82,6 +82,7 @@ def find(
         found = by_principal[principal] = Assignment(
             account_id, permission_set_arn, principal[0], principal[1]
         )
+        instance.principal_assignments.setdefault(principal, []).append(found)
     return found
 
 
@@ -119,7 +120,8 @@ class AssignmentScripts(PermissionSetScripts):
         The request is ``IN_PROGRESS`` for *seconds*, then ``SUCCEEDED`` (the assignment is
         in place) or ``FAILED`` with *fail_reason*. Unlike CreateAccountAssignment on the
         wire, this starts even while another change of the same assignment is in progress,
-        and counts against no quota.
+        and counts against no quota and no service limit (though it is one more outstanding
+        write of its instance while it runs).
 
         Args:
             arn: The instance.
@@ -127,7 +129,8 @@ class AssignmentScripts(PermissionSetScripts):
             account_id: The account (``TargetId``), 12 digits.
             principal_id: The user or group.
             principal_type: ``"USER"`` or ``"GROUP"``.
-            seconds: Overrides the simulator's ``assignment_seconds``.
+            seconds: How long it takes; by default, the simulator's ``assignment_seconds``
+                (or, with an ``assignment_sigma``, a draw from that log-normal).
             fail_reason: End ``FAILED`` with this ``FailureReason``.
             never_finish: Stay ``IN_PROGRESS`` for ever.
         """
@@ -185,7 +188,6 @@ class AssignmentScripts(PermissionSetScripts):
         check("TargetId", "targetId", account_id)
         check("PrincipalType", "principalType", principal[0])
         check("PrincipalId", "principalId", principal[1])
-        seconds = self.assignment_seconds if seconds is None else seconds
         operation = (
             "CreateAccountAssignment"
             if kind is RequestKind.ASSIGNMENT_CREATION

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # annotations only: the modules below build on this one
 
     from poller.simulator._clock import SimulatedClock
     from poller.simulator._instances import Instance
+    from poller.simulator._lifecycles import Durations
+    from poller.simulator._limits import ServiceLimits
     from poller.simulator._requests import FailureRules, Request
 
 
@@ -35,10 +37,15 @@ class SimulatorBase:
     access_control_seconds: float
     access_control_fail_reason: str | None
     provisioning_seconds: float
+    provisioning_sigma: float
     provisioning_fail_reason: str | None
     assignment_seconds: float
+    assignment_sigma: float
     assignment_fail_reason: str | None
     assignment_quota: int | None
+    #: The service limits (off unless asked for) and their counters.
+    limits: ServiceLimits
+    _durations: Durations
     _lock: threading.RLock
     _rng: random.Random
     _instances: dict[str, Instance]

@@ -23,6 +23,7 @@ import click
 
 from poller.simulator._fault_specs import HELP as FAULT_HELP
 from poller.simulator._fault_specs import FaultSpec, parse_fault
+from poller.simulator._limits import DEFAULT_BURST, DEFAULT_OUTSTANDING, DEFAULT_RATE
 from poller.simulator._log import RequestRecord
 from poller.simulator._server import Server, serve
 from poller.simulator._simulator import Simulator
@@ -45,12 +46,15 @@ def _check_faults(
         raise click.BadParameter(str(exc)) from None
 
 
-def _finite(*, zero: bool) -> Callable[[click.Context, click.Parameter, float], float]:
-    """Check that a number is finite, and above zero or (with *zero*) at least zero."""
-    bound = "0 or more" if zero else "more than 0"
+def _finite(
+    *, zero: bool = False, low: float | None = None
+) -> Callable[[click.Context, click.Parameter, float], float]:
+    """Check that a number is finite, and above zero, at least zero (*zero*) or *low*."""
+    bound = f"{low:g} or more" if low is not None else "0 or more" if zero else "more than 0"
 
     def check(ctx: click.Context, param: click.Parameter, number: float) -> float:
-        if math.isfinite(number) and (number > 0 or (zero and number == 0)):
+        fits = number >= low if low is not None else (number > 0 or (zero and number == 0))
+        if math.isfinite(number) and fits:
             return number
         raise click.BadParameter(f"must be a finite number, {bound}; not {number:g}")
 
@@ -100,14 +104,17 @@ def _duration(flag: str, default: float, what: str) -> Callable[[_F], _F]:
         "key is accepted.\n\n"
         "While it runs, JSON over HTTP under URL/_poller changes it: create, delete and fail "
         "instances, force a status, arm faults and failures, move the clock, read the request "
-        "log. GET URL/_poller lists the routes. Admin requests are not signed, not subject to "
-        "faults and not in the request log (it is a local test endpoint, on loopback by "
-        "default). For example:\n\n"
+        "log, turn the service limits on or off and read their counters (/_poller/limits), "
+        "change how long requests take (/_poller/lifecycles). GET URL/_poller lists the "
+        "routes. Admin requests are not signed, not subject to faults and not in the request "
+        "log (it is a local test endpoint, on loopback by default). For example:\n\n"
         "\b\n"
         '  curl URL/_poller/instances -d \'{"name": "demo", "fail_reason": "Quota"}\'\n'
         '  curl URL/_poller/faults -d \'{"fault": "throttling,count=3"}\'\n'
         "  curl URL/_poller/time -d '{\"advance\": 60}'\n"
-        "  curl 'URL/_poller/requests?limit=20'"
+        "  curl 'URL/_poller/requests?limit=20'\n"
+        "  curl URL/_poller/limits -d '{\"enabled\": true}'\n"
+        '  curl URL/_poller/lifecycles -d \'{"assignment_seconds": 10, "assignment_sigma": 0.5}\''
     ),
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -156,14 +163,44 @@ def _duration(flag: str, default: float, what: str) -> Callable[[_F], _F]:
     help="Make attribute-based access control configurations end CREATION_FAILED with this "
     "StatusReason.",
 )
-@_duration("--provisioning-seconds", 15.0, "a ProvisionPermissionSet request is IN_PROGRESS")
+@_duration(
+    "--provisioning-seconds",
+    15.0,
+    "a ProvisionPermissionSet request is IN_PROGRESS (the median, with --provisioning-sigma)",
+)
+@click.option(
+    "--provisioning-sigma",
+    type=float,
+    callback=_finite(zero=True),
+    default=0.0,
+    show_default=True,
+    help="Draw each provisioning's duration from a log-normal of median --provisioning-seconds "
+    "and this sigma (the standard deviation of its logarithm); 0 keeps it fixed.",
+)
 @click.option(
     "--provisioning-fail-reason",
     metavar="TEXT",
     help="Make ProvisionPermissionSet requests end FAILED with this FailureReason.",
 )
 @_duration(
-    "--assignment-seconds", 10.0, "an account assignment creation or deletion is IN_PROGRESS"
+    "--assignment-seconds",
+    10.0,
+    "an account assignment creation or deletion is IN_PROGRESS (the median, with "
+    "--assignment-sigma)",
+)
+@click.option(
+    "--assignment-sigma",
+    type=float,
+    callback=_finite(zero=True),
+    default=0.0,
+    show_default=True,
+    help="Draw each assignment creation's or deletion's duration from a log-normal of median "
+    "--assignment-seconds and this sigma; 0 keeps it fixed.",
+)
+@click.option(
+    "--lifecycle-seed",
+    type=int,
+    help="Seed of the drawn durations (default: --seed), for the same durations on every run.",
 )
 @click.option(
     "--assignment-fail-reason",
@@ -184,6 +221,39 @@ def _duration(flag: str, default: float, what: str) -> Callable[[_F], _F]:
     "--assignment-quota",
     type=click.IntRange(min=0),
     help="Account assignments an instance may have (CreateAccountAssignment); no limit by default.",
+)
+@click.option(
+    "--aws-limits",
+    is_flag=True,
+    help="Enforce IAM Identity Center's documented limits: --aws-rate requests a (simulated) "
+    "second over every operation, and --aws-outstanding asynchronous writes IN_PROGRESS per "
+    "instance (CreateAccountAssignment, DeleteAccountAssignment, ProvisionPermissionSet); "
+    "beyond either, ThrottlingException. An assignment change of a permission set being "
+    "provisioned to its account is a ConflictException. GET URL/_poller/limits reads the "
+    "counters.",
+)
+@click.option(
+    "--aws-rate",
+    type=float,
+    callback=_finite(zero=False),
+    default=DEFAULT_RATE,
+    show_default=True,
+    help="Requests a simulated second under --aws-limits; --time-scale multiplies it in real time.",
+)
+@click.option(
+    "--aws-burst",
+    type=float,
+    callback=_finite(low=1.0),
+    default=DEFAULT_BURST,
+    show_default=True,
+    help="Requests the --aws-limits token bucket holds, answered at once after a quiet time.",
+)
+@click.option(
+    "--aws-outstanding",
+    type=click.IntRange(min=1),
+    default=DEFAULT_OUTSTANDING,
+    show_default=True,
+    help="Asynchronous writes IN_PROGRESS per instance under --aws-limits.",
 )
 @click.option(
     "--account-id",
@@ -305,10 +375,17 @@ def _ready_line(command_path: str, server: Server, arns: Sequence[str]) -> str:
     else:
         aws = f"aws sso-admin list-instances {where}"
     wait = f"poller wait {where} {arns[0] if arns else 'ARN'}"
+    limits = server.simulator.limits
+    enforced = (
+        f", AWS limits: {limits.rate:g} requests a simulated second, {limits.outstanding} "
+        "outstanding writes per instance"
+        if limits.enabled
+        else ""
+    )
     return (
         f"{command_path}: ready at {server.endpoint_url} "
-        f"(time x{server.simulator.time_scale:g}); requests must be SigV4-signed; any access "
-        f"key is accepted. Try `{aws}` or `{wait}`; change it while it runs with "
+        f"(time x{server.simulator.time_scale:g}{enforced}); requests must be SigV4-signed; "
+        f"any access key is accepted. Try `{aws}` or `{wait}`; change it while it runs with "
         f"`curl {server.endpoint_url}/_poller`. Ctrl-C stops it."
     )
 

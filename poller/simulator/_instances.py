@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from poller.simulator._limits import OutstandingWrites
 from poller.simulator._regions import Region
 
 if TYPE_CHECKING:
@@ -72,8 +73,12 @@ class Instance:
     assignments: dict[tuple[str, str], dict[tuple[str, str], Assignment]] = field(
         default_factory=dict
     )
+    #: By (principal type, principal ID), each assignment record of the principal, oldest first.
+    principal_assignments: dict[tuple[str, str], list[Assignment]] = field(default_factory=dict)
     #: Every request started on the instance, by kind, oldest first.
     requests: dict[RequestKind, list[Request]] = field(default_factory=dict)
+    #: Its requests that may be IN_PROGRESS: the outstanding asynchronous writes.
+    writes: OutstandingWrites = field(default_factory=OutstandingWrites)
 
     def __post_init__(self) -> None:
         if not self.regions:

@@ -47,6 +47,15 @@ class PermissionSet:
         """Tell whether a provisioning of this permission set is in progress at *now*."""
         return self.provisioning is not None and self.provisioning.status(now) == IN_PROGRESS
 
+    def is_provisioning_to(self, account_id: str, now: float) -> bool:
+        """Tell whether a provisioning in progress at *now* updates the set in *account_id*.
+
+        One to that account, or one to every provisioned account (no ``TargetId``).
+        """
+        return self.is_provisioning(now) and (
+            self.provisioning is not None and self.provisioning.target_id in (None, account_id)
+        )
+
 
 class PermissionSetScripts(RequestScripts):
     """The :class:`~poller.simulator.Simulator` methods that script permission sets."""
@@ -125,13 +134,13 @@ class PermissionSetScripts(RequestScripts):
             arn: The instance.
             permission_set_arn: The permission set.
             account_id: The ``TargetId`` (``None``: every provisioned account).
-            seconds: Overrides the simulator's ``provisioning_seconds``.
+            seconds: How long it takes; by default, the simulator's ``provisioning_seconds``
+                (or, with a ``provisioning_sigma``, a draw from that log-normal).
             fail_reason: End ``FAILED`` with this ``FailureReason``.
             never_finish: Stay ``IN_PROGRESS`` for ever.
         """
         if account_id is not None:
             check("TargetId", "targetId", account_id)
-        seconds = self.provisioning_seconds if seconds is None else seconds
         with self._lock:
             permission_set = self.require_permission_set(
                 arn, permission_set_arn, "ProvisionPermissionSet"

@@ -1,8 +1,10 @@
 """Asynchronous requests, and the rules that make them fail.
 
 Permission-set provisioning and account-assignment creation and deletion. Each is IN_PROGRESS
-until its time is up, then SUCCEEDED, or FAILED with a FailureReason; failures are decided
-when the request starts, by rules a test arms.
+until its time is up (fixed, or drawn from a log-normal: see :mod:`._lifecycles`), then
+SUCCEEDED, or FAILED with a FailureReason; failures are decided when the request starts, by
+rules a test arms. The requests IN_PROGRESS on an instance are its outstanding asynchronous
+writes, which the service limits count (:mod:`._limits`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from poller.simulator._base import SimulatorBase
 from poller.simulator._errors import ServiceError
+from poller.simulator._lifecycles import Lifecycle
 from poller.simulator._model import check
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ class Request:
     """One request.
 
     ``created_at`` is wall-clock seconds since the clock started (for ``CreatedDate``);
-    ``ready_at`` is simulated seconds (``math.inf``: never).
+    ``ready_at`` is simulated seconds (``math.inf``: never), *seconds* after it started.
     """
 
     request_id: str
@@ -49,6 +52,7 @@ class Request:
     permission_set_arn: str
     created_at: float
     ready_at: float
+    seconds: float = 0.0
     fail_reason: str | None = None
     target_id: str | None = None
     principal_type: str | None = None
@@ -175,8 +179,13 @@ class RequestScripts(SimulatorBase):
         ``None`` lifts it, and the request follows its own clock again.
         """
         request = self.find_request(request_id)
-        request.forced_status = status
-        request.forced_reason = reason
+        with self._lock:
+            request.forced_status = status
+            request.forced_reason = reason
+            instance = self._instances.get(request.instance_arn)
+            if instance is not None:
+                instance.writes.forced(request)
+                self.limits.observe(instance.arn, instance.writes.count(self.clock.now()))
 
     def fail_assignments(
         self,
@@ -240,22 +249,66 @@ class RequestScripts(SimulatorBase):
         self._assignment_failures.clear()
         self._provisioning_failures.clear()
 
+    def request_seconds(self, kind: RequestKind) -> float:
+        """Return how long the next request of *kind* is to take, in simulated seconds.
+
+        ``provisioning_seconds`` or ``assignment_seconds`` (creations and deletions alike)
+        when its sigma is 0; otherwise a draw from the log-normal of that median and sigma,
+        from the kind's own stream (seeded by ``lifecycle_seed``).
+        """
+        if kind is RequestKind.PROVISIONING:
+            lifecycle = Lifecycle(self.provisioning_seconds, self.provisioning_sigma)
+        else:
+            lifecycle = Lifecycle(self.assignment_seconds, self.assignment_sigma)
+        with self._lock:
+            return self._durations.draw(kind.value, lifecycle)
+
+    def outstanding_writes(self, arn: str) -> int:
+        """Return how many requests of instance *arn* are ``IN_PROGRESS`` now (0 if it is gone).
+
+        Provisioning and assignment requests alike, scripted or received over the wire: the
+        outstanding asynchronous writes that ``aws_outstanding`` limits.
+        """
+        with self._lock:
+            instance = self.get(arn)
+            return 0 if instance is None else instance.writes.count(self.clock.now())
+
+    def check_outstanding(self, instance: Instance) -> None:
+        """Refuse an asynchronous write over the wire beyond the outstanding limit.
+
+        Raises:
+            ServiceError: ThrottlingException, when the limits are on and *instance* has as
+                many requests IN_PROGRESS as ``aws_outstanding``.
+        """
+        if self.limits.enabled:
+            with self._lock:
+                in_progress = instance.writes.count(self.clock.now())
+            self.limits.check_outstanding(in_progress)
+
     def _start_request(
         self,
         kind: RequestKind,
         instance: Instance,
         permission_set_arn: str,
         *,
-        seconds: float,
+        seconds: float | None,
         fail_reason: str | None,
         never_finish: bool,
         target_id: str | None = None,
         principal: tuple[str, str] | None = None,
     ) -> Request:
-        """Record a new request of *kind*, indexed by its ID and listed on its instance."""
-        if seconds < 0:
+        """Record a new request of *kind*, indexed by its ID and listed on its instance.
+
+        It lasts *seconds*, or (``None``) a duration drawn by :meth:`request_seconds`.
+        """
+        if seconds is not None and seconds < 0:
             raise ValueError(f"a duration cannot be negative ({seconds!r} s)")
         with self._lock:
+            if never_finish:
+                seconds = math.inf
+            elif seconds is None:
+                seconds = self.request_seconds(kind)
+            now = self.clock.now()
             request_id = self._new_request_id()
             request = Request(
                 request_id,
@@ -263,7 +316,8 @@ class RequestScripts(SimulatorBase):
                 instance.arn,
                 permission_set_arn,
                 created_at=self.clock.wall_elapsed(),
-                ready_at=math.inf if never_finish else self.clock.now() + seconds,
+                ready_at=now + seconds,
+                seconds=seconds,
                 fail_reason=fail_reason,
                 target_id=target_id,
                 principal_type=None if principal is None else principal[0],
@@ -271,6 +325,8 @@ class RequestScripts(SimulatorBase):
             )
             self._async_requests[request_id] = request
             instance.requests.setdefault(kind, []).append(request)
+            instance.writes.add(request)
+            self.limits.observe(instance.arn, instance.writes.count(now))
             return request
 
     def _new_request_id(self) -> str:

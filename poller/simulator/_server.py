@@ -58,7 +58,7 @@ class Server:
 
 
 class _Endpoint:
-    """The request handler: authentication, routing, faults, the operation, the log."""
+    """The request handler: authentication, routing, faults, rate limit, operation, log."""
 
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
@@ -104,6 +104,8 @@ class _Endpoint:
             if fault.kind is FaultKind.MALFORMED_BODY:
                 return malformed(request_id)
             await asyncio.sleep(fault.seconds)  # FaultKind.SLOW, then answer normally
+        # A request a fault answers never reached the service: only the others take a token.
+        self.simulator.limits.admit()
         return success(OPERATIONS[operation](self.simulator, arguments), request_id)
 
     def _log(

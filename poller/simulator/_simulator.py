@@ -14,6 +14,14 @@ from poller.simulator._clock import SimulatedClock
 from poller.simulator._errors import ServiceError
 from poller.simulator._faults import Fault, FaultPlan
 from poller.simulator._instances import AWS_OWNED_KMS_KEY, Instance
+from poller.simulator._lifecycles import Durations, check_lifecycle
+from poller.simulator._limits import (
+    DEFAULT_BURST,
+    DEFAULT_OUTSTANDING,
+    DEFAULT_RATE,
+    LimitCounters,
+    ServiceLimits,
+)
 from poller.simulator._log import RequestRecord
 from poller.simulator._regions import RegionScripts
 from poller.simulator._requests import FailureRules, Request
@@ -36,8 +44,17 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
     All durations are simulated seconds (``math.inf``: never over); *time_scale* simulated
     seconds pass per real second. The methods here script the service directly: no HTTP, and
     only the checks without which the state would make no sense (the service's conflict and
-    quota checks are the wire's). :func:`poller.simulator.serve` puts it on the wire. Safe to
-    use from any thread.
+    quota checks, and its limits, are the wire's). :func:`poller.simulator.serve` puts it on
+    the wire. Safe to use from any thread.
+
+    With *aws_limits*, the wire enforces IAM Identity Center's documented limits: *aws_rate*
+    requests a simulated second over every operation (a token bucket of *aws_burst*; beyond,
+    ThrottlingException ``Rate exceeded``), and at most *aws_outstanding* asynchronous writes
+    (CreateAccountAssignment, DeleteAccountAssignment, ProvisionPermissionSet) IN_PROGRESS per
+    instance (beyond, ThrottlingException ``There are too many requests processing. Please
+    try again later.``); an assignment change of a permission set being provisioned to its
+    account is a ConflictException. :meth:`limit_counters` tells what they refused, and the
+    peak of outstanding writes, whether they are on or not.
 
     Args:
         time_scale: Simulated seconds per real second.
@@ -60,16 +77,30 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
             stays ``CREATION_IN_PROGRESS``.
         access_control_fail_reason: When set, configurations created over the wire end
             ``CREATION_FAILED`` with this ``StatusReason``.
-        provisioning_seconds: How long a permission-set provisioning is ``IN_PROGRESS``.
+        provisioning_seconds: How long a permission-set provisioning is ``IN_PROGRESS``: the
+            median of the durations drawn when *provisioning_sigma* is above 0.
+        provisioning_sigma: 0 for the fixed *provisioning_seconds*; above 0, each provisioning
+            takes a duration drawn from a log-normal of that median and this sigma (the
+            standard deviation of its logarithm; 0.5 keeps 95 % of them below 2.3 times it).
         provisioning_fail_reason: When set, provisioning requests received over the wire end
             ``FAILED`` with this ``FailureReason`` (see also :meth:`fail_provisioning`).
         assignment_seconds: How long an account-assignment creation or deletion is
-            ``IN_PROGRESS``.
+            ``IN_PROGRESS``: the median, when *assignment_sigma* is above 0.
+        assignment_sigma: As *provisioning_sigma*, for assignment creations and deletions.
+        lifecycle_seed: Seed of the drawn durations (default: *seed*); with one, the n-th
+            request of each kind takes the same time on every run.
         assignment_fail_reason: When set, assignment requests received over the wire end
             ``FAILED`` with this ``FailureReason`` (see also :meth:`fail_assignments`).
         assignment_quota: How many account assignments (in place or being created) an
             instance may have (``None``: no limit); beyond, CreateAccountAssignment answers
             ServiceQuotaExceededException.
+        aws_limits: Enforce the service's limits on the wire (see above); off by default.
+        aws_rate: Requests a simulated second the limits allow, over every operation (20, as
+            AWS documents). A simulator running *time_scale* times faster than real time
+            allows as many times more a real second.
+        aws_burst: How many requests the bucket holds, to answer at once after a quiet time.
+        aws_outstanding: Asynchronous writes IN_PROGRESS that the limits allow an instance
+            (15, as AWS documents for CreateAccountAssignment and DeleteAccountAssignment).
         request_log_size: How many recent requests :attr:`requests` keeps (0: none).
         seed: Seed for the generated identifiers, for reproducible ARNs and request IDs.
         on_request: Called with each :class:`RequestRecord` as the request is answered (from
@@ -94,10 +125,17 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
         access_control_seconds: float = 10.0,
         access_control_fail_reason: str | None = None,
         provisioning_seconds: float = 15.0,
+        provisioning_sigma: float = 0.0,
         provisioning_fail_reason: str | None = None,
         assignment_seconds: float = 10.0,
+        assignment_sigma: float = 0.0,
         assignment_fail_reason: str | None = None,
         assignment_quota: int | None = None,
+        lifecycle_seed: int | None = None,
+        aws_limits: bool = False,
+        aws_rate: float = DEFAULT_RATE,
+        aws_burst: float = DEFAULT_BURST,
+        aws_outstanding: int = DEFAULT_OUTSTANDING,
         request_log_size: int = 10_000,
         seed: int | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
@@ -117,9 +155,13 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
         self.region_quota = region_quota
         self.access_control_seconds = access_control_seconds
         self.access_control_fail_reason = access_control_fail_reason
+        check_lifecycle(provisioning_seconds, provisioning_sigma, "provisioning")
+        check_lifecycle(assignment_seconds, assignment_sigma, "assignment")
         self.provisioning_seconds = provisioning_seconds
+        self.provisioning_sigma = provisioning_sigma
         self.provisioning_fail_reason = provisioning_fail_reason
         self.assignment_seconds = assignment_seconds
+        self.assignment_sigma = assignment_sigma
         self.assignment_fail_reason = assignment_fail_reason
         self.assignment_quota = assignment_quota
         self.on_request = on_request
@@ -131,6 +173,14 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
         self._request_log_size = request_log_size
         self._lock = threading.RLock()
         self._rng = random.Random(seed)
+        self._durations = Durations(seed if lifecycle_seed is None else lifecycle_seed)
+        self.limits = ServiceLimits(
+            self.clock,
+            enabled=aws_limits,
+            rate=aws_rate,
+            burst=aws_burst,
+            outstanding=aws_outstanding,
+        )
         self._instances: dict[str, Instance] = {}
         self._order: list[str] = []  # every ARN ever created, append-only: list positions
         self._client_tokens: dict[str, tuple[str, Any]] = {}
@@ -153,6 +203,103 @@ class Simulator(RegionScripts, AccessControlScripts, AssignmentScripts):
     def advance(self, seconds: float) -> None:
         """Jump simulated time forward by *seconds*, finishing due transitions at once."""
         self.clock.advance(seconds)
+
+    # -- request lifecycles ------------------------------------------------------------------
+
+    def set_lifecycles(
+        self,
+        *,
+        assignment_seconds: float | None = None,
+        assignment_sigma: float | None = None,
+        provisioning_seconds: float | None = None,
+        provisioning_sigma: float | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Change how long the requests started from now on take (``None``: keep it).
+
+        Args:
+            assignment_seconds: The (median) duration of an assignment creation or deletion.
+            assignment_sigma: 0 for a fixed duration, above 0 for log-normal ones.
+            provisioning_seconds: The (median) duration of a provisioning.
+            provisioning_sigma: 0 for a fixed duration, above 0 for log-normal ones.
+            seed: Start the drawn durations again from this seed.
+
+        Raises:
+            ValueError: For a negative duration or sigma; nothing changes.
+        """
+        assignment = (
+            self.assignment_seconds if assignment_seconds is None else assignment_seconds,
+            self.assignment_sigma if assignment_sigma is None else assignment_sigma,
+        )
+        provisioning = (
+            self.provisioning_seconds if provisioning_seconds is None else provisioning_seconds,
+            self.provisioning_sigma if provisioning_sigma is None else provisioning_sigma,
+        )
+        check_lifecycle(*assignment, "assignment")
+        check_lifecycle(*provisioning, "provisioning")
+        with self._lock:
+            self.assignment_seconds, self.assignment_sigma = assignment
+            self.provisioning_seconds, self.provisioning_sigma = provisioning
+            if seed is not None:
+                self._durations.reseed(seed)
+
+    @property
+    def lifecycle_seed(self) -> int | None:
+        """The seed the drawn durations started from (``None``: unpredictable)."""
+        return self._durations.seed
+
+    # -- service limits ----------------------------------------------------------------------
+
+    @property
+    def aws_limits(self) -> bool:
+        """Whether the wire enforces the service's limits (settable while running)."""
+        return self.limits.enabled
+
+    @aws_limits.setter
+    def aws_limits(self, enabled: bool) -> None:
+        self.limits.configure(enabled=enabled)
+
+    def configure_limits(
+        self,
+        enabled: bool | None = None,
+        *,
+        rate: float | None = None,
+        burst: float | None = None,
+        outstanding: int | None = None,
+    ) -> None:
+        """Turn the service limits on or off, or tune them (``None``: keep it).
+
+        Turning them on fills the token bucket. See *aws_rate*, *aws_burst* and
+        *aws_outstanding* of the class.
+
+        Raises:
+            ValueError: For a rate that is not a positive finite number, a burst below 1 or
+                an outstanding limit that is not a positive integer; nothing changes.
+        """
+        self.limits.configure(enabled=enabled, rate=rate, burst=burst, outstanding=outstanding)
+
+    def limit_counters(self) -> LimitCounters:
+        """Return what the limits refused, the conflicts, and the peak of outstanding writes.
+
+        Counted since the simulator started or :meth:`reset_limit_counters`, whether the
+        limits are on or not (they refuse nothing when off).
+        """
+        return self.limits.counters()
+
+    def outstanding_by_instance(self) -> dict[str, int]:
+        """Return the number of requests IN_PROGRESS on each live instance that has any."""
+        with self._lock:
+            now = self.clock.now()
+            counts = {
+                arn: instance.writes.count(now)
+                for arn, instance in list(self._instances.items())
+                if not instance.is_gone(now)
+            }
+        return {arn: count for arn, count in counts.items() if count}
+
+    def reset_limit_counters(self) -> None:
+        """Zero the counters; each instance's peak starts again from what runs now."""
+        self.limits.reset_counters(self.outstanding_by_instance())
 
     # -- instances --------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ def test_public_names() -> None:
     assert [
         "Fault",
         "FaultKind",
+        "LimitCounters",
         "RequestRecord",
         "Server",
         "ServiceError",
@@ -222,6 +223,18 @@ def test_ready_line_names_an_instance_and_what_is_accepted() -> None:
         f"`poller wait {where} {ARN}`; change it while it runs with "
         "`curl http://127.0.0.1:8080/_poller`. Ctrl-C stops it."
     ) == _ready_line("poller simulate", server, [ARN, UNKNOWN_ARN])
+
+
+def test_ready_line_with_the_limits_on() -> None:
+    """With --aws-limits, the ready line says which limits the endpoint enforces."""
+    server = Server(Simulator(aws_limits=True, aws_outstanding=10), "127.0.0.1", 8080)
+
+    line = _ready_line("poller simulate", server, [ARN])
+
+    assert line.startswith(
+        "poller simulate: ready at http://127.0.0.1:8080 (time x1, AWS limits: 20 requests a "
+        "simulated second, 10 outstanding writes per instance); "
+    )
 
 
 def test_ready_line_without_instances() -> None:

@@ -71,9 +71,60 @@ def test_defaults_are_the_simulators() -> None:
     sim, library = _simulator(), Simulator()
     names = ("add_region_seconds", "remove_region_seconds", "region_quota")
     names += ("access_control_seconds", "provisioning_seconds", "assignment_seconds")
-    names += ("assignment_quota", "assignment_fail_reason")
+    names += ("assignment_quota", "assignment_fail_reason", "aws_limits")
+    names += ("provisioning_sigma", "assignment_sigma", "lifecycle_seed")
 
     assert [getattr(library, name) for name in names] == [getattr(sim, name) for name in names]
+    assert (library.limits.rate, library.limits.burst, library.limits.outstanding) == (
+        sim.limits.rate,
+        sim.limits.burst,
+        sim.limits.outstanding,
+    )
+
+
+def test_limit_and_lifecycle_options_reach_the_simulator() -> None:
+    """--aws-limits and its settings, the sigmas and the lifecycle seed set the simulator's."""
+    sim = _simulator(
+        "--aws-limits",
+        "--aws-rate",
+        "5",
+        "--aws-burst",
+        "8",
+        "--aws-outstanding",
+        "3",
+        "--assignment-sigma",
+        "0.5",
+        "--provisioning-sigma",
+        "0.25",
+        "--lifecycle-seed",
+        "42",
+        "--seed",
+        "1",
+    )
+
+    assert (True, 5.0, 8.0, 3, 0.5, 0.25, 42) == (
+        sim.aws_limits,
+        sim.limits.rate,
+        sim.limits.burst,
+        sim.limits.outstanding,
+        sim.assignment_sigma,
+        sim.provisioning_sigma,
+        sim.lifecycle_seed,
+    )
+
+
+def test_lifecycle_seed_defaults_to_seed() -> None:
+    """Without --lifecycle-seed, --seed seeds the drawn durations: the same on every run."""
+    first, again = (
+        _simulator("--seed", "3", "--assignment-sigma", "1"),
+        _simulator("--seed", "3", "--assignment-sigma", "1"),
+    )
+    kind = RequestKind.ASSIGNMENT_DELETION
+
+    assert 3 == first.lifecycle_seed
+    assert [first.request_seconds(kind) for _ in range(5)] == [
+        again.request_seconds(kind) for _ in range(5)
+    ]
 
 
 def test_fail_accounts_narrow_the_failure() -> None:
@@ -115,6 +166,13 @@ def test_fault_filters_by_region_and_request() -> None:
         (["--assignment-quota", "-1"], "'--assignment-quota': -1 is not in the range x>=0"),
         (["--assignment-fail-account", "42"], "'42' does not look like an account ID"),
         (["--fault", "throttling,region=moon"], "region must be a Region name such as"),
+        (["--assignment-sigma", "-1"], "'--assignment-sigma': must be a finite number, 0 or"),
+        (["--provisioning-sigma", "inf"], "'--provisioning-sigma': must be a finite number"),
+        (["--lifecycle-seed", "x"], "'--lifecycle-seed': 'x' is not a valid integer"),
+        (["--aws-rate", "0"], "'--aws-rate': must be a finite number, more than 0; not 0"),
+        (["--aws-rate", "inf"], "'--aws-rate': must be a finite number, more than 0"),
+        (["--aws-burst", "0.5"], "'--aws-burst': must be a finite number, 1 or more; not 0.5"),
+        (["--aws-outstanding", "0"], "'--aws-outstanding': 0 is not in the range x>=1"),
     ],
 )
 def test_bad_rollout_input_is_a_usage_error(argv: list[str], message: str) -> None:

@@ -114,6 +114,9 @@ EXPECTED: dict[str, set[str]] = {
     "ListAccountAssignments": _listed(
         "AccountAssignments", {"AccountId", "PermissionSetArn", "PrincipalType", "PrincipalId"}
     ),
+    "ListAccountAssignmentsForPrincipal": _listed(
+        "AccountAssignments", {"AccountId", "PermissionSetArn", "PrincipalType", "PrincipalId"}
+    ),
 }
 
 
@@ -193,6 +196,13 @@ def _rollout(sim: Simulator, client: Any) -> dict[str, Any]:
     )
     call("ListAccountAssignmentCreationStatus", InstanceArn=arn)
     call("ListAccountAssignments", InstanceArn=arn, AccountId=ACCOUNT, PermissionSetArn=ps_arn)
+    call(
+        "ListAccountAssignmentsForPrincipal",
+        InstanceArn=arn,
+        PrincipalType="GROUP",
+        PrincipalId=GROUP,
+        Filter={"AccountId": ACCOUNT},
+    )
     sim.fail_assignments("The account is suspended.")
     deleted = call("DeleteAccountAssignment", **assignment)
     sim.advance(10)

@@ -41,6 +41,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
     "ListAccountAssignmentCreationStatus": _assignments.list_creation_status,
     "ListAccountAssignmentDeletionStatus": _assignments.list_deletion_status,
     "ListAccountAssignments": _assignments.list_account_assignments,
+    "ListAccountAssignmentsForPrincipal": _assignments.list_account_assignments_for_principal,
     "ListInstances": _instances.list_instances,
     "ListPermissionSetProvisioningStatus": _permission_sets.list_provisioning_status,
     "ListPermissionSets": _permission_sets.list_permission_sets,

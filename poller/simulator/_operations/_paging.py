@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
 from poller.simulator._errors import ServiceError, validation_error
@@ -51,6 +51,31 @@ def paginate(items: Sequence[T], body: dict[str, Any]) -> tuple[list[T], str | N
     start = 0 if token is None else decode_token(token)
     end = start + limit
     return list(items[start:end]), (encode_token(end) if end < len(items) else None)
+
+
+def paginate_where(
+    items: Sequence[T], body: dict[str, Any], keep: Callable[[T], bool]
+) -> tuple[list[T], str | None]:
+    """Return the page of the *items* that *keep* keeps, and the token of the next one.
+
+    For a list that only ever grows at its end (an instance's requests, its assignment
+    records): the token is a position in the whole list, not among the kept items, so that an
+    item that changes between two pages (a request that has ended) never shifts the others.
+    Items not kept just after the page are skipped, so that a token never leads to an empty
+    page unless what it led to changed meanwhile; the token is ``None`` after the last page.
+    """
+    limit = body.get("MaxResults", DEFAULT_PAGE_SIZE)
+    token = body.get("NextToken")
+    position = 0 if token is None else decode_token(token)
+    page: list[T] = []
+    while position < len(items) and len(page) < limit:
+        item = items[position]
+        position += 1
+        if keep(item):
+            page.append(item)
+    while position < len(items) and not keep(items[position]):
+        position += 1
+    return page, (encode_token(position) if position < len(items) else None)
 
 
 def listing(key: str, items: list[dict[str, Any]], token: str | None) -> dict[str, Any]:

@@ -54,7 +54,11 @@ def list_permission_sets(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]
 
 
 def provision_permission_set(sim: Simulator, body: dict[str, Any]) -> dict[str, Any]:
-    """ProvisionPermissionSet: a request, ``IN_PROGRESS``; one at a time per permission set."""
+    """ProvisionPermissionSet: a request, ``IN_PROGRESS``; one at a time per permission set.
+
+    A second one while the first is IN_PROGRESS is a ConflictException; with the service
+    limits on, one beyond the instance's outstanding writes is a ThrottlingException.
+    """
     validate("ProvisionPermissionSet", body)
     arn, permission_set_arn = body["InstanceArn"], body["PermissionSetArn"]
     target_id = body.get("TargetId")
@@ -64,11 +68,12 @@ def provision_permission_set(sim: Simulator, body: dict[str, Any]) -> dict[str, 
             "TargetId must be given for TargetType AWS_ACCOUNT, and only for it.",
         )
     permission_set = sim.require_permission_set(arn, permission_set_arn, "ProvisionPermissionSet")
+    # The outstanding limit AWS documents for the assignment calls, applied to the third
+    # asynchronous write of a rollout as well.
+    sim.check_outstanding(sim.require(arn, "ProvisionPermissionSet"))
     if permission_set.is_provisioning(sim.now()):
-        raise conflict(
-            f"The permission set {permission_set_arn} is already being provisioned; retry "
-            f"once that request is over."
-        )
+        # One update of a permission set at a time, whatever the accounts.
+        raise sim.limits.conflict()
     request_id = sim.provision_permission_set(
         arn,
         permission_set_arn,

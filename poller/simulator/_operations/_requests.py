@@ -6,7 +6,7 @@ from typing import Any
 
 from poller.simulator._errors import ServiceError
 from poller.simulator._model import validate
-from poller.simulator._operations._paging import listing, paginate
+from poller.simulator._operations._paging import listing, paginate_where
 from poller.simulator._requests import RequestKind
 from poller.simulator._simulator import Simulator
 
@@ -40,14 +40,17 @@ def list_requests(
 ) -> dict[str, Any]:
     """Answer a page of the instance's requests of *kind*, oldest first, under *key*.
 
-    ``Filter.Status`` keeps only the requests in that status now.
+    ``Filter.Status`` (IN_PROGRESS, FAILED or SUCCEEDED) keeps only the requests in that
+    status now; ``MaxResults`` (at most 100, the default) and ``NextToken`` page through them.
+    A token resumes where the previous page ended among all the requests, so a request that
+    ends between two pages moves no other from one page to the next.
     """
     validate(operation, body)
     instance = sim.require(body["InstanceArn"], operation)
     now, epoch = sim.now(), sim.clock.epoch_origin
     wanted = (body.get("Filter") or {}).get("Status")
-    requests = list(instance.requests.get(kind, ()))
-    if wanted is not None:
-        requests = [request for request in requests if request.status(now) == wanted]
-    page, token = paginate(requests, body)
+    requests = instance.requests.get(kind, [])
+    page, token = paginate_where(
+        requests, body, lambda request: wanted is None or request.status(now) == wanted
+    )
     return listing(key, [request.summary(now, epoch) for request in page], token)
