@@ -21,6 +21,7 @@ from poller._result import WaitResult
 from poller._settings import WaitSettings
 from poller.events import WaitTimedOut
 from poller.exceptions import PollerError
+from poller.tracing import NO_TRACES, Traces, tracers
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -141,6 +142,7 @@ def plan_many(
     burst: float,
     twice: Callable[[Identity], str],
     concurrency: int = DEFAULT_CONCURRENCY,
+    name: str = "",
 ) -> list[Wait]:
     """The waits of a fan-out, every argument checked before the first request.
 
@@ -158,6 +160,7 @@ def plan_many(
         burst: Requests per client that may leave at once.
         twice: The message for an identity listed twice with the same client.
         concurrency: How many will run at once.
+        name: The resource's name in ``poller.resources``, for tracers.
 
     Raises:
         ValueError: A target listed twice, or a bad rate.
@@ -189,6 +192,8 @@ def plan_many(
             since=now,
             queued_until=end - queued,
             batch=batches.get((id(client), identity.instance_arn)),
+            name=name,
+            member=True,
         )
         for client, identity in targets
     ]
@@ -256,7 +261,54 @@ async def run_many(
     endings: list[Ending | None] = [None] * len(waits)
     failures: list[PollerError] = []
     capacity = anyio.CapacityLimiter(concurrency)
+    traces = NO_TRACES
+    if waits and tracers():
+        traces = Traces.of_many(waits[0].name, waits[0].until, len(waits))
+    if traces:
+        on_ending = _told(traces, on_ending)
+    try:
+        with traces.activate():
+            await _run(
+                waits,
+                capacity=capacity,
+                concurrency=concurrency,
+                fail_fast=fail_fast,
+                on_ending=on_ending,
+                endings=endings,
+                failures=failures,
+            )
+    finally:
+        traces.close()
+    if fail_fast and failures:
+        raise failures[0]
+    return [ending for ending in endings if ending is not None]
 
+
+def _told(
+    traces: Traces, on_ending: Callable[[int, Ending], object] | None
+) -> Callable[[int, Ending], object]:
+    """*on_ending*, telling the fan-out's traces each wait's outcome first."""
+
+    def told(index: int, ending: Ending) -> None:
+        result, error = ending
+        traces.outcome(str(result.outcome if result is not None else error.outcome))  # type: ignore[union-attr]
+        if on_ending is not None:
+            on_ending(index, ending)
+
+    return told
+
+
+async def _run(
+    waits: Sequence[Wait],
+    *,
+    capacity: anyio.CapacityLimiter,
+    concurrency: int,
+    fail_fast: bool,
+    on_ending: Callable[[int, Ending], object] | None,
+    endings: list[Ending | None],
+    failures: list[PollerError],
+) -> None:
+    """Start the waits in order as slots free up; fill *endings* and *failures* as they end."""
     async with anyio.create_task_group() as group:
 
         async def run_one(index: int, wait: Wait) -> None:
@@ -292,7 +344,3 @@ async def run_many(
                         now = clock()
                 break
             group.start_soon(run_one, index, wait, name=f"poller wait {wait.identity}")
-
-    if fail_fast and failures:
-        raise failures[0]
-    return [ending for ending in endings if ending is not None]

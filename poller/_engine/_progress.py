@@ -32,6 +32,7 @@ from poller.events import (
     WaitTimedOut,
 )
 from poller.exceptions import PollerError, WaitTimeoutError
+from poller.tracing import NO_TRACES
 
 __all__ = ["Progress"]
 
@@ -74,6 +75,8 @@ class Progress:
         self.until = until
         self.settings = settings
         self.clock = clock
+        #: The tracers' traces of this wait (none by default).
+        self.traces = NO_TRACES
         self.started = clock()
         self.attempts = 0
         #: Requests answered (not timed out, dropped or refused): none means the endpoint
@@ -279,7 +282,10 @@ class Progress:
 
     def emit(self, event_type: type[Event], **fields: Any) -> None:
         """Emit an event of this wait, with its identity and target."""
-        emit(event_type(**self._keys, **fields), self.settings.on_event)
+        event = event_type(**self._keys, **fields)
+        emit(event, self.settings.on_event)
+        if self.traces and event.level != "debug":  # nothing per poll reaches a tracer
+            self.traces.event(event)
 
     # -- inside ------------------------------------------------------------------------------
 
@@ -321,6 +327,8 @@ class Progress:
             **extra,
         )
         emit(event, self.settings.on_event)
+        if self.traces:
+            self.traces.event(event)
         return True
 
     def _end(self, event_type: type[Event], **fields: Any) -> None:

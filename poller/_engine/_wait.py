@@ -38,6 +38,7 @@ from poller._result import WaitResult
 from poller._settings import Settings, WaitSettings
 from poller.events import WaitTimedOut
 from poller.exceptions import AccessDeniedError, ApiError, PollerError
+from poller.tracing import NO_TRACES, Traces, tracers
 
 __all__ = ["Wait"]
 
@@ -73,6 +74,8 @@ class Wait:
         queued_until: When its fan-out gives it up if it is still queued for a slot.
         batch: Says, for the many requests of a fan-out, which are still IN_PROGRESS: a
             request it lists is not described (:mod:`poller._engine._batch`).
+        name: The resource's name in ``poller.resources``, for tracers (:mod:`poller.tracing`).
+        member: Whether the wait is one of a fan-out's, which tracers follow as a whole.
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -112,6 +115,8 @@ class Wait:
         since: float | None = None,
         queued_until: float = math.inf,
         batch: Batch | None = None,
+        name: str = "",
+        member: bool = False,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -125,6 +130,10 @@ class Wait:
         self.phase = phase
         self.since = since
         self.queued_until = queued_until
+        self.name = name or resource.name
+        self.member = member
+        #: The tracers' traces, made when the wait begins (none when nobody traces).
+        self.traces = NO_TRACES
         #: Sends its requests and observes their answers.
         self.requests = Requests(
             client, resource, identity, settings.limiter, slots=slots, batch=batch
@@ -145,6 +154,7 @@ class Wait:
         clock = loop_clock()
         self._sleep = loop_sleep()
         progress = Progress(self.resource, self.identity, self.until, self.settings, clock)
+        progress.traces = self._traced()
         deadline, budget = self._deadline(progress.started)
         if self._scope is not None:
             self._scope.deadline = deadline
@@ -183,13 +193,25 @@ class Wait:
                     raise error
                 await self._pause(progress, observation, deadline, decision, clock)
         except (anyio.get_cancelled_exc_class(), GeneratorExit):
-            if self._scope is not None and self._scope.cancel_called and clock() >= deadline:
-                # finish()'s scope reached the deadline while a request was in flight.
-                self._timed_out = progress.timed_out()
-            else:
-                # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
-                progress.cancelled()
+            self._interrupted(progress, at_deadline=clock() >= deadline)
             raise
+        finally:
+            self.traces.close()
+
+    def _interrupted(self, progress: Progress, *, at_deadline: bool) -> None:
+        """The wait was cancelled: by finish()'s scope at the deadline, or from outside."""
+        if self._scope is not None and self._scope.cancel_called and at_deadline:
+            # finish()'s scope reached the deadline while a request was in flight.
+            self._timed_out = progress.timed_out()
+        else:
+            # Cancelled from outside, or a watcher stopped reading: the wait is unfinished.
+            progress.cancelled()
+
+    def _traced(self) -> Traces:
+        """The tracers' traces of this wait, made once (none when nobody traces)."""
+        if not self.traces and tracers():
+            self.traces = Traces.of_wait(self.name, self.identity, self.until, member=self.member)
+        return self.traces
 
     def _decide(self, observation: Observation) -> tuple[Acceptor, Decision]:
         """The table's row and cell for *observation* (the last verdict, if it is the same)."""
@@ -223,7 +245,7 @@ class Wait:
         One cancel scope, ending at the deadline, guards the whole wait instead of one per
         request (a measured share of the per-poll cost, BENCHMARKS.md).
         """
-        with anyio.CancelScope() as self._scope:
+        with self._traced().activate(), anyio.CancelScope() as self._scope:
             async with aclosing(self.run()) as states:
                 async for _ in states:
                     pass

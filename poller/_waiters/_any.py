@@ -63,7 +63,9 @@ def start(
     """A checked wait: every argument refused before any request, as every waiter starts."""
     kind = kind_of(resource)
     target = kind.default_target if until is None else until
-    return Wait.of(client, kind.table, _identity(kind, identity), target, **settings)
+    wait = Wait.of(client, kind.table, _identity(kind, identity), target, **settings)
+    wait.name = kind.name
+    return wait
 
 
 async def wait(
@@ -217,6 +219,7 @@ async def fan_out(
         burst=burst,
         twice=twice,
         concurrency=concurrency,
+        name=kind.name,
     )
 
     def outcome(index: int, ending: tuple[WaitResult | None, PollerError | None]) -> WaitOutcome:

@@ -1,0 +1,152 @@
+"""Hooks for tracing waits: what an instrumentation (OpenTelemetry's, in :mod:`poller.otel`) sees.
+
+A :class:`Tracer` added with :func:`add_tracer` is asked, as each wait begins, for a
+:class:`WaitTrace`; it hears the wait's events (not the debug ones: nothing per poll), and is
+closed after the wait's last event. A wait run to its end (not watched) runs inside the trace's
+:meth:`~WaitTrace.activate` context, so that what its requests record (aiobotocore's own
+spans) has the wait for parent. A fan-out is one :class:`ManyTrace`, told each wait's outcome;
+its waits ask for traces of their own with ``member=True``, and run inside the fan-out's
+context. A tracer that raises never ends or alters a wait: its errors are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from poller._identity import Identity
+    from poller.events import Event
+
+__all__ = ["ManyTrace", "Tracer", "WaitTrace", "add_tracer", "remove_tracer", "tracers"]
+
+
+class WaitTrace(Protocol):
+    """One wait, as a tracer follows it."""
+
+    def activate(self) -> AbstractContextManager[object]:
+        """A context in which the wait's requests run (the trace's span current)."""
+
+    def event(self, event: Event) -> None:
+        """One of the wait's events (``wait.started`` first, its end event last)."""
+
+    def close(self) -> None:
+        """The wait is over (after its end event)."""
+
+
+class ManyTrace(Protocol):
+    """One fan-out (``wait_many``, ``wait_for_requests`` ...), as a tracer follows it."""
+
+    def activate(self) -> AbstractContextManager[object]:
+        """A context in which every wait of the fan-out runs."""
+
+    def outcome(self, outcome: str) -> None:
+        """One wait ended so (``reached``, ``failed``, ``timed-out`` ...)."""
+
+    def close(self) -> None:
+        """The fan-out is over."""
+
+
+class Tracer(Protocol):
+    """Makes a trace for each wait and each fan-out, or None to leave one alone."""
+
+    def wait(
+        self, resource: str, identity: Identity, until: str, *, member: bool
+    ) -> WaitTrace | None:
+        """A trace for a wait on *resource* (its name in ``poller.resources``).
+
+        *member* is True for a wait of a fan-out, whose trace the fan-out has.
+        """
+
+    def many(self, resource: str, until: str, count: int) -> ManyTrace | None:
+        """A trace for a fan-out of *count* waits on *resource*."""
+
+
+_tracers: list[Tracer] = []
+
+
+def add_tracer(tracer: Tracer) -> None:
+    """Trace every wait that begins from now on with *tracer* (once, however often added)."""
+    if tracer not in _tracers:
+        _tracers.append(tracer)
+
+
+def remove_tracer(tracer: Tracer) -> None:
+    """Stop tracing with *tracer* (waits already traced keep their traces)."""
+    with contextlib.suppress(ValueError):
+        _tracers.remove(tracer)
+
+
+def tracers() -> tuple[Tracer, ...]:
+    """The tracers added, in order."""
+    return tuple(_tracers)
+
+
+class Traces:
+    """The traces of one wait or fan-out from every tracer, told each thing once, safely.
+
+    The engine's side of the hooks: empty (and free) when no tracer was added.
+    """
+
+    __slots__ = ("_traces",)
+
+    def __init__(self, traces: list[WaitTrace] | list[ManyTrace]) -> None:
+        self._traces = traces
+
+    @classmethod
+    def of_wait(cls, resource: str, identity: Identity, until: str, *, member: bool) -> Traces:
+        """Every tracer's trace of a wait."""
+        traces: list[WaitTrace] = []
+        for tracer in _tracers:
+            with contextlib.suppress(Exception):  # a tracer must not end a wait
+                trace = tracer.wait(resource, identity, until, member=member)
+                if trace is not None:
+                    traces.append(trace)
+        return cls(traces)
+
+    @classmethod
+    def of_many(cls, resource: str, until: str, count: int) -> Traces:
+        """Every tracer's trace of a fan-out."""
+        traces: list[ManyTrace] = []
+        for tracer in _tracers:
+            with contextlib.suppress(Exception):
+                trace = tracer.many(resource, until, count)
+                if trace is not None:
+                    traces.append(trace)
+        return cls(traces)
+
+    def __bool__(self) -> bool:
+        return bool(self._traces)
+
+    @contextlib.contextmanager
+    def activate(self) -> Iterator[None]:
+        """Every trace's context, entered in order (none entered if one fails)."""
+        with contextlib.ExitStack() as stack:
+            for trace in self._traces:
+                with contextlib.suppress(Exception):
+                    stack.enter_context(trace.activate())
+            yield
+
+    def event(self, event: Event) -> None:
+        """Hand *event* to every wait trace."""
+        for trace in self._traces:
+            with contextlib.suppress(Exception):
+                trace.event(event)  # type: ignore[union-attr]
+
+    def outcome(self, outcome: str) -> None:
+        """Hand a fan-out member's outcome to every fan-out trace."""
+        for trace in self._traces:
+            with contextlib.suppress(Exception):
+                trace.outcome(outcome)  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        """Close every trace."""
+        for trace in self._traces:
+            with contextlib.suppress(Exception):
+                trace.close()
+
+
+#: The traces of what no tracer follows.
+NO_TRACES = Traces([])
