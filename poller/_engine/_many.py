@@ -55,8 +55,10 @@ _ENDING_RUNNING: Final = 150e-6
 #: costs nothing to start that early: a wait still queued so near the end would have had
 #: no time to get an answer.
 _ENDING_QUEUED: Final = 100e-6
-#: Waits given up at once, between two passes of the event loop.
+#: Waits given up at once, between two passes of the event loop ...
 _GIVEN_UP_AT_ONCE: Final = 100
+#: ... and started at once.
+_STARTED_AT_ONCE: Final = 50
 
 Ending = tuple[WaitResult | None, PollerError | None]
 """How one wait ended: its result, or its error."""
@@ -344,3 +346,7 @@ async def _run(
                         now = clock()
                 break
             group.start_soon(run_one, index, wait, name=f"poller wait {wait.identity}")
+            if index % _STARTED_AT_ONCE == _STARTED_AT_ONCE - 1:
+                # Let those started begin before starting more: a thousand waits begun in one
+                # pass would hold the event loop for their whole start-up.
+                await anyio.lowlevel.checkpoint()
