@@ -33,6 +33,8 @@ Retries and the timeout:
   apply, and each try counts its timeout afresh.
 """
 
+from typing import TYPE_CHECKING, Any
+
 try:
     import airflow  # noqa: F401 - only to fail early, with the fix in the message
 except ImportError as error:  # pragma: no cover - exercised in the main test environment
@@ -49,14 +51,30 @@ from poller.airflow._named import (
 )
 from poller.airflow._operator import WaitForResourceOperator
 from poller.airflow._payload import Outcome, WaitEnding, WaitPayload
-from poller.airflow._sensor import InstanceSensor
 from poller.airflow._trigger import InstanceWaitTrigger, ResourceWaitTrigger, to_deadline
+
+if TYPE_CHECKING:
+    from poller.airflow._sensor import InstanceSensor
 
 #: The generic trigger's name before it waited on instances too: a task deferred with it
 #: resumes on the generic one, whose arguments it had.
 RolloutWaitTrigger = ResourceWaitTrigger
 #: The payload's name before there was one for every trigger.
 RolloutPayload = WaitPayload
+
+
+def __getattr__(name: str) -> Any:
+    """``InstanceSensor``, imported on first use.
+
+    With the Amazon provider it is one of the provider's AWS sensors, whose module loads boto3:
+    a DAG file that uses only the operators need not.
+    """
+    if name == "InstanceSensor":
+        from poller.airflow._sensor import InstanceSensor  # noqa: PLC0415
+
+        return InstanceSensor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "InstanceSensor",
