@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ["got_there", "not_there", "report", "tally", "who"]
 
+#: The outcomes of a wait that got there (poller.Outcome's words).
+_SUCCESSES: Final = frozenset({"reached", "deleted", "removed"})
 #: Targets that read as a verb of their own; the rest follow "is" or "are".
 _VERBS: Final[Mapping[str, tuple[str, str]]] = {"succeeded": ("succeeded", "did not succeed")}
 
@@ -39,8 +41,10 @@ def tally(counts: Mapping[str, int], until: str) -> str:
     ``reached`` (poller's word for success) reads as the target: ``3 active``.
     """
     words = {"reached": until if until not in _VERBS else _VERBS[until][0]}
+    # Those that got there first, then the others as they came.
+    ordered = sorted(counts.items(), key=lambda item: item[0] not in _SUCCESSES)
     return ", ".join(
-        f"{count} {words.get(outcome, outcome)}" for outcome, count in counts.items() if count
+        f"{count} {words.get(outcome, outcome)}" for outcome, count in ordered if count
     )
 
 
