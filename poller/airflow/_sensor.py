@@ -31,6 +31,7 @@ is first used.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -234,7 +235,7 @@ class InstanceSensor(_SensorBase):
         self.defer(
             trigger=trigger,
             method_name="execute_complete",
-            timeout=(deadline - started_at) + DEFER_GRACE.total_seconds(),
+            timeout=dt.timedelta(seconds=max(deadline - started_at, 0.0)) + DEFER_GRACE,
         )
         return None  # not reached: defer() raises
 
