@@ -337,14 +337,16 @@ class WaitForResourceOperator(PollerWaitOperator):
         since = f"{payload['elapsed']:.1f}s since the task started"
         if any(f["outcome"] == str(PollerOutcome.TIMED_OUT) for f in failures):
             since += self.ended_by_execution_timeout()
+        failed = _payload.failed_count(payload)
         if total == 1:
             message = f"{failures[0]['error']}: {failures[0]['message']} ({since})"
         else:
+            more = failed - len(failures)
             message = "\n".join(
                 [
-                    f"{len(failures)} of {total} {nouns} "
-                    f"{_words.not_there(until, len(failures))} ({since}):",
+                    f"{failed} of {total} {nouns} {_words.not_there(until, failed)} ({since}):",
                     *(f"{ending['error']}: {ending['message']}" for ending in failures),
+                    *([f"... and {more} more, each in the trigger's log"] if more > 0 else []),
                 ]
             )
         if any(PollerOutcome(ending["outcome"]).terminal for ending in failures):

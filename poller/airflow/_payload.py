@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Final, Literal, TypedDict, cast
 
 from poller import Identity, WaitResult
 from poller import Outcome as PollerOutcome
@@ -26,15 +26,22 @@ from poller.airflow._connection import ConnectionNotFoundError
 from poller.exceptions import PollerError, WaitTimeoutError
 
 __all__ = [
+    "FAILURES_IN_EVENT",
+    "SUCCESSES",
     "Outcome",
     "WaitEnding",
     "WaitPayload",
     "Waits",
     "ending_of",
+    "failed_count",
     "read_event",
     "slimmed",
     "summed",
 ]
+
+#: How many failures an event without endings names: a deadline that ends a thousand waits
+#: would otherwise make a thousand long messages of it.
+FAILURES_IN_EVENT: Final = 20
 
 Outcome = Literal[
     "reached",
@@ -98,7 +105,9 @@ class WaitPayload(TypedDict):
         counts: How many waits ended on each :data:`Outcome` (``{"reached": 498, "failed":
             2}``), in the order the outcomes first appear.
         failures: Every :class:`WaitEnding` that did not get there, in order, without its
-            ``description``.
+            ``description``; in an event without ``endings``, the first
+            :data:`FAILURES_IN_EVENT` (``counts`` says how many there are, and the trigger's
+            log names each).
         endings: One :class:`WaitEnding` per Region or request, in the order given (one for
             an instance or its configuration); None when the descriptions are in XCom.
         result_key: The XCom key (of the deferred task instance) holding every description,
@@ -131,6 +140,13 @@ class WaitPayload(TypedDict):
     error: str | None
     reason: str | None
     instance: dict[str, Any] | None
+
+
+#: The outcomes of a wait that got there.
+SUCCESSES: Final = frozenset(
+    str(outcome)
+    for outcome in (PollerOutcome.REACHED, PollerOutcome.DELETED, PollerOutcome.REMOVED)
+)
 
 
 def ending_of(
@@ -281,9 +297,30 @@ def summed(resource: str, instance_arn: str, until: str, endings: list[WaitEndin
 def slimmed(payload: WaitPayload, result_key: str | None) -> WaitPayload:
     """*payload* without its endings; their descriptions are in XCom under *result_key*.
 
-    None: nowhere (the task fails, and returns none).
+    None: nowhere (the task fails, and returns none). Only the first
+    :data:`FAILURES_IN_EVENT` failures are kept, and the message says how many more there are.
     """
-    return WaitPayload(**{**payload, "endings": None, "result_key": result_key})
+    failures = payload["failures"][:FAILURES_IN_EVENT]
+    message = payload["message"]
+    if len(failures) < len(payload["failures"]):
+        more = len(payload["failures"]) - len(failures)
+        message = "\n".join(
+            [*(str(f["message"]) for f in failures), f"... and {more} more, in the trigger's log"]
+        )
+    return WaitPayload(
+        **{
+            **payload,
+            "endings": None,
+            "result_key": result_key,
+            "failures": failures,
+            "message": message,
+        }
+    )
+
+
+def failed_count(payload: WaitPayload) -> int:
+    """How many waits did not get there (``failures`` may name only the first of them)."""
+    return sum(count for outcome, count in payload["counts"].items() if outcome not in SUCCESSES)
 
 
 def read_event(event: Mapping[str, Any]) -> WaitPayload:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from poller.airflow._payload import SUCCESSES
+
 if TYPE_CHECKING:
     from poller import ResourceKind
     from poller.airflow._payload import WaitEnding, WaitPayload
 
 __all__ = ["got_there", "not_there", "report", "tally", "who"]
 
-#: The outcomes of a wait that got there (poller.Outcome's words).
-_SUCCESSES: Final = frozenset({"reached", "deleted", "removed"})
 #: Targets that read as a verb of their own; the rest follow "is" or "are".
 _VERBS: Final[Mapping[str, tuple[str, str]]] = {"succeeded": ("succeeded", "did not succeed")}
 
@@ -42,7 +42,7 @@ def tally(counts: Mapping[str, int], until: str) -> str:
     """
     words = {"reached": until if until not in _VERBS else _VERBS[until][0]}
     # Those that got there first, then the others as they came.
-    ordered = sorted(counts.items(), key=lambda item: item[0] not in _SUCCESSES)
+    ordered = sorted(counts.items(), key=lambda item: item[0] not in SUCCESSES)
     return ", ".join(
         f"{count} {words.get(outcome, outcome)}" for outcome, count in ordered if count
     )

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 try:
-    from airflow.sdk.exceptions import TaskDeferred
+    from airflow.sdk.exceptions import AirflowFailException, TaskDeferred
 except ImportError:  # Airflow 3.0
-    from airflow.exceptions import TaskDeferred  # type: ignore[attr-defined,no-redef,unused-ignore]
+    from airflow.exceptions import (  # type: ignore[attr-defined,no-redef,unused-ignore]
+        AirflowFailException,
+        TaskDeferred,
+    )
 
 from poller.airflow import ResourceWaitTrigger, WaitForAccountAssignmentOperator, _result
 from poller.simulator import Server, Simulator
@@ -107,6 +110,28 @@ def test_failures_are_in_the_event_and_nothing_is_stored(
     assert request_ids[:2] == [failure["request_id"] for failure in event["failures"]]
     assert {None} == {failure["description"] for failure in event["failures"]}
     assert ({}, None, None) == (stored, event["endings"], event["result_key"])
+
+
+def test_a_thousand_failures_make_a_short_event_and_a_full_message(
+    simulator: Simulator, server: Server, stored: dict[str, Any]
+) -> None:
+    """The event names the first 20 failures and counts them all; the task says how many."""
+    arn, request_ids = assignments(simulator, 25, failing=25)
+    operator = WaitForAccountAssignmentOperator(
+        task_id="t", instance_arn=arn, request_ids=request_ids, **local(server.endpoint_url)
+    )
+    trigger = trigger_for(server, arn, request_ids, result_for=TASK)
+
+    event = run_trigger(trigger)
+    with pytest.raises(AirflowFailException) as raised:
+        operator.execute_complete({}, event)
+
+    assert {"failed": 25} == event["counts"]
+    assert request_ids[:20] == [failure["request_id"] for failure in event["failures"]]
+    assert event["message"].endswith("... and 5 more, in the trigger's log")
+    lines = str(raised.value).splitlines()
+    assert lines[0].startswith("25 of 25 assignment requests did not succeed")
+    assert (22, "... and 5 more, each in the trigger's log") == (len(lines), lines[-1])
 
 
 def test_the_descriptions_go_to_xcom_once_without_response_metadata(
