@@ -13,11 +13,12 @@ Nothing here imports botocore or aiobotocore until a client is made, in the trig
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Final
-
-import anyio
 
 import poller
 from poller import check_endpoint_url
@@ -175,7 +176,9 @@ async def open_hook_client(
         ConnectionNotFoundError: A named connection Airflow does not have.
         ValueError: An unusable endpoint URL or botocore option.
     """
-    return await anyio.to_thread.run_sync(
+    # asyncio's thread, not anyio's: anyio's first call on a loop imports its event-loop
+    # backend there, on the loop (tens of milliseconds); this thread imports it instead.
+    return await asyncio.to_thread(
         _client_context, aws_conn_id, region_name, endpoint_url, verify, botocore_config
     )
 
@@ -188,6 +191,7 @@ def _client_context(
     botocore_config: Mapping[str, Any] | None,
 ) -> AbstractAsyncContextManager[Any]:
     """The client to open, made in a worker thread: see :func:`open_hook_client`."""
+    _load_waiters()
     hook_class = aws_hook_class()
     if hook_class is None:
         if aws_conn_id not in (None, DEFAULT_CONN_ID):
@@ -217,6 +221,17 @@ def _client_context(
         verify=hook.verify,
     )
     return client
+
+
+def _load_waiters() -> None:
+    """Import, here in a worker thread, what waiting on the client will import on the loop.
+
+    poller's waiters (and aiobotocore) are imported on first use, so that parsing a DAG file
+    stays light; anyio imports its asyncio backend on its first call in a loop.
+    """
+    poller.wait_many  # noqa: B018 - imported on first use: this is the use
+    with contextlib.suppress(ImportError):  # where anyio keeps it; if moved, it loads later
+        importlib.import_module("anyio._backends._asyncio")
 
 
 def _default_chain_client(

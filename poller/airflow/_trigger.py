@@ -7,13 +7,13 @@ arguments (and the serialized form) that earlier versions gave it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
-import anyio
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 import poller
@@ -235,11 +235,9 @@ class ResourceWaitTrigger(BaseTrigger):
                 verify=self.verify,
                 botocore_config=self.botocore_config,
             )
-            # poller's waiters are imported on first use (parsing a DAG file need not load
-            # aiobotocore): here, in a thread, not on the triggerer's loop.
-            wait_many = await anyio.to_thread.run_sync(lambda: poller.wait_many)
+            # Imported on first use, which open_hook_client made in its thread.
             async with client_context as client:
-                outcomes = await wait_many(
+                outcomes = await poller.wait_many(
                     self.kind,
                     [(client, identity) for identity in self.identities],
                     until=self.until,
@@ -266,7 +264,8 @@ class ResourceWaitTrigger(BaseTrigger):
         A thousand endings, their descriptions and their JSON would hold the triggerer's
         event loop, which every trigger shares, for a good part of a second.
         """
-        return await anyio.to_thread.run_sync(self._settled, build)
+        # asyncio's thread: the triggerer runs triggers on asyncio (see open_hook_client).
+        return await asyncio.to_thread(self._settled, build)
 
     def _settled(self, build: Callable[[], _payload.WaitPayload]) -> _payload.WaitPayload:
         """:meth:`_settle`'s work, in the thread."""
