@@ -8,10 +8,19 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import clients, deadline, detection, overhead, rollout, scale, startup
+from benchmarks import airflow, clients, deadline, detection, overhead, rollout, scale, startup
 from benchmarks._common import quiet
 
-NAMES = ("overhead", "scale", "clients", "rollout", "deadline", "detection", "startup")
+NAMES = (
+    "overhead",
+    "scale",
+    "clients",
+    "rollout",
+    "deadline",
+    "detection",
+    "startup",
+    "airflow",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         detection.run(quick=args.quick, plot_path=args.plot)
     if "startup" in args.only:
         startup.run(quick=args.quick)
+    if "airflow" in args.only:
+        airflow.run(quick=args.quick)
     print(f"\n# done in {time.perf_counter() - started:.0f} s")
     return 0
 

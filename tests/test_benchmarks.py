@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import math
 import statistics
@@ -10,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import _lifecycles, clients, detection, overhead, rollout, scale, startup
+from benchmarks import (
+    _lifecycles,
+    airflow,
+    clients,
+    detection,
+    overhead,
+    rollout,
+    scale,
+    startup,
+)
 from benchmarks.__main__ import main
 from benchmarks._endpoint import ServiceThrottle
 from poller.simulator import Fault
@@ -178,3 +188,14 @@ def test_clients_runs(capsys: pytest.CaptureFixture[str]) -> None:
         "httpx, shared": "1 SSL context(s)",
         "httpx, own contexts": "5 SSL context(s)",
     } == counts
+
+
+def test_airflow_is_skipped_with_a_message_where_it_is_not_installed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The main environment has no Airflow: the benchmark says so (tests/airflow runs it)."""
+    if importlib.util.find_spec("airflow") is not None:
+        pytest.skip("Airflow is installed here: tests/airflow/test_benchmark.py runs it")
+
+    assert {} == airflow.run(quick=True)
+    assert "airflow: skipped, Apache Airflow is not installed" in capsys.readouterr().out

@@ -1,10 +1,13 @@
-"""What every poller operator shares: settings, connection, early checks and the deferral.
+"""What every poller operator shares: settings, connection, checks and the deferral.
 
-An operator checks its rendered values in ``execute()`` (a bad one fails the task at once,
-without retries), fixes the wait's wall-clock deadline, and defers to its trigger with
-Airflow's own timeout a minute past that deadline; not deferrable, it runs the same trigger in
-the worker. Either way ``execute_complete()`` turns the trigger's one event into the task's
-return value (XCom) or its failure.
+An operator checks what the DAG file gives as is when it is built (a mistake is the DAG file's
+import error), and everything else in ``execute()``, once Airflow has rendered it: a bad value
+there fails the task at once, without retries (:mod:`poller.airflow._checks` says which is
+which). It then fixes the wait's wall-clock deadline (the earlier of its ``timeout`` and the
+task's ``execution_timeout``) and defers to its trigger with Airflow's own timeout a minute
+past that deadline; not deferrable, it runs the same trigger in the worker. Either way
+``execute_complete()`` turns the trigger's one event into the task's return value (XCom) or
+its failure.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ except ImportError:  # Airflow 3.0 keeps them in airflow.exceptions only (deprec
         AirflowFailException,
     )
 
-from poller import Delays, Seconds, WaitSettings
+from poller import Delays, Seconds
+from poller.airflow import _result
+from poller.airflow._checks import from_mapped
 from poller.airflow._connection import (
     DEFAULT_CONN_ID,
-    NO_PROVIDER_MESSAGE,
-    aws_hook_class,
     check_botocore_config,
+    check_connection,
 )
+from poller.airflow._pacing import Pace, deadline_of, pace_of
 
 __all__ = [
     "DEFER_GRACE",
@@ -40,9 +45,10 @@ __all__ = [
     "AirflowException",
     "AirflowFailException",
     "PollerWaitOperator",
+    "check_botocore_type",
     "default_deferrable",
     "first_event",
-    "templated",
+    "task_started_at",
 ]
 
 #: How long past the wait's own deadline Airflow gives the trigger before failing the task
@@ -62,14 +68,6 @@ class _ImplicitConnId(str):
 IMPLICIT_CONN_ID: Final = _ImplicitConnId(DEFAULT_CONN_ID)
 
 
-def templated(value: object) -> bool:
-    """Whether Airflow renders *value* before execute(): checked there, not at parse time.
-
-    A Jinja string, or not a string at all (an upstream task's ``.output``, an XComArg).
-    """
-    return not isinstance(value, str) or "{{" in value
-
-
 def default_deferrable() -> bool:
     """``[operators] default_deferrable`` (False when unset), as the Amazon provider reads it."""
     try:
@@ -78,6 +76,22 @@ def default_deferrable() -> bool:
         from airflow.configuration import conf  # noqa: PLC0415
 
     return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
+
+
+def check_botocore_type(botocore_config: object) -> None:
+    """Refuse a ``botocore_config`` that is not a dict of options, as the provider does.
+
+    Raises:
+        TypeError: Anything but a mapping (or None).
+    """
+    if botocore_config is not None and not isinstance(botocore_config, Mapping):
+        raise TypeError(f"botocore_config must be a dict, not {botocore_config!r}")
+
+
+def task_started_at(context: Mapping[str, Any], default: float) -> float:
+    """When the running try of the task started (epoch seconds); *default* outside a task."""
+    start = getattr(context.get("ti"), "start_date", None)
+    return start.timestamp() if isinstance(start, dt.datetime) else default
 
 
 async def first_event(trigger: Any) -> dict[str, Any]:
@@ -93,14 +107,18 @@ async def first_event(trigger: Any) -> dict[str, Any]:
 class PollerWaitOperator(BaseOperator):
     """The base of poller's operators: a wait handed to a trigger, or run in the worker.
 
-    Subclasses check their own rendered values in :meth:`check_rendered`, make the trigger in
-    :meth:`make_trigger` and read its event in ``execute_complete``.
+    Subclasses give their resource's delays in :meth:`delays`, check their values in
+    :meth:`check_literals` (when the DAG is parsed) and :meth:`check_rendered` (in
+    ``execute()``), call :meth:`checked_when_parsed` at the end of their ``__init__``, make
+    the trigger in :meth:`make_trigger` and read its event in ``execute_complete``.
 
     Args:
-        delays: The resource's default pause between polls.
         timeout: The whole wait's limit from the task's start (default 30 min).
         min_delay: The shortest pause between polls (default: the resource's).
         max_delay: The longest pause between polls (default: the resource's).
+        waiter_delay: The Amazon provider's pause between attempts: both delays.
+        waiter_max_attempts: The Amazon provider's number of attempts: the timeout is this
+            many longest pauses.
         aws_conn_id: An Airflow AWS connection; see the subclasses.
         region_name: The AWS Region of the client; overrides the connection's.
         endpoint_url: Another endpoint, such as poller's simulator.
@@ -116,10 +134,11 @@ class PollerWaitOperator(BaseOperator):
     def __init__(
         self,
         *,
-        delays: Delays,
         timeout: Seconds | None,
         min_delay: Seconds | None,
         max_delay: Seconds | None,
+        waiter_delay: Seconds | None,
+        waiter_max_attempts: int | None,
         aws_conn_id: str | None,
         region_name: str | None,
         endpoint_url: str | None,
@@ -129,30 +148,80 @@ class PollerWaitOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        settings = WaitSettings.of(
-            defaults=delays, timeout=timeout, min_delay=min_delay, max_delay=max_delay
-        )
-        self.wait_timeout = settings.budget()
-        self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
+        # Kept as given: a mapped task's may come from upstream, and are checked in execute().
+        self.timeout = timeout
+        self.min_delay = min_delay
+        self.max_delay = max_delay
+        self.waiter_delay = waiter_delay
+        self.waiter_max_attempts = waiter_max_attempts
         self.aws_conn_id_given = aws_conn_id is not IMPLICIT_CONN_ID
         self.aws_conn_id = None if aws_conn_id is None else str(aws_conn_id)
         self.region_name = region_name
         self.endpoint_url = endpoint_url
         self.verify = verify
-        if botocore_config is not None and not isinstance(botocore_config, Mapping):
-            raise TypeError(f"botocore_config must be a dict, not {botocore_config!r}")
-        self.botocore_config = None if botocore_config is None else dict(botocore_config)
+        self.botocore_config = botocore_config
         self.deferrable = default_deferrable() if deferrable is None else deferrable
 
-    def check_rendered(self) -> None:
-        """Check the values Airflow rendered, before any deferral.
+    def delays(self) -> Delays:
+        """The resource's own pauses between polls, for those not given."""
+        raise NotImplementedError
+
+    def pace(self) -> Pace:
+        """The wait's budget and pauses, from poller's settings or the provider's.
 
         Raises:
-            ValueError: A bad value; the task fails at once, without retries.
+            ValueError: A setting out of range, or two that contradict each other.
+            TypeError: A duration of the wrong type.
         """
+        return pace_of(
+            self.delays(),
+            timeout=self.timeout,
+            min_delay=self.min_delay,
+            max_delay=self.max_delay,
+            waiter_delay=self.waiter_delay,
+            waiter_max_attempts=self.waiter_max_attempts,
+        )
 
-    def make_trigger(self, *, started_at: float, deadline: float) -> Any:
-        """The trigger that waits, for a wait that began at *started_at*."""
+    def checked_when_parsed(self) -> None:
+        """Check the DAG file's values now, unless Airflow built this for a mapped task.
+
+        A mapped task's values come from upstream when it runs: ``execute()`` checks them,
+        and a bad one fails the task without retries.
+        """
+        if not from_mapped(self):
+            self.check_literals()
+
+    def check_literals(self) -> None:
+        """Check what the DAG file gives as is (templated values wait for ``execute()``).
+
+        Raises:
+            ValueError: A bad value: the DAG file fails to import.
+            TypeError: A value of the wrong type.
+        """
+        self.pace()
+        check_botocore_type(self.botocore_config)
+
+    def check_rendered(self) -> None:
+        """Check every value as Airflow rendered it, and the connection, before any request.
+
+        Raises:
+            ValueError: A bad value, a botocore option botocore does not know, or a
+                connection that cannot be used: the task fails at once, without retries.
+            TypeError: A value of the wrong type, likewise.
+        """
+        self.pace()
+        check_botocore_type(self.botocore_config)
+        check_botocore_config(self.botocore_config)
+        check_connection(self.aws_conn_id, named_by_dag=self.aws_conn_id_given)
+
+    def make_trigger(
+        self, *, started_at: float, deadline: float, result_for: _result.TaskInstanceKey | None
+    ) -> Any:
+        """The trigger that waits, for a wait that began at *started_at*.
+
+        *result_for*: the task instance whose XCom takes the descriptions of a deferred wait
+        on several resources (None: the event carries them).
+        """
         raise NotImplementedError
 
     def connection(self) -> dict[str, Any]:
@@ -161,37 +230,58 @@ class PollerWaitOperator(BaseOperator):
             "aws_conn_id": self.aws_conn_id,
             "endpoint_url": self.endpoint_url,
             "verify": self.verify,
-            "botocore_config": self.botocore_config,
+            "botocore_config": None if self.botocore_config is None else dict(self.botocore_config),
         }
 
     def execute(self, context: Mapping[str, Any]) -> Any:
         """Check the rendered values, fix the deadline now and defer to the trigger.
 
-        Not deferrable: run the same trigger here, in the worker, and return its outcome as
-        ``execute_complete`` does.
+        The deadline is the earlier of the wait's ``timeout`` and the task's
+        ``execution_timeout`` (from the task's start), which Airflow does not apply to a
+        deferred task itself. Not deferrable: run the same trigger here, in the worker, and
+        return its outcome as ``execute_complete`` does.
 
         Raises:
             AirflowFailException: A bad rendered value, a botocore option botocore does not
-                know, or a connection named without the Amazon provider: retrying cannot help.
+                know, or a connection that cannot be used: retrying cannot help.
         """
         try:
             self.check_rendered()
-            check_botocore_config(self.botocore_config)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise AirflowFailException(str(error)) from error
-        if self.aws_conn_id_given and self.aws_conn_id and aws_hook_class() is None:
-            raise AirflowFailException(NO_PROVIDER_MESSAGE.format(conn_id=self.aws_conn_id))
         started_at = time.time()
-        trigger = self.make_trigger(started_at=started_at, deadline=started_at + self.wait_timeout)
+        deadline, limit = deadline_of(
+            started_at=started_at,
+            timeout=self.pace().timeout,
+            task_started_at=task_started_at(context, started_at),
+            execution_timeout=self.execution_timeout,
+        )
+        if limit == "execution_timeout":
+            self.log.info(
+                "the wait ends with the task's execution_timeout (%s), before its own timeout",
+                self.execution_timeout,
+            )
+        trigger = self.make_trigger(
+            started_at=started_at,
+            deadline=deadline,
+            result_for=_result.key_of(context) if self.deferrable else None,
+        )
         if self.deferrable:
             self.defer(
                 trigger=trigger,
                 method_name="execute_complete",
                 # Airflow fails the task itself if no triggerer has ended the wait by then.
-                timeout=dt.timedelta(seconds=self.wait_timeout) + DEFER_GRACE,
+                timeout=dt.timedelta(seconds=max(deadline - started_at, 0.0)) + DEFER_GRACE,
             )
         # The same trigger, in the worker: one deadline, outcome and XCom either way.
         return self.execute_complete(context, anyio.run(first_event, trigger))
+
+    def ended_by_execution_timeout(self) -> str:
+        """`` (the task's execution_timeout, ...)`` when it is shorter than the timeout."""
+        limit = self.execution_timeout
+        if limit is None or limit.total_seconds() >= self.pace().timeout:
+            return ""
+        return f"; the wait ended with the task's execution_timeout ({limit})"
 
     def execute_complete(self, context: Mapping[str, Any], event: Mapping[str, Any]) -> Any:
         """Resume on the trigger's event: the task's return value, or its failure."""

@@ -7,6 +7,7 @@ import, so that what the triggerer re-creates is looked up where the operator fo
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -18,7 +19,9 @@ __all__ = [
     "check_instance_arn",
     "identities_of",
     "kind_named",
+    "plain_target",
     "request_kinds",
+    "target_of",
 ]
 
 #: The argument that lists what a wait of each shape is about, besides its instance.
@@ -52,6 +55,37 @@ def check_instance_arn(instance_arn: str) -> None:
         InvalidInstanceArnError: A malformed ARN.
     """
     kind_named("instance").check(Identity(instance_arn))
+
+
+def plain_target(until: object) -> object:
+    """*until* as given, but an enum member (``poller.Target.ACTIVE``) as its plain value.
+
+    So that it is rendered, serialized and sent as a plain string; a template or an XComArg
+    is left to Airflow.
+    """
+    if isinstance(until, enum.Enum):
+        return str(until.value)
+    return str(until) if isinstance(until, str) else until
+
+
+def target_of(kind: ResourceKind, until: object) -> str:
+    """*until* as one of the kind's targets, in any case (``ACTIVE`` is ``active``), as a plain str.
+
+    None is the kind's default; an enum member (``poller.Target.ACTIVE``) is its value.
+
+    Raises:
+        ValueError: A target the kind does not have, naming those it has.
+    """
+    until = plain_target(until)
+    if until is None:
+        return str(kind.target(None))
+    if not isinstance(until, str):
+        # ValueError, not TypeError: bad input in the DAG, failed as every other check here.
+        raise ValueError(f"until must be a target's name, not {until!r}")  # noqa: TRY004
+    # A Jinja template or a DAG written by hand may shout it: the targets are lower case.
+    wanted = str(until).strip()
+    named = next((target for target in kind.targets if target == wanted.lower()), wanted)
+    return str(kind.target(named))
 
 
 def request_kinds() -> dict[str, ResourceKind]:

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from poller import Target
+from poller.airflow import _result
+from poller.airflow._checks import templated
+from poller.airflow._kinds import target_of
 from poller.airflow._operator import WaitForResourceOperator
 from poller.airflow._trigger import InstanceWaitTrigger
 
@@ -38,13 +41,18 @@ class WaitForInstanceOperator(WaitForResourceOperator):
 
     Args:
         instance_arn: The instance to wait on (templated).
-        until: ``active``, ``encryption-enabled``, ``replicated`` or ``deleted`` (templated).
+        until: ``active`` (the default), ``encryption-enabled``, ``replicated`` or
+            ``deleted``, in any case (templated).
         region_name: The AWS Region; overrides the connection's (templated).
         region: The same as *region_name* (the older name, still accepted).
         **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`: ``timeout``,
             ``min_delay``, ``max_delay`` (default: the instance's, 5 s and 20 s),
-            ``aws_conn_id``, ``endpoint_url``, ``verify``, ``botocore_config``,
-            ``deferrable`` and :class:`BaseOperator`'s.
+            ``waiter_delay``, ``waiter_max_attempts``, ``aws_conn_id``, ``endpoint_url``,
+            ``verify``, ``botocore_config``, ``deferrable`` and :class:`BaseOperator`'s.
+
+    Raises:
+        ValueError: As for :class:`~poller.airflow.WaitForResourceOperator`; *region_name* and
+            *region* that disagree.
     """
 
     def __init__(
@@ -56,10 +64,8 @@ class WaitForInstanceOperator(WaitForResourceOperator):
         region: str | None = None,
         **kwargs: Any,
     ) -> None:
-        if region_name is not None and region is not None and region_name != region:
-            raise ValueError(
-                f"region_name={region_name!r} and region={region!r} disagree: pass region_name"
-            )
+        # Set first: the checks at the end of the generic operator's __init__ read it.
+        self.region = region
         super().__init__(
             resource="instance",
             instance_arn=instance_arn,
@@ -68,18 +74,41 @@ class WaitForInstanceOperator(WaitForResourceOperator):
             **kwargs,
         )
 
-    def make_trigger(self, *, started_at: float, deadline: float) -> InstanceWaitTrigger:
+    def check_literals(self) -> None:
+        """The generic operator's checks, and two Regions that disagree."""
+        super().check_literals()
+        if not templated(self.region_name):
+            self._check_regions()
+
+    def check_rendered(self) -> None:
+        """The generic operator's checks, and two Regions that disagree."""
+        self._check_regions()
+        super().check_rendered()
+
+    def _check_regions(self) -> None:
+        """Refuse a *region* that says otherwise than *region_name*."""
+        if self.region is not None and self.region_name not in (None, self.region):
+            raise ValueError(
+                f"region_name={self.region_name!r} and region={self.region!r} disagree: pass "
+                "region_name"
+            )
+
+    def make_trigger(
+        self, *, started_at: float, deadline: float, result_for: _result.TaskInstanceKey | None
+    ) -> InstanceWaitTrigger:
         """The instance's own trigger, which earlier versions know too.
 
-        A task deferred now still resumes if poller is downgraded before it does.
+        A task deferred now still resumes if poller is downgraded before it does. One
+        instance's description is small: the event carries it (*result_for* is unused).
         """
+        pace = self.pace()
         return InstanceWaitTrigger(
             self.instance_arn,
             deadline=deadline,
             started_at=started_at,
-            until=str(self.until),
-            min_delay=self.min_delay,
-            max_delay=self.max_delay,
+            until=target_of(self.kind, self.until),
+            min_delay=pace.min_delay,
+            max_delay=pace.max_delay,
             region=self.region_name,
             **self.connection(),
         )
@@ -97,7 +126,7 @@ class WaitForRegionOperator(WaitForResourceOperator):
         regions: The Region, or Regions, of the instance to wait on (``eu-west-1``;
             templated). Not *region_name*, which is where the client connects: the
             instance's own Region.
-        until: ``active`` or ``removed`` (templated).
+        until: ``active`` (the default) or ``removed``, in any case (templated).
         **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`.
     """
 
@@ -114,7 +143,8 @@ class WaitForAccessControlAttributesOperator(WaitForResourceOperator):
     CREATION_FAILED fails the task without retries, with AWS's StatusReason.
 
     Args:
-        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`.
+        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`; its one target,
+            ``until``, is ``enabled`` (the default).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -134,7 +164,8 @@ class WaitForPermissionSetProvisioningOperator(WaitForResourceOperator):
         request_ids: What the upstream task pushed (templated, or its ``.output``): the
             ProvisionPermissionSet answers (``{"PermissionSetProvisioningStatus": {...}}``),
             the status objects inside them, or request IDs; one or a list.
-        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`.
+        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`; its one target,
+            ``until``, is ``succeeded`` (the default).
     """
 
     def __init__(self, *, request_ids: Any, **kwargs: Any) -> None:
@@ -159,20 +190,18 @@ class WaitForAccountAssignmentOperator(WaitForResourceOperator):
         deletion: Whether the requests are deletions. None (the default): as the answers'
             key says, creations for bare IDs and status objects; True or False: answers of
             the other operation fail the task.
-        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`.
+        **kwargs: As for :class:`~poller.airflow.WaitForResourceOperator`; its one target,
+            ``until``, is ``succeeded`` (the default).
     """
 
     def __init__(self, *, request_ids: Any, deletion: bool | None = None, **kwargs: Any):
+        # Set first: the checks at the end of the generic operator's __init__ read it.
+        self.deletion = deletion
         resource = _DELETION if deletion else _CREATION
         super().__init__(resource=resource, request_ids=request_ids, **kwargs)
-        self.deletion = deletion
-        # Again, now that the flag is known: the answers of the operation it rules out are
-        # refused when the DAG is parsed, too.
-        self._check_literals()
 
     def accepted(self) -> tuple[str, ...]:
         """Creations and deletions, as the answers say; only one when ``deletion`` is given."""
-        # Not yet set during the generic operator's own checks in __init__: either, then.
-        if getattr(self, "deletion", None) is None:
+        if self.deletion is None:
             return (_CREATION, _DELETION)
         return (self.resource,)

@@ -11,21 +11,23 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from poller import Delays, ResourceKind, Seconds
 from poller import Outcome as PollerOutcome
-from poller import ResourceKind, Seconds
-from poller.airflow import _payload
+from poller.airflow import _payload, _result, _words
 from poller.airflow._base import (
     IMPLICIT_CONN_ID,
     AirflowException,
     AirflowFailException,
     PollerWaitOperator,
-    templated,
 )
+from poller.airflow._checks import refuse_list_as_text, templated
 from poller.airflow._kinds import (
     ARGUMENT_OF_SHAPE,
     check_instance_arn,
     identities_of,
     kind_named,
+    plain_target,
+    target_of,
 )
 from poller.airflow._request_ids import answers_kind, is_literal, read_request_ids
 from poller.airflow._trigger import ResourceWaitTrigger
@@ -68,9 +70,17 @@ class WaitForResourceOperator(PollerWaitOperator):
     Returns the final Describe answer (for requests, the status object; None for a removal),
     or a list of them, in order, when *regions* or *request_ids* is a list (``[]`` for an
     empty one, without waiting). A resource that failed for good (CREATE_FAILED, FAILED, a
-    Region removed ...) or a malformed identifier fails the task without retries
-    (``AirflowFailException``), naming each; a timeout, a denial or another error fails this
-    try (``AirflowException``), and the task's ``retries`` apply.
+    Region removed ...), a malformed identifier or a named connection Airflow does not have
+    fails the task without retries (``AirflowFailException``), naming each; a timeout, a
+    denial or another error fails this try (``AirflowException``), and the task's
+    ``retries`` apply.
+
+    The targets, by kind (*until*; the first is the default): ``instance``: ``active``,
+    ``encryption-enabled``, ``replicated``, ``deleted``; ``region``: ``active``,
+    ``removed``; ``access-control-attributes``: ``enabled``;
+    ``permission-set-provisioning``, ``account-assignment-creation``,
+    ``account-assignment-deletion``: ``succeeded``. A kind added to ``poller.resources``
+    brings its own (``poller.resources[name].targets``).
 
     Args:
         resource: The kind's name in ``poller.resources`` (``region``).
@@ -80,16 +90,25 @@ class WaitForResourceOperator(PollerWaitOperator):
         request_ids: What the upstream task pushed, for the ``request`` shape (templated, or
             its ``.output``): the answers of the calls that started the requests
             (``{"AccountAssignmentCreationStatus": {...}}``), the status objects inside them,
-            or request IDs; one or a list.
-        until: One of the kind's targets (templated); None: its default.
+            or request IDs; one or a list. A template renders text: pass ``.output``, or set
+            ``render_template_as_native_obj=True`` on the DAG, for a list.
+        until: One of the kind's targets, in any case (templated); None: its default.
         timeout: The whole wait's limit from the task's start, in seconds or a timedelta
-            (default 30 min), shared by every Region or request.
+            (default 30 min), shared by every Region or request. The task's
+            ``execution_timeout``, when shorter, ends the wait instead.
         min_delay: The shortest pause between two polls of one resource (default: its own).
         max_delay: The longest pause between two polls of one resource (default: its own).
+        waiter_delay: The Amazon provider's pause between attempts: both *min_delay* and
+            *max_delay* (given with either, they must agree).
+        waiter_max_attempts: The Amazon provider's number of attempts: the timeout is
+            ``waiter_max_attempts * max_delay`` (*waiter_delay* when given); with *timeout*,
+            they must agree.
         aws_conn_id: An Airflow AWS connection (templated); needs the Amazon provider
             (``apache-airflow-providers-amazon``): a connection named without it fails the
-            task. Not given, it is ``aws_default`` with the provider and the default AWS
-            credential chain without it; None means the default chain.
+            task, and so does one Airflow does not have (only ``aws_default`` falls back to
+            the default AWS credential chain when missing, as in the provider). Not given, it
+            is ``aws_default`` with the provider and the default AWS credential chain without
+            it; None means the default chain.
         region_name: The client's AWS Region, the instance's (templated).
         endpoint_url: Another endpoint, such as poller's simulator (templated).
         verify: TLS verification: a CA bundle's path, or False (templated); overrides the
@@ -104,7 +123,8 @@ class WaitForResourceOperator(PollerWaitOperator):
 
     Raises:
         ValueError: An unknown resource; a bad setting; a literal identifier or target that
-            is malformed or does not fit the kind (templated ones: in ``execute()``).
+            is malformed or does not fit the kind (templated ones, and a mapped task's: in
+            ``execute()``).
     """
 
     template_fields: Sequence[str] = (
@@ -129,6 +149,8 @@ class WaitForResourceOperator(PollerWaitOperator):
         timeout: Seconds | None = None,
         min_delay: Seconds | None = None,
         max_delay: Seconds | None = None,
+        waiter_delay: Seconds | None = None,
+        waiter_max_attempts: int | None = None,
         aws_conn_id: str | None = IMPLICIT_CONN_ID,
         region_name: str | None = None,
         endpoint_url: str | None = None,
@@ -137,12 +159,12 @@ class WaitForResourceOperator(PollerWaitOperator):
         deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        kind = kind_named(resource)
         super().__init__(
-            delays=kind.delays,
             timeout=timeout,
             min_delay=min_delay,
             max_delay=max_delay,
+            waiter_delay=waiter_delay,
+            waiter_max_attempts=waiter_max_attempts,
             aws_conn_id=aws_conn_id,
             region_name=region_name,
             endpoint_url=endpoint_url,
@@ -151,18 +173,27 @@ class WaitForResourceOperator(PollerWaitOperator):
             deferrable=deferrable,
             **kwargs,
         )
-        self.resource = kind.name
+        self.resource = resource.name if isinstance(resource, ResourceKind) else resource
         self.instance_arn = instance_arn
         self.regions = regions
         self.request_ids = request_ids
-        # str(): a target given as an enum (poller.Target) is rendered and sent as its value.
-        self.until = str(until) if isinstance(until, str) else until
-        self._check_literals()
+        # A target given as an enum (poller.Target) is rendered, serialized and sent as its
+        # plain value.
+        self.until = plain_target(until)
+        self.checked_when_parsed()
 
     @property
     def kind(self) -> ResourceKind:
-        """The kind of :attr:`resource`, from ``poller.resources``."""
+        """The kind of :attr:`resource`, from ``poller.resources``.
+
+        Raises:
+            ValueError: A name ``poller.resources`` does not have.
+        """
         return kind_named(self.resource)
+
+    def delays(self) -> Delays:
+        """The kind's own pauses between polls."""
+        return self.kind.delays
 
     def accepted(self) -> tuple[str, ...]:
         """The request kinds whose answers *request_ids* may hold; the first is the default.
@@ -182,7 +213,7 @@ class WaitForResourceOperator(PollerWaitOperator):
                 unknown target.
         """
         plan = self._listed()
-        plan.kind.target(None if self.until is None else str(self.until))
+        target_of(plan.kind, self.until)
         return plan
 
     def _listed(self) -> _Plan:
@@ -195,6 +226,7 @@ class WaitForResourceOperator(PollerWaitOperator):
                 raise ValueError(f"resource={kind.name!r} takes {takes}, not {name}")
         if wanted is None:
             return _Plan(kind)
+        refuse_list_as_text(wanted, getattr(self, wanted))
         if wanted == "regions":
             if self.regions is None:
                 raise ValueError(f"resource={kind.name!r} needs regions")
@@ -211,8 +243,10 @@ class WaitForResourceOperator(PollerWaitOperator):
         named = kind_named(answers_kind(read.kinds, accepted, accepted[0]))
         return _Plan(named, request_ids=read.ids, single=read.single)
 
-    def _check_literals(self) -> None:
-        """Check, when the DAG is parsed, what is written in it as is (the rest: execute())."""
+    def check_literals(self) -> None:
+        """Check what the DAG file gives as is, when it is parsed (the rest: execute())."""
+        super().check_literals()
+        self.kind  # noqa: B018 - an unknown resource fails the DAG file, too
         arn_literal = not templated(self.instance_arn)
         if all(is_literal(value) for value in (self.regions, self.request_ids, self.until)):
             plan = self.plan()
@@ -222,24 +256,33 @@ class WaitForResourceOperator(PollerWaitOperator):
             check_instance_arn(self.instance_arn)
 
     def check_rendered(self) -> None:
-        """Check every rendered identifier (ValueError: the task fails without retries)."""
+        """Check every rendered value and identifier, and the connection, before any request.
+
+        Raises:
+            ValueError: A bad value: the task fails without retries.
+        """
         plan = self.plan()
         identities_of(plan.kind, self.instance_arn, plan.regions, plan.request_ids)
+        super().check_rendered()
 
-    def make_trigger(self, *, started_at: float, deadline: float) -> ResourceWaitTrigger:
+    def make_trigger(
+        self, *, started_at: float, deadline: float, result_for: _result.TaskInstanceKey | None
+    ) -> ResourceWaitTrigger:
         """The trigger for what this task waits on, for a wait that began at *started_at*."""
         plan = self.plan()
+        pace = self.pace()
         return ResourceWaitTrigger(
             plan.kind.name,
             self.instance_arn,
             deadline,
             regions=plan.regions,
             request_ids=plan.request_ids,
-            until=None if self.until is None else str(self.until),
-            min_delay=self.min_delay,
-            max_delay=self.max_delay,
+            until=target_of(plan.kind, self.until),
+            min_delay=pace.min_delay,
+            max_delay=pace.max_delay,
             region_name=self.region_name,
             started_at=started_at,
+            result_for=result_for,
             **self.connection(),
         )
 
@@ -253,7 +296,7 @@ class WaitForResourceOperator(PollerWaitOperator):
         """
         try:
             plan = self.plan()
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise AirflowFailException(str(error)) from error
         if plan.empty:
             self.log.info("no %s to wait on", plan.kind.nouns)
@@ -264,42 +307,65 @@ class WaitForResourceOperator(PollerWaitOperator):
         """Resume on the trigger's event: the descriptions (XCom), or fail the task.
 
         Reads the events of earlier versions too (:func:`~poller.airflow._payload.read_event`):
-        a task deferred before an upgrade resumes after it as it would have.
+        a task deferred before an upgrade resumes after it as it would have. The descriptions
+        of many resources come from where the trigger stored them, in this task's XCom.
 
         Raises:
             AirflowFailException: One failed for good (CREATE_FAILED, FAILED, a Region
-                removed) or was malformed: retrying cannot help.
+                removed), was malformed, or its connection does not exist: retrying cannot
+                help.
             AirflowException: None failed for good, but one timed out, was denied or ended
                 on another error: the task's retries apply.
         """
         payload = _payload.read_event(event)
-        endings = payload["endings"]
+        endings = payload["endings"] or []
+        failures = payload["failures"]
+        total = sum(payload["counts"].values())
+        until = payload["until"]
         nouns = self._nouns(payload["resource"])
-        failed = [ending for ending in endings if ending["error"] is not None]
-        if not failed:
+        who = _words.who(endings[0]) if total == 1 and endings else f"{total} {nouns}"
+        if not failures:
+            descriptions = self._descriptions(context, payload)
             self.log.info(
-                "%s reached %s after %d polls in %.1fs",
-                _who(endings[0]) if len(endings) == 1 else f"{len(endings)} {nouns}",
-                payload["until"],
+                "%s %s (%d polls in %.1fs)",
+                who,
+                _words.got_there(until, total),
                 payload["attempts"],
                 payload["elapsed"],
             )
-            descriptions = [ending["description"] for ending in endings]
             return descriptions[0] if self.plan().single and descriptions else descriptions
         since = f"{payload['elapsed']:.1f}s since the task started"
-        if len(endings) == 1:
-            message = f"{failed[0]['error']}: {failed[0]['message']} ({since})"
+        if any(f["outcome"] == str(PollerOutcome.TIMED_OUT) for f in failures):
+            since += self.ended_by_execution_timeout()
+        failed = _payload.failed_count(payload)
+        if total == 1:
+            message = f"{failures[0]['error']}: {failures[0]['message']} ({since})"
         else:
+            more = failed - len(failures)
             message = "\n".join(
                 [
-                    f"{len(failed)} of {len(endings)} {nouns} did not reach "
-                    f"{payload['until']} ({since}):",
-                    *(f"{ending['error']}: {ending['message']}" for ending in failed),
+                    f"{failed} of {total} {nouns} {_words.not_there(until, failed)} ({since}):",
+                    *(f"{ending['error']}: {ending['message']}" for ending in failures),
+                    *([f"... and {more} more, each in the trigger's log"] if more > 0 else []),
                 ]
             )
-        if any(PollerOutcome(ending["outcome"]).terminal for ending in failed):
+        if any(PollerOutcome(ending["outcome"]).terminal for ending in failures):
             raise AirflowFailException(message)
         raise AirflowException(message)
+
+    @staticmethod
+    def _descriptions(context: Mapping[str, Any], payload: _payload.WaitPayload) -> list[Any]:
+        """Every description, in order: from the event, or where the trigger stored them.
+
+        Raises:
+            AirflowException: They are no longer stored: the try fails, and retries apply.
+        """
+        if payload["result_key"] is None:
+            return [ending["description"] for ending in payload["endings"] or []]
+        try:
+            return _result.take(context, payload["result_key"])
+        except LookupError as error:
+            raise AirflowException(str(error)) from error
 
     def _nouns(self, resource: str) -> str:
         """The event's kind in words (this operator's, if that one is gone)."""
@@ -307,8 +373,3 @@ class WaitForResourceOperator(PollerWaitOperator):
             return kind_named(resource).nouns
         except ValueError:
             return self.kind.nouns
-
-
-def _who(ending: _payload.WaitEnding) -> str:
-    """The one resource an ending is about, by its own key."""
-    return ending["request_id"] or ending["region_name"] or ending["instance_arn"]

@@ -1,31 +1,47 @@
 """The one TriggerEvent a wait ends with, whatever it waited on: plain JSON values.
 
-One shape for every trigger and every kind: the overall outcome, and one ending per Region,
-request or instance in the order given. The keys a single wait's reader needs (``status``,
-``error``, ``reason``, ``description``, and ``instance`` as earlier instance events had it)
-are also at the top, from the ending that decided the outcome. :func:`read_event` reads the
-events earlier versions fired too, so that a task deferred before an upgrade resumes after it.
+One shape for every trigger and every kind: the overall outcome, how many waits ended on each
+outcome, every failure, and one ending per Region, request or instance in the order given. The
+keys a single wait's reader needs (``status``, ``error``, ``reason``, ``description``, and
+``instance`` as earlier instance events had it) are also at the top, from the ending that
+decided the outcome.
+
+An event stays small however many waits it holds: when poller's operators deferred a wait on
+several resources, the trigger stores their descriptions in the task's XCom (``result_key``)
+and the event carries no ``endings``, only the counts and the failures. The Triggerer logs
+each event whole, and Airflow keeps it in the task instance's row until the task resumes.
+:func:`read_event` reads the events earlier versions fired too, so that a task deferred
+before an upgrade resumes after it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Final, Literal, TypedDict, cast
 
 from poller import Identity, WaitResult
 from poller import Outcome as PollerOutcome
+from poller.airflow._connection import ConnectionNotFoundError
 from poller.exceptions import PollerError, WaitTimeoutError
 
 __all__ = [
+    "FAILURES_IN_EVENT",
+    "SUCCESSES",
     "Outcome",
     "WaitEnding",
     "WaitPayload",
     "Waits",
     "ending_of",
+    "failed_count",
     "read_event",
+    "slimmed",
     "summed",
 ]
+
+#: How many failures an event without endings names: a deadline that ends a thousand waits
+#: would otherwise make a thousand long messages of it.
+FAILURES_IN_EVENT: Final = 20
 
 Outcome = Literal[
     "reached",
@@ -86,8 +102,16 @@ class WaitPayload(TypedDict):
             ``region``, ``account-assignment-creation`` ...).
         instance_arn: The instance.
         until: The target.
+        counts: How many waits ended on each :data:`Outcome` (``{"reached": 498, "failed":
+            2}``), in the order the outcomes first appear.
+        failures: Every :class:`WaitEnding` that did not get there, in order, without its
+            ``description``; in an event without ``endings``, the first
+            :data:`FAILURES_IN_EVENT` (``counts`` says how many there are, and the trigger's
+            log names each).
         endings: One :class:`WaitEnding` per Region or request, in the order given (one for
-            an instance or its configuration).
+            an instance or its configuration); None when the descriptions are in XCom.
+        result_key: The XCom key (of the deferred task instance) holding every description,
+            in order, when the event carries no ``endings``; else None.
         message: Every wait that did not get there, in order, one per line; None on success.
         attempts: Describe calls made by this run of the trigger, for every wait.
         elapsed: Seconds since the wait began (the trigger's ``started_at``), across restarts.
@@ -104,7 +128,10 @@ class WaitPayload(TypedDict):
     resource: str
     instance_arn: str
     until: str
-    endings: list[WaitEnding]
+    counts: dict[str, int]
+    failures: list[WaitEnding]
+    endings: list[WaitEnding] | None
+    result_key: str | None
     message: str | None
     attempts: int
     elapsed: float
@@ -113,6 +140,13 @@ class WaitPayload(TypedDict):
     error: str | None
     reason: str | None
     instance: dict[str, Any] | None
+
+
+#: The outcomes of a wait that got there.
+SUCCESSES: Final = frozenset(
+    str(outcome)
+    for outcome in (PollerOutcome.REACHED, PollerOutcome.DELETED, PollerOutcome.REMOVED)
+)
 
 
 def ending_of(
@@ -196,11 +230,17 @@ class Waits:
         """Every wait ended on *error* before any answer (no region, no credentials ...)."""
         if isinstance(error, PollerError):
             return self.payload([ending_of(who, error=error) for who in self.identities])
+        # A connection that does not exist will not exist on the next try either.
+        outcome = (
+            PollerOutcome.INVALID
+            if isinstance(error, ConnectionNotFoundError)
+            else PollerOutcome.ERROR
+        )
         return self.payload(
             [
                 _without_answer(
                     who,
-                    PollerOutcome.ERROR,
+                    outcome,
                     type(error).__name__,
                     f"{self.label(who)}: could not wait: {error}",
                 )
@@ -229,12 +269,18 @@ def summed(resource: str, instance_arn: str, until: str, endings: list[WaitEndin
     failed = [e for e in endings if e["error"] is not None]
     terminal = [e for e in failed if PollerOutcome(e["outcome"]).terminal]
     deciding = next(iter(terminal or failed or endings), None)
+    counts: dict[str, int] = {}
+    for ending in endings:
+        counts[ending["outcome"]] = counts.get(ending["outcome"], 0) + 1
     return WaitPayload(
         outcome=str(PollerOutcome.REACHED) if deciding is None else deciding["outcome"],
         resource=resource,
         instance_arn=instance_arn,
         until=until,
+        counts=counts,
+        failures=[WaitEnding(**{**e, "description": None}) for e in failed],
         endings=endings,
+        result_key=None,
         message="\n".join(str(e["message"]) for e in failed) or None,
         attempts=sum(e["attempts"] for e in endings),
         elapsed=max((e["elapsed"] for e in endings), default=0.0),
@@ -248,6 +294,35 @@ def summed(resource: str, instance_arn: str, until: str, endings: list[WaitEndin
     )
 
 
+def slimmed(payload: WaitPayload, result_key: str | None) -> WaitPayload:
+    """*payload* without its endings; their descriptions are in XCom under *result_key*.
+
+    None: nowhere (the task fails, and returns none). Only the first
+    :data:`FAILURES_IN_EVENT` failures are kept, and the message says how many more there are.
+    """
+    failures = payload["failures"][:FAILURES_IN_EVENT]
+    message = payload["message"]
+    if len(failures) < len(payload["failures"]):
+        more = len(payload["failures"]) - len(failures)
+        message = "\n".join(
+            [*(str(f["message"]) for f in failures), f"... and {more} more, in the trigger's log"]
+        )
+    return WaitPayload(
+        **{
+            **payload,
+            "endings": None,
+            "result_key": result_key,
+            "failures": failures,
+            "message": message,
+        }
+    )
+
+
+def failed_count(payload: WaitPayload) -> int:
+    """How many waits did not get there (``failures`` may name only the first of them)."""
+    return sum(count for outcome, count in payload["counts"].items() if outcome not in SUCCESSES)
+
+
 def read_event(event: Mapping[str, Any]) -> WaitPayload:
     """An event's payload as :class:`WaitPayload`, whichever version of poller fired it.
 
@@ -256,6 +331,8 @@ def read_event(event: Mapping[str, Any]) -> WaitPayload:
     ``endings``: one wait's keys at the top, ``instance`` for its description). A task
     deferred before an upgrade resumes on one of them after it.
     """
+    if event.get("endings", ()) is None:  # this version's, the descriptions in XCom
+        return cast("WaitPayload", dict(event))
     if "endings" not in event:  # the instance trigger's, before there was one payload
         ending = WaitEnding(
             instance_arn=event["instance_arn"],

@@ -7,18 +7,21 @@ arguments (and the serialized form) that earlier versions gave it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 import poller
-from poller import Seconds, Target, WaitSettings
-from poller.airflow import _payload
+from poller import Seconds, Target
+from poller.airflow import _payload, _result, _words
 from poller.airflow._connection import DEFAULT_CONN_ID, open_hook_client
-from poller.airflow._kinds import identities_of, kind_named
+from poller.airflow._kinds import identities_of, kind_named, target_of
+from poller.airflow._pacing import pace_of
 
 __all__ = ["InstanceWaitTrigger", "ResourceWaitTrigger", "to_deadline"]
 
@@ -67,25 +70,39 @@ class ResourceWaitTrigger(BaseTrigger):
     of it; one already past fires at once, every wait ``timed-out``, without a request.
 
     The event's payload is a :class:`~poller.airflow.WaitPayload`: the overall ``outcome``,
-    ``endings`` (one :class:`~poller.airflow.WaitEnding` per Region or request, in the order
-    given; one for an instance), ``message``, ``attempts`` and ``elapsed``. With
-    ``started_at``, ``elapsed`` counts from it, so that it describes the whole wait across
-    restarts; ``attempts`` counts the polls of this run of the trigger (a trigger cannot
-    rewrite its own serialized state as it goes).
+    ``counts`` of each outcome, the ``failures``, ``endings`` (one
+    :class:`~poller.airflow.WaitEnding` per Region or request, in the order given; one for an
+    instance), ``message``, ``attempts`` and ``elapsed``. With *result_for* and more than one
+    wait, the event carries no ``endings``: on success their descriptions are stored in that
+    task instance's XCom under ``result_key``. With ``started_at``, ``elapsed`` counts from
+    it, so that it describes the whole wait across restarts; ``attempts`` counts the polls of
+    this run of the trigger (a trigger cannot rewrite its own serialized state as it goes).
+
+    Its own log lines are a summary and one line per failure (each ending at DEBUG). The
+    blocking work (the provider's hook and session, the connection, botocore's data files,
+    the stored descriptions) runs in worker threads, off the triggerer's event loop.
 
     Args:
         resource: The kind's name in ``poller.resources``.
         instance_arn: The instance (that owns the Regions or requests).
         deadline: When every wait must end: epoch seconds, or an ISO 8601 time with a zone.
+            Not given: *waiter_max_attempts* sets it, from *started_at* (or now).
         regions: The Regions to wait on, for a kind of the ``region`` shape.
         request_ids: The requests to wait on, for a kind of the ``request`` shape.
-        until: One of the kind's targets; None: its default.
+        until: One of the kind's targets, in any case; None: its default.
         min_delay: The shortest pause between two polls of one resource (default: its own).
         max_delay: The longest pause (default: its own).
+        waiter_delay: The Amazon provider's pause between attempts: both *min_delay* and
+            *max_delay*.
+        waiter_max_attempts: The Amazon provider's number of attempts, instead of
+            *deadline*: the wait ends ``waiter_max_attempts * max_delay`` seconds after it
+            began.
         aws_conn_id: An Airflow AWS connection, read by the Amazon provider's hook as for
             its own triggers (credentials or an assumed role, region, endpoint URL,
-            ``verify``, botocore config such as proxies); None means the default AWS
-            credential chain, and so does ``aws_default`` without the provider; another name
+            ``verify``, botocore config such as proxies). A named one that Airflow does not
+            have ends every wait ``invalid``, without a request; only ``aws_default`` falls
+            back to the default AWS credential chain when it does not exist. None means the
+            default chain, and so does ``aws_default`` without the provider; another name
             without it is an ``error``.
         region_name: The client's AWS Region (the instance's); overrides the connection's.
         endpoint_url: Another endpoint (such as poller's simulator); overrides the
@@ -95,30 +112,41 @@ class ResourceWaitTrigger(BaseTrigger):
             in place of the connection's ``config_kwargs``; botocore's retries stay off.
         started_at: When the wait began (epoch seconds, set by the operator); ``elapsed``
             counts from it. None: from this run's start.
+        result_for: The task instance (``dag_id``, ``task_id``, ``run_id``, ``map_index``)
+            whose XCom takes the descriptions, set by poller's operators; None: the event
+            carries them.
 
     Raises:
         ValueError: An unknown resource or target, identifiers that do not fit its shape, a
-            bad setting or a naive deadline.
+            bad setting, settings that contradict each other, or a naive deadline.
         InvalidArgumentError: A malformed ARN, Region name or request ID.
     """
+
+    # Its lines sit with Airflow's own triggers' ("airflow.triggers..."), outside the
+    # "poller" logger of poller's per-wait events: [logging] namespace_levels can quiet
+    # those alone and keep this summary.
+    _log_config_logger_name = "airflow.triggers"
 
     def __init__(
         self,
         resource: str,
         instance_arn: str,
-        deadline: float | str | dt.datetime,
+        deadline: float | str | dt.datetime | None = None,
         *,
         regions: Sequence[str] = (),
         request_ids: Sequence[str] = (),
         until: str | None = None,
         min_delay: Seconds | None = None,
         max_delay: Seconds | None = None,
+        waiter_delay: Seconds | None = None,
+        waiter_max_attempts: int | None = None,
         aws_conn_id: str | None = DEFAULT_CONN_ID,
         region_name: str | None = None,
         endpoint_url: str | None = None,
         verify: bool | str | None = None,
         botocore_config: Mapping[str, Any] | None = None,
         started_at: float | None = None,
+        result_for: _result.TaskInstanceKey | None = None,
     ) -> None:
         super().__init__()
         self.kind = kind_named(resource)
@@ -127,16 +155,22 @@ class ResourceWaitTrigger(BaseTrigger):
         self.regions = list(regions)
         self.request_ids = list(request_ids)
         self.identities = identities_of(self.kind, instance_arn, self.regions, self.request_ids)
-        # str(): an enum target (poller.Target) serializes as its plain value.
-        self.until = str(self.kind.target(until))
-        self.deadline = to_deadline(deadline)
-        settings = WaitSettings.of(
-            defaults=self.kind.delays,
-            deadline=self.deadline,
+        self.until = target_of(self.kind, until)
+        pace = pace_of(
+            self.kind.delays,
             min_delay=min_delay,
             max_delay=max_delay,
+            waiter_delay=waiter_delay,
+            waiter_max_attempts=waiter_max_attempts,
         )
-        self.min_delay, self.max_delay = settings.min_delay, settings.max_delay
+        if deadline is None:
+            if waiter_max_attempts is None:
+                raise ValueError("the trigger needs a deadline, or waiter_max_attempts")
+            deadline = (time.time() if started_at is None else started_at) + pace.timeout
+        elif waiter_max_attempts is not None:
+            raise ValueError("pass deadline or waiter_max_attempts, not both")
+        self.deadline = to_deadline(deadline)
+        self.min_delay, self.max_delay = pace.min_delay, pace.max_delay
         self.aws_conn_id = aws_conn_id
         # A template that rendered empty ("{{ params.endpoint_url or '' }}") means none.
         self.region_name = region_name or None
@@ -144,28 +178,33 @@ class ResourceWaitTrigger(BaseTrigger):
         self.verify = verify
         self.botocore_config = None if botocore_config is None else dict(botocore_config)
         self.started_at = started_at
+        self.result_for = None if result_for is None else _result.TaskInstanceKey(**result_for)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        """The classpath and keyword arguments that re-create this trigger: plain values."""
-        return (
-            _classpath(type(self)),
-            {
-                "resource": self.resource,
-                "instance_arn": self.instance_arn,
-                "deadline": self.deadline,
-                "regions": self.regions,
-                "request_ids": self.request_ids,
-                "until": self.until,
-                "min_delay": self.min_delay,
-                "max_delay": self.max_delay,
-                "aws_conn_id": self.aws_conn_id,
-                "region_name": self.region_name,
-                "endpoint_url": self.endpoint_url,
-                "verify": self.verify,
-                "botocore_config": self.botocore_config,
-                "started_at": self.started_at,
-            },
-        )
+        """The classpath and keyword arguments that re-create this trigger: plain values.
+
+        The provider's ``waiter_*`` are serialized as what they set (the deadline and the
+        delays), so that a restarted trigger keeps the deadline it was given.
+        """
+        kwargs: dict[str, Any] = {
+            "resource": self.resource,
+            "instance_arn": self.instance_arn,
+            "deadline": self.deadline,
+            "regions": self.regions,
+            "request_ids": self.request_ids,
+            "until": self.until,
+            "min_delay": self.min_delay,
+            "max_delay": self.max_delay,
+            "aws_conn_id": self.aws_conn_id,
+            "region_name": self.region_name,
+            "endpoint_url": self.endpoint_url,
+            "verify": self.verify,
+            "botocore_config": self.botocore_config,
+            "started_at": self.started_at,
+        }
+        if self.result_for is not None:  # earlier versions' form otherwise
+            kwargs["result_for"] = dict(self.result_for)
+        return _classpath(type(self)), kwargs
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         """Wait for what is left of the deadline, then yield one event with every outcome.
@@ -178,11 +217,16 @@ class ResourceWaitTrigger(BaseTrigger):
         )
         if self.deadline <= time.time():
             deadline = dt.datetime.fromtimestamp(self.deadline, dt.UTC).isoformat()
-            yield TriggerEvent(self._whole_wait(waits.past_deadline(deadline)))
-            return
-        if not self.identities:  # an empty list of Regions or requests: nothing to open
-            yield TriggerEvent(self._whole_wait(waits.payload([])))
-            return
+            payload = await self._settle(lambda: waits.past_deadline(deadline))
+        elif not self.identities:  # an empty list of Regions or requests: nothing to open
+            payload = await self._settle(lambda: waits.payload([]))
+        else:
+            payload = await self._wait(waits)
+        # Yielded outside the client's block: nothing the generator opened is left open.
+        yield TriggerEvent(payload)
+
+    async def _wait(self, waits: _payload.Waits) -> _payload.WaitPayload:
+        """Every wait, through one client; the payload of their endings."""
         try:
             client_context = await open_hook_client(
                 aws_conn_id=self.aws_conn_id,
@@ -191,9 +235,8 @@ class ResourceWaitTrigger(BaseTrigger):
                 verify=self.verify,
                 botocore_config=self.botocore_config,
             )
+            # Imported on first use, which open_hook_client made in its thread.
             async with client_context as client:
-                # poller.wait_many is imported on first use: parsing a DAG file need not load
-                # aiobotocore, the triggerer does.
                 outcomes = await poller.wait_many(
                     self.kind,
                     [(client, identity) for identity in self.identities],
@@ -205,16 +248,44 @@ class ResourceWaitTrigger(BaseTrigger):
         # No region, no credentials, an unknown connection: every wait ends on that message
         # rather than on the triggerer's traceback. Cancellation is not an Exception.
         except Exception as error:
-            payload = waits.could_not_wait(error)
-        else:
-            payload = waits.payload(
+            return await self._settle(functools.partial(waits.could_not_wait, error))
+        return await self._settle(
+            lambda: waits.payload(
                 [
                     _payload.ending_of(outcome.identity, outcome.result, outcome.error)
                     for outcome in outcomes
                 ]
             )
-        # Yielded outside the client's block: nothing the generator opened is left open.
-        yield TriggerEvent(self._whole_wait(payload))
+        )
+
+    async def _settle(self, build: Callable[[], _payload.WaitPayload]) -> _payload.WaitPayload:
+        """Build the payload, store the descriptions and log the summary, in a worker thread.
+
+        A thousand endings, their descriptions and their JSON would hold the triggerer's
+        event loop, which every trigger shares, for a good part of a second.
+        """
+        # asyncio's thread: the triggerer runs triggers on asyncio (see open_hook_client).
+        return await asyncio.to_thread(self._settled, build)
+
+    def _settled(self, build: Callable[[], _payload.WaitPayload]) -> _payload.WaitPayload:
+        """:meth:`_settle`'s work, in the thread."""
+        payload = self._whole_wait(build())
+        _words.report(self.log, self.kind, self.until, payload)
+        endings = payload["endings"] or []
+        if self.result_for is None or len(endings) < 2:  # noqa: PLR2004 - one is small
+            return payload
+        if payload["failures"]:  # the task fails: it returns no descriptions
+            return _payload.slimmed(payload, result_key=None)
+        try:
+            _result.store(self.result_for, [ending["description"] for ending in endings])
+        except Exception as error:  # the event can still carry them
+            self.log.warning(
+                "could not store the descriptions in XCom (%s: %s); the event carries them",
+                type(error).__name__,
+                error,
+            )
+            return payload
+        return _payload.slimmed(payload, result_key=_result.RESULT_KEY)
 
     def _whole_wait(self, payload: _payload.WaitPayload) -> _payload.WaitPayload:
         """The payload with ``elapsed`` measured from the wait's start, across restarts."""
@@ -227,41 +298,58 @@ class InstanceWaitTrigger(ResourceWaitTrigger):
     """:class:`ResourceWaitTrigger` for an Identity Center instance, as earlier versions took it.
 
     Its arguments, and the form :meth:`serialize` gives them, are those of earlier versions,
-    so that a task they deferred resumes on this one; its event is a
-    :class:`~poller.airflow.WaitPayload` with ``instance`` (the DescribeInstance answer),
-    ``status``, ``error`` and ``reason`` of the instance at the top.
+    so that a task they deferred resumes on this one (and a task deferred now resumes on
+    them); its event is a :class:`~poller.airflow.WaitPayload` with ``instance`` (the
+    DescribeInstance answer), ``status``, ``error`` and ``reason`` of the instance at the top.
 
     Args:
         instance_arn: The instance to wait on.
         deadline: When the wait must end: epoch seconds, or an ISO 8601 time with a zone.
-        until: ``active``, ``encryption-enabled``, ``replicated`` or ``deleted``.
+            Not given: *waiter_max_attempts* sets it.
+        until: ``active``, ``encryption-enabled``, ``replicated`` or ``deleted``, in any case.
         min_delay: The shortest pause between polls, in seconds (default 5).
         max_delay: The longest pause between polls, in seconds (default 20).
+        waiter_delay: The Amazon provider's pause between attempts, as for
+            :class:`ResourceWaitTrigger`.
+        waiter_max_attempts: The Amazon provider's number of attempts, instead of *deadline*.
         aws_conn_id: An Airflow AWS connection, as for :class:`ResourceWaitTrigger`.
-        region: The AWS Region; overrides the connection's.
+        region_name: The AWS Region; overrides the connection's.
+        region: The same as *region_name*: the name tasks deferred by earlier versions
+            serialized (and still serialize, for a downgrade).
         endpoint_url: Another endpoint (such as poller's simulator); overrides the
             connection's.
         started_at: When the wait began (epoch seconds, set by the operator); ``elapsed``
             counts from it. None: from this run's start.
         verify: TLS verification: a CA bundle's path, or False; overrides the connection's.
         botocore_config: botocore ``Config`` options in place of the connection's.
+
+    Raises:
+        ValueError: As for :class:`ResourceWaitTrigger`; *region_name* and *region* that
+            disagree.
     """
 
     def __init__(
         self,
         instance_arn: str,
-        deadline: float | str | dt.datetime,
+        deadline: float | str | dt.datetime | None = None,
         *,
         until: Target | str = Target.ACTIVE,
         min_delay: Seconds | None = None,
         max_delay: Seconds | None = None,
+        waiter_delay: Seconds | None = None,
+        waiter_max_attempts: int | None = None,
         aws_conn_id: str | None = DEFAULT_CONN_ID,
+        region_name: str | None = None,
         region: str | None = None,
         endpoint_url: str | None = None,
         started_at: float | None = None,
         verify: bool | str | None = None,
         botocore_config: Mapping[str, Any] | None = None,
     ) -> None:
+        if region_name and region and region_name != region:
+            raise ValueError(
+                f"region_name={region_name!r} and region={region!r} disagree: pass region_name"
+            )
         super().__init__(
             "instance",
             instance_arn,
@@ -269,8 +357,10 @@ class InstanceWaitTrigger(ResourceWaitTrigger):
             until=until,
             min_delay=min_delay,
             max_delay=max_delay,
+            waiter_delay=waiter_delay,
+            waiter_max_attempts=waiter_max_attempts,
             aws_conn_id=aws_conn_id,
-            region_name=region,
+            region_name=region_name or region,
             endpoint_url=endpoint_url,
             verify=verify,
             botocore_config=botocore_config,
@@ -283,7 +373,10 @@ class InstanceWaitTrigger(ResourceWaitTrigger):
         return self.region_name
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        """The classpath and keyword arguments that re-create this trigger: plain values."""
+        """The classpath and keyword arguments that re-create this trigger: plain values.
+
+        Earlier versions' keys (``region``, not ``region_name``), which they can read too.
+        """
         return (
             _classpath(type(self)),
             {

@@ -207,3 +207,101 @@ def test_botocore_config_that_is_not_a_dict_is_refused_at_parse_time() -> None:
             instance_arn=ARN,
             botocore_config="connect_timeout=2",  # type: ignore[arg-type]
         )
+
+
+# -- a named connection Airflow does not have: never the machine's own credentials -----------
+
+
+def test_a_misspelt_connection_fails_the_task_before_any_request(
+    dagbag: Any, simulator: Simulator, server: Server, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The provider would switch to the worker's own credentials; the task fails instead."""
+    pytest.importorskip("airflow.providers.amazon")
+    arn = simulator.create_instance("misspelt", create_seconds=0)
+
+    dag_run = run_dag(
+        dagbag,
+        "poller_test",
+        instance_arn=arn,
+        endpoint_url=server.endpoint_url,
+        aws_conn_id="aws_defualt",
+    )
+
+    state, _ = task_state(dag_run, "wait")
+    assert "failed" == state
+    logged = capfd.readouterr().out
+    assert "AirflowFailException" in logged
+    assert "aws_conn_id='aws_defualt': Airflow has no such connection" in logged
+    assert 0 == simulator.calls("DescribeInstance")
+
+
+@pytest.mark.parametrize("deferrable", [True, False], ids=["deferred", "in-worker"])
+def test_the_operator_refuses_a_missing_connection_in_execute(
+    simulator: Simulator, server: Server, *, deferrable: bool
+) -> None:
+    """Deferred or not, execute() refuses it without retries, sending nothing."""
+    pytest.importorskip("airflow.providers.amazon")
+    arn = simulator.create_instance("missing", create_seconds=0)
+    operator = WaitForInstanceOperator(
+        task_id="t",
+        instance_arn=arn,
+        endpoint_url=server.endpoint_url,
+        aws_conn_id="no_such_connection",
+        deferrable=deferrable,
+    )
+
+    with pytest.raises(AirflowFailException, match="'no_such_connection'"):
+        operator.execute({})
+    assert 0 == simulator.request_count
+
+
+def test_the_trigger_ends_on_a_missing_connection_without_a_request(
+    simulator: Simulator, server: Server
+) -> None:
+    """Re-created in the triggerer after the connection was deleted: invalid, nothing sent."""
+    pytest.importorskip("airflow.providers.amazon")
+    arn = simulator.create_instance("deleted-connection", create_seconds=0)
+    trigger = InstanceWaitTrigger(
+        arn, deadline=time.time() + 60, aws_conn_id="gone", endpoint_url=server.endpoint_url
+    )
+
+    payload = run_trigger(restart(trigger))
+
+    assert ("invalid", 0) == (payload["outcome"], payload["attempts"])
+    assert "aws_conn_id='gone': Airflow has no such connection" in payload["message"]
+    assert 0 == simulator.request_count
+
+
+def test_a_missing_aws_default_still_means_the_default_chain(
+    simulator: Simulator, server: Server
+) -> None:
+    """The provider's default connection keeps its fallback, as the provider's operators do."""
+    pytest.importorskip("airflow.providers.amazon")
+    arn = simulator.create_instance("default", create_seconds=0)
+    trigger = InstanceWaitTrigger(
+        arn,
+        deadline=time.time() + 60,
+        aws_conn_id="aws_default",
+        endpoint_url=server.endpoint_url,
+        min_delay=0.01,
+        max_delay=0.05,
+    )
+
+    assert "reached" == run_trigger(restart(trigger))["outcome"]
+
+
+def test_the_sensor_refuses_a_missing_connection_without_a_request(
+    simulator: Simulator, server: Server
+) -> None:
+    """A poke checks the connection first, as the operators do."""
+    pytest.importorskip("airflow.providers.amazon")
+    from poller.airflow import InstanceSensor  # noqa: PLC0415 - imported on first use
+
+    arn = simulator.create_instance("sensed", create_seconds=0)
+    sensor = InstanceSensor(
+        task_id="s", instance_arn=arn, endpoint_url=server.endpoint_url, aws_conn_id="typo"
+    )
+
+    with pytest.raises(AirflowFailException, match="'typo'"):
+        sensor.poke({})
+    assert 0 == simulator.request_count

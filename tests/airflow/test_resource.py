@@ -206,7 +206,7 @@ def test_many_regions_and_one_that_fails_for_good_fail_the_task_naming_it(
         operator.execute({})
 
     first, *rest = str(raised.value).splitlines()
-    assert first.startswith("1 of 2 Regions did not reach active")
+    assert first.startswith("1 of 2 Regions is not active")
     removed = next(line for line in rest if "ap-southeast-2" in line)
     assert removed.startswith("RegionRemovedError")
 

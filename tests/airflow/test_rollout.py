@@ -90,7 +90,7 @@ def test_a_failed_assignment_fails_the_task_naming_it_and_the_reason(
     assert ("failed", "failed") == (str(dag_run.state), state)
     logged = capfd.readouterr().out
     assert "AirflowFailException" in logged
-    assert "1 of 3 assignment requests did not reach succeeded" in logged
+    assert "1 of 3 assignment requests did not succeed" in logged
     assert failed_id in logged
     assert "Quota exceeded for the account" in logged
 
