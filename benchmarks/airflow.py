@@ -213,7 +213,7 @@ def _child(arguments: dict[str, Any]) -> dict[str, Any]:
     log_path = Path(arguments["log"])
     with log_path.open("wb") as log_file:
         configure_logging(json_output=True, output=log_file, sending_to_supervisor=True)
-        task_runner.SUPERVISOR_COMMS = _Comms()  # type: ignore[assignment]
+        task_runner.SUPERVISOR_COMMS = _Comms()  # type: ignore[assignment,unused-ignore]
         from poller.airflow import ResourceWaitTrigger  # noqa: PLC0415
 
         started_at = time.time()

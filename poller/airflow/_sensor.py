@@ -34,7 +34,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import anyio
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
@@ -86,7 +86,7 @@ def _provider_base() -> tuple[type, Any]:
 
 
 if TYPE_CHECKING:
-    _SensorBase = BaseSensorOperator
+    _SensorBase: TypeAlias = BaseSensorOperator
     _HOOK_CLASS: Any = None
 else:
     _SensorBase, _HOOK_CLASS = _provider_base()

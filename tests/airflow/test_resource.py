@@ -60,6 +60,11 @@ def _access_control(simulator: Simulator, arn: str) -> dict[str, Any]:
     return {}
 
 
+def _permission_sets(simulator: Simulator, arn: str) -> dict[str, Any]:
+    simulator.enable_permission_sets(arn, seconds=0)
+    return {}
+
+
 def _provisioning(simulator: Simulator, arn: str) -> dict[str, Any]:
     permission_set = simulator.create_permission_set(arn, "Admins")
     return {"request_ids": simulator.provision_permission_set(arn, permission_set, seconds=0)}
@@ -77,27 +82,28 @@ def _deletion(simulator: Simulator, arn: str) -> dict[str, Any]:
 
 #: How to start one of each kind on the simulator (the operator's arguments for it), and the
 #: Status it ends in.
-SIX: dict[str, tuple[Callable[[Simulator, str], dict[str, Any]], str]] = {
+KINDS: dict[str, tuple[Callable[[Simulator, str], dict[str, Any]], str]] = {
     "instance": (_instance, "ACTIVE"),
     "region": (_region, "ACTIVE"),
     "access-control-attributes": (_access_control, "ENABLED"),
     "permission-set-provisioning": (_provisioning, "SUCCEEDED"),
     "account-assignment-creation": (_creation, "SUCCEEDED"),
     "account-assignment-deletion": (_deletion, "SUCCEEDED"),
+    "permission-sets-enabled": (_permission_sets, "ENABLED"),
 }
 
 
-def test_the_six_are_every_kind() -> None:
+def test_every_kind_is_covered() -> None:
     """The test below covers each kind poller.resources has."""
-    assert set(SIX) == set(poller.resources)
+    assert set(KINDS) == set(poller.resources)
 
 
-@pytest.mark.parametrize("resource", list(SIX))
+@pytest.mark.parametrize("resource", list(KINDS))
 def test_the_generic_operator_waits_on_each_kind_through_the_generic_trigger(
     simulator: Simulator, server: Server, resource: str
 ) -> None:
     """Deferred, re-created from its serialized form, run: one description back in XCom."""
-    start, status = SIX[resource]
+    start, status = KINDS[resource]
     arn = simulator.create_instance("every-kind", create_seconds=0)
     operator = WaitForResourceOperator(
         task_id="wait",
