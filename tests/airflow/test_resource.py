@@ -89,7 +89,7 @@ KINDS: dict[str, tuple[Callable[[Simulator, str], dict[str, Any]], str]] = {
     "permission-set-provisioning": (_provisioning, "SUCCEEDED"),
     "account-assignment-creation": (_creation, "SUCCEEDED"),
     "account-assignment-deletion": (_deletion, "SUCCEEDED"),
-    "permission-sets-enabled": (_permission_sets, "ENABLED"),
+    "permission-sets-enabled": (_permission_sets, "ACTIVE"),  # the DescribeInstance answer
 }
 
 
