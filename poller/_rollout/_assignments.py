@@ -148,11 +148,15 @@ class _Assignments(Rollout[AssignmentOutcome]):
             for index, item in enumerate(self.items):
                 if index not in adopted:
                     pairs[(item.account_id, item.permission_set_arn)].append(index)
+            checked = {index: anyio.Event() for indexes in pairs.values() for index in indexes}
+            to_write: set[int] = set()
             listing = anyio.CapacityLimiter(_LISTING_AT_ONCE)
             for pair, indexes in pairs.items():
                 for index in indexes:
                     self.stages[index] = "not checked yet (ListAccountAssignments)"
-                group.start_soon(self._check, pair, indexes, listing, group)
+                group.start_soon(self._check, pair, indexes, listing, checked, to_write)
+            with anyio.CancelScope(deadline=self.end):
+                await self._dispatch(sorted(checked), checked, to_write, group)
         return self.results()
 
     def _matched(self, found: Mapping[str, RequestDescription]) -> dict[int, str]:
@@ -190,33 +194,56 @@ class _Assignments(Rollout[AssignmentOutcome]):
         pair: Pair,
         indexes: list[int],
         listing: anyio.CapacityLimiter,
-        group: TaskGroup,
+        checked: Mapping[int, anyio.Event],
+        to_write: set[int],
     ) -> None:
-        """List one pair's assignments: those as planned are unchanged, the others written."""
-        waiting = list(indexes)
+        """List one pair's assignments: those as planned are unchanged, the others to write."""
         with anyio.CancelScope(deadline=self.end):
             async with listing:
                 for index in indexes:
                     self.stages[index] = "being checked (ListAccountAssignments)"
                 listed = await self._listed(pair, indexes[0])
-            if isinstance(listed, Observation):
-                for index in indexes:
-                    self.finish(index, self.call_failed(index, listed))
-                return
             for index in indexes:
-                if self._as_planned(index, listed):
-                    waiting.remove(index)
+                if isinstance(listed, Observation):
+                    self.finish(index, self.call_failed(index, listed))
+                elif self._as_planned(index, listed):
                     self.event(RolloutUnchanged, index)
                     self.finish(index, self.outcome(index, Outcome.UNCHANGED))
-            for index in list(waiting):
-                self.stages[index] = (
-                    f"not written: waiting for one of the {self.max_outstanding} outstanding slots"
-                )
-            for index in list(waiting):
-                await self.take_slot()
-                waiting.remove(index)
-                group.start_soon(self.holding_slot, index, functools.partial(self._change, index))
-        # Those still waiting for a slot when the deadline came end timed out, at the end.
+                else:
+                    to_write.add(index)
+                    self.stages[index] = (
+                        "not written: waiting for one of the "
+                        f"{self.max_outstanding} outstanding slots"
+                    )
+                checked[index].set()
+
+    async def _dispatch(
+        self,
+        order: list[int],
+        checked: Mapping[int, anyio.Event],
+        to_write: set[int],
+        group: TaskGroup,
+    ) -> None:
+        """Write the items that need it in input order, each once it has a slot.
+
+        Items are checked (listed) ahead of their writes, a few pairs at a time; each is
+        written in its turn. Too near the deadline for a request to be seen to end, the
+        rest is not written: they end timed out.
+        """
+        for index in order:
+            await checked[index].wait()
+            if index not in to_write:
+                continue
+            await self.take_slot()
+            if not self.may_write():
+                self.give_slot()
+                for late in order[order.index(index) :]:
+                    if late in to_write:
+                        self.stages[late] = (
+                            "not written: too near the deadline for its request to be seen to end"
+                        )
+                return
+            group.start_soon(self.holding_slot, index, functools.partial(self._change, index))
 
     async def _change(self, index: int) -> AssignmentOutcome:
         """Write item *index* and wait on its request (its slot is held)."""

@@ -277,6 +277,19 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         self.in_use += 1
         self.peak = max(self.peak, self.in_use)
 
+    def give_slot(self) -> None:
+        """Give a slot back: its request has ended (or was never started)."""
+        self.in_use -= 1
+        self.outstanding.release()
+
+    def may_write(self) -> bool:
+        """Whether a request started now could be seen to end before the deadline.
+
+        Its wait's first poll comes ``min_delay`` after the write: a request started later
+        than that before the deadline would outlive the rollout unseen, so none is.
+        """
+        return self.clock() + self.settings.min_delay < self.waits_end
+
     async def holding_slot(self, index: int, work: Callable[[], Awaitable[OutcomeT]]) -> None:
         """Run *work* for item *index* under the deadline, then give its slot back.
 
@@ -288,8 +301,7 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
             with anyio.CancelScope(deadline=self.end):
                 outcome = await work()
         finally:
-            self.in_use -= 1
-            self.outstanding.release()
+            self.give_slot()
         self.finish(index, outcome if outcome is not None else self.never_ended(index))
 
     # -- requests ----------------------------------------------------------------------------

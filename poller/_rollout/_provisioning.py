@@ -89,6 +89,14 @@ class _Provisionings(Rollout[ProvisionOutcome]):
                     )
                 for index in range(self.count):
                     await self.take_slot()
+                    if not self.may_write():
+                        self.give_slot()
+                        for late in range(index, self.count):
+                            self.stages[late] = (
+                                "not provisioned: too near the deadline for its request to be "
+                                "seen to end"
+                            )
+                        break
                     group.start_soon(
                         self.holding_slot, index, functools.partial(self._provision, index)
                     )
