@@ -78,7 +78,9 @@ class FakeRequest:
 
 
 Fault = BaseException | str
-"""What a scripted call does instead: raise this, or ``"lost"`` (do it, then drop the answer)."""
+"""What a scripted call does instead: raise this; or ``"lost"`` (do it, then drop the answer),
+``"garbled"`` (do it, answer a status object without RequestId), ``"bad-id"`` (do it, answer a
+RequestId that is no UUID)."""
 
 
 class FakeIdentityCenter:
@@ -212,6 +214,13 @@ class FakeIdentityCenter:
         answer = work(now)
         if fault == "lost":
             raise ReadTimeoutError(endpoint_url="https://sso.us-east-1.amazonaws.com/")
+        if fault in ("garbled", "bad-id"):
+            (key,) = answer
+            status = dict(answer[key])
+            del status["RequestId"]
+            if fault == "bad-id":
+                status["RequestId"] = "NOT-A-UUID"
+            return {key: status}
         return answer
 
     def _write(self, operation: str, now: float, conflict: bool) -> None:

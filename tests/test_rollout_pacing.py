@@ -566,3 +566,128 @@ async def test_provisioning_errors_end_their_set() -> None:
 
     assert ["denied", "reached"] == [o.outcome for o in outcomes]
     assert 1 == len(center.accepted)
+
+
+# -- the less travelled paths ------------------------------------------------------------------
+
+
+async def test_listings_are_followed_page_by_page() -> None:
+    """150 principals hold the set in the account: the listing's second page has ours."""
+    center = FakeIdentityCenter(seconds=5.0)
+    (assignment,) = plan(1)
+    others = {
+        (assignment.account_id, PERMISSION_SET, "USER", f"{i:08x}-0000-0000-0000-000000000000")
+        for i in range(149)
+    }
+    center.assignments |= {*others, astuple(assignment)}
+
+    (outcome,) = await poller.apply_account_assignments(center, ARN, [assignment], timeout=600)
+
+    assert poller.Outcome.UNCHANGED == outcome.outcome
+    assert 2 == center.count("ListAccountAssignments")
+
+
+async def test_a_garbled_answer_is_looked_for_like_a_lost_one() -> None:
+    """A write answered without a RequestId: found IN_PROGRESS, adopted, not sent again."""
+    center = FakeIdentityCenter(seconds=30.0)
+    center.fault("CreateAccountAssignment", "garbled")
+    center.fault("ProvisionPermissionSet", "garbled")
+
+    (outcome,) = await poller.apply_account_assignments(center, ARN, plan(1), timeout=600)
+    (provisioned,) = await poller.provision_permission_sets(center, ARN, sets(1), timeout=600)
+
+    assert (True, True) == (outcome.ok, outcome.adopted)
+    assert 1 == center.count("CreateAccountAssignment")
+    # A provisioning of the set in progress, perhaps ours: waited for, then the set again.
+    assert provisioned.ok
+    assert 2 == center.count("ProvisionPermissionSet")
+
+
+async def test_a_request_id_that_is_no_uuid_cannot_be_waited_on() -> None:
+    """A RequestId the service model refuses: the item ends invalid, saying so."""
+    center = FakeIdentityCenter(seconds=30.0)
+    center.fault("CreateAccountAssignment", "bad-id")
+
+    (outcome,) = await poller.apply_account_assignments(center, ARN, plan(1), timeout=600)
+
+    assert poller.Outcome.INVALID == outcome.outcome
+    assert "'NOT-A-UUID' is not a request ID" in str(outcome.error)
+
+
+async def test_requests_the_sweep_lists_but_cannot_describe() -> None:
+    """One gone meanwhile (ResourceNotFound) is skipped; one denied ends every item denied."""
+    center = FakeIdentityCenter(seconds=30.0)
+    for account in ("999999999990", "999999999991"):
+        center.start("creation", (account, OTHER_SET, "USER", USER), OTHER_SET)
+    operation = "DescribeAccountAssignmentCreationStatus"
+    center.fault(operation, client_error("ResourceNotFoundException", "Gone.", operation=operation))
+
+    (found,) = await poller.apply_account_assignments(center, ARN, plan(1), timeout=600)
+    center.fault(operation, client_error("AccessDeniedException", "No.", operation=operation))
+    center.fault(operation, client_error("AccessDeniedException", "No.", operation=operation))
+    denied = await poller.apply_account_assignments(center, ARN, plan(3)[1:], timeout=600)
+
+    assert found.ok
+    assert ["denied", "denied"] == [o.outcome for o in denied]
+
+
+async def test_the_deadline_during_the_sweep_ends_every_item_unchecked() -> None:
+    """The sweep is still being answered at the deadline: nothing written, each item says so."""
+    center = FakeIdentityCenter(latency=5.0)
+
+    outcomes = await poller.apply_account_assignments(center, ARN, plan(2), timeout=2)
+
+    assert ["timed-out"] * 2 == [o.outcome for o in outcomes]
+    assert "the requests in progress were being listed" in str(outcomes[0].error)
+    assert 0 == center.count("CreateAccountAssignment")
+
+
+async def test_writes_throttled_to_the_deadline_end_with_their_last_error() -> None:
+    """Others hold all fifteen for longer than the rollout: its writes are throttled to the end."""
+    center = FakeIdentityCenter(seconds=1000.0)
+    for account in range(15):
+        center.start(
+            "creation", (f"{310_000_000_000 + account}", OTHER_SET, "USER", USER), OTHER_SET
+        )
+
+    outcomes = await poller.apply_account_assignments(center, ARN, plan(2), timeout=60)
+
+    assert ["timed-out"] * 2 == [o.outcome for o in outcomes]
+    error = outcomes[0].error
+    assert isinstance(error, poller.WaitTimeoutError)
+    assert "was being written; last error ThrottlingException: There are too many" in str(error)
+    assert "ThrottlingException" == error.last_error
+
+
+async def test_a_provisioning_rollout_ends_by_its_deadline() -> None:
+    """Sets whose turn comes too late are not provisioned; a deadline past sends nothing."""
+    center = FakeIdentityCenter(seconds=100.0)
+
+    outcomes = await poller.provision_permission_sets(
+        center, ARN, sets(3), timeout=50, max_outstanding=1
+    )
+    past = await poller.provision_permission_sets(center, ARN, sets(2), deadline=0.0)
+
+    assert ["timed-out"] * 3 == [o.outcome for o in outcomes]
+    assert "too near the deadline" in str(outcomes[1].error)
+    assert 1 == center.count("ProvisionPermissionSet")
+    assert ["timed-out"] * 2 == [o.outcome for o in past]
+
+
+async def test_a_provisioning_whose_blocker_cannot_be_found_or_watched() -> None:
+    """The requests in progress cannot be listed, or the running one described: denied."""
+    center = FakeIdentityCenter(seconds=10.0)
+    first, second = sets(2)
+    center.start("provisioning", None, first, seconds=100.0)
+    center.start("provisioning", None, second, seconds=100.0)
+    listing = "ListPermissionSetProvisioningStatus"
+    center.fault(listing, client_error("AccessDeniedException", "No.", operation=listing))
+
+    (unlisted,) = await poller.provision_permission_sets(center, ARN, [first], timeout=600)
+    describe = "DescribePermissionSetProvisioningStatus"
+    center.fault(describe, *[client_error("AccessDeniedException", "No.", operation=describe)] * 2)
+    (unwatched,) = await poller.provision_permission_sets(center, ARN, [second], timeout=600)
+
+    assert poller.Outcome.DENIED == unlisted.outcome
+    assert "sso:ListPermissionSetProvisioningStatus" in str(unlisted.error)
+    assert poller.Outcome.DENIED == unwatched.outcome

@@ -183,6 +183,8 @@ class Calls:
         self.counts: collections.Counter[str] = collections.Counter()
         #: Writes answered ConflictException.
         self.conflicts = 0
+        #: The last failed call of each item (by index) that was sent again, for its timeout.
+        self.last_errors: dict[int, Observation] = {}
         self._answered = False
         self._unreachable_since: float | None = None
         self._unreachable_count = 0
@@ -232,6 +234,8 @@ class Calls:
         The Smithy schedule of the rollout's delays, doubled after a throttle, never past the
         rollout's end (whose cancel scope then ends the call).
         """
+        if subject.index is not None:
+            self.last_errors[subject.index] = observation
         remaining = max(self.end - self.clock(), 0.0)
         delay = delay_for(
             attempt,

@@ -150,6 +150,7 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
             end=self.end,
             clock=clock,
         )
+        self.calls.last_errors = self.last_errors
         listing = self.kind.table.batch
         self.batch = (
             None
