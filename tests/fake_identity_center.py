@@ -77,8 +77,8 @@ class FakeRequest:
         return answer
 
 
-Fault = BaseException | str
-"""What a scripted call does instead: raise this; or ``"lost"`` (do it, then drop the answer),
+Fault = BaseException | str | None
+"""What a scripted call does instead: raise this (None: nothing, answer as usual); or ``"lost"`` (do it, then drop the answer),
 ``"garbled"`` (do it, answer a status object without RequestId), ``"bad-id"`` (do it, answer a
 RequestId that is no UUID)."""
 

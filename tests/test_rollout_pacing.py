@@ -677,17 +677,20 @@ async def test_a_provisioning_rollout_ends_by_its_deadline() -> None:
 async def test_a_provisioning_whose_blocker_cannot_be_found_or_watched() -> None:
     """The requests in progress cannot be listed, or the running one described: denied."""
     center = FakeIdentityCenter(seconds=10.0)
-    first, second = sets(2)
-    center.start("provisioning", None, first, seconds=100.0)
-    center.start("provisioning", None, second, seconds=100.0)
+    (arn,) = sets(1)
+    center.start("provisioning", None, arn, seconds=100.0)
     listing = "ListPermissionSetProvisioningStatus"
     center.fault(listing, client_error("AccessDeniedException", "No.", operation=listing))
+    (unlisted,) = await poller.provision_permission_sets(center, ARN, [arn], timeout=600)
 
-    (unlisted,) = await poller.provision_permission_sets(center, ARN, [first], timeout=600)
+    center = FakeIdentityCenter(seconds=10.0)
+    center.start("provisioning", None, arn, seconds=100.0)
     describe = "DescribePermissionSetProvisioningStatus"
-    center.fault(describe, *[client_error("AccessDeniedException", "No.", operation=describe)] * 2)
-    (unwatched,) = await poller.provision_permission_sets(center, ARN, [second], timeout=600)
+    # Described once to be found; its wait's Describe, once it is no longer listed, denied.
+    center.fault(describe, None, client_error("AccessDeniedException", "No.", operation=describe))
+    (unwatched,) = await poller.provision_permission_sets(center, ARN, [arn], timeout=600)
 
     assert poller.Outcome.DENIED == unlisted.outcome
     assert "sso:ListPermissionSetProvisioningStatus" in str(unlisted.error)
     assert poller.Outcome.DENIED == unwatched.outcome
+    assert 1 == center.count("ProvisionPermissionSet")
