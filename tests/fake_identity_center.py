@@ -78,9 +78,9 @@ class FakeRequest:
 
 
 Fault = BaseException | str | None
-"""What a scripted call does instead: raise this (None: nothing, answer as usual); or ``"lost"`` (do it, then drop the answer),
-``"garbled"`` (do it, answer a status object without RequestId), ``"bad-id"`` (do it, answer a
-RequestId that is no UUID)."""
+"""What a scripted call does instead: raise this (None: nothing, answer as usual); or
+``"lost"`` (do it, then drop the answer), ``"garbled"`` (do it, answer a status object without
+RequestId), ``"bad-id"`` (do it, answer a RequestId that is no UUID)."""
 
 
 class FakeIdentityCenter:
