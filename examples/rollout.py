@@ -2,7 +2,7 @@
 
 When to use this: a script that sets up Identity Center and grants a group access to many
 accounts, waiting on each asynchronous step, then saying which assignments did not happen and
-why. Exit code 0 when every assignment succeeded, 1 otherwise (an earlier step that fails
+why. Exit code 0 when every assignment is in place, 1 otherwise (an earlier step that fails
 stops the rollout with poller's exit code for it).
 
     python examples/rollout.py [--fail N]          # an in-process local endpoint
@@ -14,61 +14,36 @@ Locally, 200 made-up accounts get the assignment; ``--fail N`` (default 0) has t
 endpoint fail N of them with a reason (``poller simulate --assignment-fail-account ID`` does it
 for a running one). On AWS, pass the accounts (an ID a line), an Identity Store group, and your
 organisation's instance: CreateInstance makes an account instance, which cannot assign
-permission sets. Each step assumes it was not done before: this is a first rollout.
+permission sets. The steps before the assignments assume they were not done before: this is a
+first rollout. The assignments themselves are ``poller.apply_account_assignments``: 15 in
+progress at most, every call through one rate limiter, throttles and conflicts retried, and
+safe to run again after a crash (those in place are left alone, those in progress adopted).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import random
 import sys
 from contextlib import AsyncExitStack
 from typing import Any, TypedDict
 
 import anyio
 from aiobotocore.session import AioSession
-from botocore.exceptions import ClientError
 
 import poller
 
 NEW_REGION = "eu-west-1"
-ATTEMPTS = 8  # to start one assignment, through throttling and conflicts
 LOCAL_GROUP = "9a672b3314-d1b2c3d4-1234-5678-9abc-def012345678"
 LOCAL_FAILURE = "The account is suspended (simulated by --fail)."
 
 
 class Pace(TypedDict, total=False):
-    """Pauses between polls: poller's defaults on AWS, shorter on the local endpoint."""
+    """Pauses between polls, and the rollout's rate: poller's defaults on AWS, faster locally."""
 
     min_delay: float
     max_delay: float
-
-
-async def start_assignment(client: Any, limiter: poller.RateLimiter, **assignment: str) -> str:
-    """Send CreateAccountAssignment through *limiter* and return its request ID.
-
-    Throttling slows the shared limiter, then retries; a conflict (another change of the
-    assignment, a provisioning of the permission set) retries after a pause. Anything else
-    (ServiceQuotaExceededException, AccessDeniedException ...) will not heal: it is raised,
-    as is the last error after ``ATTEMPTS``.
-    """
-    for attempt in range(1, ATTEMPTS + 1):
-        await limiter.acquire()
-        sent_at = anyio.current_time()
-        try:
-            answer = await client.create_account_assignment(**assignment)
-        except ClientError as error:
-            code = error.response["Error"]["Code"]
-            if code not in {"ThrottlingException", "ConflictException"} or attempt == ATTEMPTS:
-                raise
-            if code == "ThrottlingException":
-                limiter.throttled(sent_at)  # every user of the bucket slows down
-            else:
-                await anyio.sleep(random.uniform(0, 0.1 * 2**attempt))
-        else:
-            return str(answer["AccountAssignmentCreationStatus"]["RequestId"])
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    limiter: poller.RateLimiter
 
 
 async def prepare(client: Any, instance_arn: str | None, pace: Pace) -> tuple[str, str]:
@@ -86,47 +61,34 @@ async def prepare(client: Any, instance_arn: str | None, pace: Pace) -> tuple[st
     await poller.wait_for_access_control_attributes(client, instance_arn, **pace)
     created = await client.create_permission_set(**arn, Name="ReadOnly")
     ps_arn = created["PermissionSet"]["PermissionSetArn"]
-    answer = await client.provision_permission_set(
-        **arn, PermissionSetArn=ps_arn, TargetType="ALL_PROVISIONED_ACCOUNTS"
-    )
-    request_id = answer["PermissionSetProvisioningStatus"]["RequestId"]
-    await poller.wait_for_permission_set_provisioning(client, instance_arn, request_id, **pace)
+    # One permission set here; a list of them is provisioned in parallel, one at a time each.
+    (provisioned,) = await poller.provision_permission_sets(client, instance_arn, [ps_arn], **pace)
+    if provisioned.error is not None:
+        raise provisioned.error
     print(f"{instance_arn}: Region {NEW_REGION}, ABAC and permission set {ps_arn} ready")
     return instance_arn, ps_arn
 
 
 async def rollout(client: Any, args: argparse.Namespace, pace: Pace) -> int:
     arn, ps_arn = await prepare(client, args.instance_arn, pace)
-    # One bucket for the creates and the polls: on AWS, half its 20 TPS (the local one has none).
-    limiter = poller.RateLimiter(rate=10 if args.aws else 1000)
-    request_ids: dict[str, str] = {}  # account ID -> request ID
-    failures: dict[str, list[str]] = collections.defaultdict(list)  # kind -> examples
-    assignment = {"InstanceArn": arn, "PermissionSetArn": ps_arn, "TargetType": "AWS_ACCOUNT"}
-    assignment |= {"PrincipalType": "GROUP", "PrincipalId": args.principal_id}
-
-    async def start(account_id: str) -> None:
-        try:
-            request_ids[account_id] = await start_assignment(
-                client, limiter, **assignment, TargetId=account_id
-            )
-        except ClientError as error:
-            code, message = error.response["Error"]["Code"], error.response["Error"]["Message"]
-            failures[f"not started ({code})"].append(f"{account_id}: {message}")
-
-    async with anyio.create_task_group() as group:
-        for account_id in args.accounts:
-            group.start_soon(start, account_id)
-    accounts = [a for a in args.accounts if a in request_ids]  # in input order
-    ids, kind = [request_ids[a] for a in accounts], poller.RequestKind.ACCOUNT_ASSIGNMENT_CREATION
-    outcomes = await poller.wait_for_requests(
-        client, arn, ids, kind=kind, timeout=1800, limiter=limiter, **pace
+    assignments = [
+        poller.Assignment(account_id, ps_arn, "GROUP", args.principal_id)
+        for account_id in args.accounts
+    ]
+    outcomes = await poller.apply_account_assignments(
+        client, arn, assignments, timeout=1800, **pace
     )
-    for account_id, outcome in zip(accounts, outcomes, strict=True):  # both in input order
+    failures: dict[str, list[str]] = collections.defaultdict(list)  # outcome -> examples
+    for outcome in outcomes:  # in input order
         if outcome.error is not None:
-            reason = outcome.error.reason or outcome.error
-            failures[outcome.error.outcome].append(f"{account_id}: {reason}")
-    done = len(args.accounts) - sum(map(len, failures.values()))
-    print(f"assignments: {len(args.accounts)} requested, {done} succeeded")
+            reason = outcome.error.reason or outcome.error  # AWS's FailureReason, or the error
+            failures[outcome.outcome].append(f"{outcome.assignment.account_id}: {reason}")
+    words = collections.Counter(outcome.outcome for outcome in outcomes)
+    created, there = words[poller.Outcome.REACHED], words[poller.Outcome.UNCHANGED]
+    print(
+        f"assignments: {len(outcomes)} requested, {created + there} in place "
+        f"({created} created, {there} already there)"
+    )
     for label, examples in sorted(failures.items()):  # by kind: count, then a few examples
         print(f"{label}: {len(examples)}", *examples[:3], sep="\n  ")
     return 1 if failures else 0
@@ -150,8 +112,11 @@ async def run(args: argparse.Namespace) -> int:
         client = await stack.enter_async_context(
             poller.open_client(region, args.profile, url, session=session)
         )
-        # On AWS, poller's default pauses; locally, shorter ones for the fast clock.
-        pace = Pace() if args.aws else Pace(min_delay=0.02, max_delay=0.2)
+        # On AWS, poller's defaults (a rollout keeps to 20 requests a second); locally, shorter
+        # pauses and a faster rate for the clock that runs 1000 times faster.
+        pace = Pace()
+        if not args.aws:
+            pace = Pace(min_delay=0.02, max_delay=0.2, limiter=poller.RateLimiter(rate=1000))
         try:
             return await rollout(client, args, pace)
         except poller.PollerError as error:  # an earlier step failed, timed out, was denied

@@ -5,7 +5,8 @@ jittered backoff under a deadline until the instance is ACTIVE (or encrypted, re
 deleted), raising a typed error from :mod:`poller.exceptions` when it cannot get there, and
 emitting an event from :mod:`poller.events` on every transition. Every kind of resource poller
 waits on is described once, in :data:`resources`; :func:`wait`, :func:`watch`, :func:`look`
-and :func:`wait_many` wait on any of them.
+and :func:`wait_many` wait on any of them. :func:`apply_account_assignments` and
+:func:`provision_permission_sets` roll many changes out inside the service's limits.
 
 Each public name is written once below: the light ones imported here, the ones that pull in
 aiobotocore (slow to import) in the ``TYPE_CHECKING`` block, from which they are imported on
@@ -46,6 +47,9 @@ from poller._resources._requests import RequestStatus as RequestStatus
 from poller._result import Description as Description
 from poller._result import ObservedState as ObservedState
 from poller._result import WaitResult as WaitResult
+from poller._rollout._outcomes import AssignmentOutcome as AssignmentOutcome
+from poller._rollout._outcomes import ProvisionOutcome as ProvisionOutcome
+from poller._rollout._plan import Assignment as Assignment
 from poller._settings import Delays as Delays
 from poller._settings import Moment as Moment
 from poller._settings import Seconds as Seconds
@@ -77,6 +81,8 @@ if _typing.TYPE_CHECKING:
     from poller._client import client_config as client_config
     from poller._client import open_client as open_client
     from poller._client import open_clients as open_clients
+    from poller._rollout._assignments import apply_account_assignments as apply_account_assignments
+    from poller._rollout._provisioning import provision_permission_sets as provision_permission_sets
     from poller._waiters._any import WaitOutcome as WaitOutcome
     from poller._waiters._any import look as look
     from poller._waiters._any import wait as wait

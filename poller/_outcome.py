@@ -37,6 +37,8 @@ class Outcome(enum.StrEnum):
     """How one wait ended."""
 
     REACHED = "reached"
+    UNCHANGED = "unchanged"
+    """A rollout found it as planned already (an assignment in place, or absent): no request."""
     DELETED = "deleted"
     REMOVED = "removed"
     FAILED = "failed"
@@ -60,6 +62,7 @@ class Outcome(enum.StrEnum):
 
 _EXIT_CODES: dict[Outcome, ExitCode] = {
     Outcome.REACHED: ExitCode.OK,
+    Outcome.UNCHANGED: ExitCode.OK,
     Outcome.DELETED: ExitCode.OK,
     Outcome.REMOVED: ExitCode.OK,
     Outcome.FAILED: ExitCode.FAILED,

@@ -29,6 +29,14 @@ __all__ = [
     "PollScheduled",
     "RegionStatusChanged",
     "RegionUnknownStatus",
+    "RolloutBlocked",
+    "RolloutEvent",
+    "RolloutFinished",
+    "RolloutRequestAdopted",
+    "RolloutRequestStarted",
+    "RolloutRetrying",
+    "RolloutStarted",
+    "RolloutUnchanged",
     "StatusChanged",
     "UnknownStatus",
     "UnknownStatusSeen",
@@ -306,6 +314,143 @@ class AccountAssignmentUnknownStatus(UnknownStatus):
 
     name: ClassVar[str] = "account_assignment.unknown_status"
     level: ClassVar[Level] = "warning"
+
+
+# -- rollouts: apply_account_assignments, provision_permission_sets --------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutStarted(Event):
+    """A rollout begins, its input checked, before its first request.
+
+    ``until`` is the target of its requests (``succeeded``); ``operation`` the write it sends
+    (CreateAccountAssignment, DeleteAccountAssignment or ProvisionPermissionSet).
+    """
+
+    name: ClassVar[str] = "rollout.started"
+    level: ClassVar[Level] = "info"
+
+    operation: str
+    items: int
+    max_outstanding: int
+    timeout: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutEvent(Event):
+    """Base of the events about one item of a rollout: an assignment, or a permission set.
+
+    ``index`` is its position in the rollout's input. ``account_id``, ``principal_type`` and
+    ``principal_id`` are an assignment's, left out of :meth:`fields` for a permission set;
+    ``request_id``, where there is one, is the request the event is about. A call about no
+    one item (the listing of the requests in progress) leaves out ``index`` too.
+    """
+
+    optional: ClassVar[tuple[str, ...]] = (
+        "region_name",
+        "request_id",
+        "index",
+        "permission_set_arn",
+        "account_id",
+        "principal_type",
+        "principal_id",
+    )
+
+    operation: str
+    index: int | None = None
+    permission_set_arn: str | None = None
+    account_id: str | None = None
+    principal_type: str | None = None
+    principal_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutUnchanged(RolloutEvent):
+    """An assignment is as planned already (in place, or absent for a deletion): no write."""
+
+    name: ClassVar[str] = "rollout.unchanged"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutRequestAdopted(RolloutEvent):
+    """A request of the plan is IN_PROGRESS already (an earlier run's): waited on, not sent.
+
+    It holds one of the rollout's outstanding slots while it runs.
+    """
+
+    name: ClassVar[str] = "rollout.adopted"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutRequestStarted(RolloutEvent):
+    """A write was accepted: its request (``request_id``) is IN_PROGRESS, and waited on.
+
+    ``attempts`` counts the writes sent for this item, the throttled ones included.
+    """
+
+    name: ClassVar[str] = "rollout.request_started"
+    level: ClassVar[Level] = "info"
+
+    attempts: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutRetrying(RolloutEvent):
+    """A call of the rollout is sent again after ``delay`` seconds.
+
+    A write answered ThrottlingException (the rate, or too many requests outstanding) or
+    ConflictException, or a List or Describe call of the rollout answered throttling or a
+    transient error. ``operation`` is the call's; ``attempt`` counts its sends so far.
+    """
+
+    name: ClassVar[str] = "rollout.retrying"
+    level: ClassVar[Level] = "warning"
+
+    error_code: str
+    error_message: str
+    attempt: int
+    delay: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutBlocked(RolloutEvent):
+    """A provisioning met another of its permission set (ConflictException).
+
+    The rollout waits for that one (``request_id``) to end, then provisions again, so that
+    the permission set's latest version is what is provisioned.
+    """
+
+    name: ClassVar[str] = "rollout.blocked"
+    level: ClassVar[Level] = "info"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RolloutFinished(Event):
+    """A rollout ends: how its items ended, and what it cost.
+
+    ``reached`` counts the items whose request succeeded (adopted ones included),
+    ``unchanged`` those already as planned, ``failed`` every other; ``calls`` the requests
+    the rollout sent per operation, ``throttled`` how many of them were throttled,
+    ``conflicts`` its writes answered ConflictException, ``peak_outstanding`` the most of its
+    requests IN_PROGRESS at once.
+    """
+
+    name: ClassVar[str] = "rollout.finished"
+    level: ClassVar[Level] = "info"
+
+    operation: str
+    items: int
+    reached: int
+    unchanged: int
+    adopted: int
+    failed: int
+    calls: dict[str, int]
+    throttled: int
+    conflicts: int
+    peak_outstanding: int
+    elapsed: float
 
 
 def status_events(prefix: str, title: str) -> tuple[type[StatusChanged], type[UnknownStatus]]:

@@ -246,9 +246,24 @@ class EndpointUnreachableError(ApiError):
 
 
 class InvalidArgumentError(PollerError, ValueError):
-    """A malformed identifier: refused before any request, or by the service."""
+    """A malformed identifier: refused before any request, or by the service.
+
+    Attributes:
+        problems: For input of many items (a rollout's assignments), each bad one as its
+            index in the input and what is wrong with it, in input order; empty otherwise.
+    """
 
     outcome = _outcome.Outcome.INVALID
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: typing.Sequence[tuple[int, str]] = (),
+        **context: Unpack[_WaitContext],
+    ) -> None:
+        super().__init__(message, **context)
+        self.problems = tuple(problems)
 
 
 class InvalidInstanceArnError(InvalidArgumentError):

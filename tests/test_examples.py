@@ -231,12 +231,14 @@ def report(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_rollout_in_process_succeeds(run_in_process: Any) -> None:
-    """Every step, then 200 assignments: all succeeded, nothing to report, exit 0."""
+    """Every step, then 200 assignments: all created, nothing to report, exit 0."""
     done = run_in_process("rollout.py")
 
     assert 0 == done.returncode, done.stderr
     assert "Region eu-west-1, ABAC and permission set arn:aws:sso:::permissionSet/" in done.stdout
-    assert ["assignments: 200 requested, 200 succeeded"] == report(done)
+    assert ["assignments: 200 requested, 200 in place (200 created, 0 already there)"] == report(
+        done
+    )
 
 
 def test_rollout_in_process_reports_injected_failures(run_in_process: Any) -> None:
@@ -245,7 +247,7 @@ def test_rollout_in_process_reports_injected_failures(run_in_process: Any) -> No
 
     assert 1 == done.returncode, done.stderr
     assert [
-        "assignments: 200 requested, 197 succeeded",
+        "assignments: 200 requested, 197 in place (197 created, 0 already there)",
         "failed: 3",
         f"  210000000050: {SUSPENDED}",
         f"  210000000100: {SUSPENDED}",
@@ -254,7 +256,10 @@ def test_rollout_in_process_reports_injected_failures(run_in_process: Any) -> No
 
 
 def test_rollout_reports_each_kind_over_the_wire(run: Any, sim: Simulator) -> None:
-    """Throttles and conflicts are retried; a denial is not; FAILED ones by kind; exit 1."""
+    """Throttles and conflicts are retried; a denial is not; FAILED ones by kind; exit 1.
+
+    Each assignment is written once, but for the throttled and conflicting writes.
+    """
     sim.fail_assignments("Suspended", account_id="210000000150")
     sim.fail_assignments("Closed", account_id="210000000199")
     sim.add_fault(Fault.throttling(count=3), operation="CreateAccountAssignment")
@@ -266,27 +271,25 @@ def test_rollout_reports_each_kind_over_the_wire(run: Any, sim: Simulator) -> No
     assert 1 == done.returncode, done.stderr
     lines = report(done)
     assert [
-        "assignments: 200 requested, 197 succeeded",
-        "failed: 2",
-        "  210000000150: Suspended",
-        "  210000000199: Closed",
-        "not started (AccessDeniedException): 1",
-    ] == lines[:5]
-    assert lines[5].endswith("User is not authorized to perform this action (simulated).")
-    assert 6 == len(lines)
+        "assignments: 200 requested, 197 in place (197 created, 0 already there)",
+        "denied: 1",
+    ] == lines[:2]
+    assert lines[2].endswith("User is not authorized to perform this action (simulated).")
+    assert ["failed: 2", "  210000000150: Suspended", "  210000000199: Closed"] == lines[3:]
     assert 200 + 3 + 2 == sim.calls("CreateAccountAssignment")
 
 
 def test_rollout_reports_the_quota(run: Any, sim: Simulator) -> None:
-    """ServiceQuotaExceeded is not retried: those accounts are reported as not started."""
+    """ServiceQuotaExceeded is not retried: those accounts are errors, in AWS's words."""
     sim.assignment_quota = 197
 
     done = run("rollout.py")
 
     assert 1 == done.returncode, done.stderr
     lines = report(done)
-    assert "assignments: 200 requested, 197 succeeded" == lines[0]
-    assert "not started (ServiceQuotaExceededException): 3" == lines[1]
+    assert "assignments: 200 requested, 197 in place (197 created, 0 already there)" == lines[0]
+    assert "error: 3" == lines[1]
+    assert lines[2].endswith(": The instance already has 197 account assignments, its quota.")
     assert 5 == len(lines)
     assert 200 == sim.calls("CreateAccountAssignment")
 

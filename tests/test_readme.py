@@ -189,29 +189,31 @@ async def test_rollout_example_runs(aws_environment: None) -> None:
     Two of three assignments fail with AWS's reason; the snippet's ``failed`` holds exactly
     those, in input order.
     """
-    body = "async def example(client, instance_arn, request_id, request_ids):\n" + _python_block(1)
-    body += "    return failed\n"
+    body = (
+        "async def example(client, instance_arn, permission_set_arn, assignments):\n"
+        + _python_block(1)
+        + "    return failed\n"
+    )
     namespace: dict[str, object] = {"poller": poller}
     exec(body, namespace)  # our own README's code
-    example = cast("Callable[..., Awaitable[list[poller.WaitOutcome]]]", namespace["example"])
+    example = cast("Callable[..., Awaitable[list[poller.AssignmentOutcome]]]", namespace["example"])
     sim = Simulator(time_scale=1000.0)
     arn = sim.create_instance("readme", create_seconds=0)
     sim.add_region(arn, "eu-west-1", seconds=1)
     sim.enable_permission_sets(arn, seconds=0)  # enabled by its first poll: no pause to wait out
     sim.create_access_control_attributes(arn, seconds=1)
     permission_set = sim.create_permission_set(arn, "Admins")
-    request_id = sim.provision_permission_set(arn, permission_set, seconds=1)
-    request_ids = [
-        sim.create_account_assignment(arn, permission_set, account, seconds=1, fail_reason=reason)
-        for account, reason in [
-            ("111111111111", "No such account."),
-            ("222222222222", None),
-            ("333333333333", "No such account."),
-        ]
+    group = "9a672b3314-d1b2c3d4-1234-5678-9abc-def012345678"
+    assignments = [
+        poller.Assignment(account, permission_set, "GROUP", group)
+        for account in ("111111111111", "222222222222", "333333333333")
     ]
+    for account in ("111111111111", "333333333333"):
+        sim.fail_assignments("No such account.", account_id=account)
     with serve_in_thread(sim) as server:
         async with poller.open_client(sim.region, endpoint_url=server.endpoint_url) as client:
-            failed = await example(client, arn, request_id, request_ids)
+            failed = await example(client, arn, permission_set, assignments)
 
-    assert [request_ids[0], request_ids[2]] == [outcome.request_id for outcome in failed]
+    assert [assignments[0], assignments[2]] == [outcome.assignment for outcome in failed]
     assert all(isinstance(o.error, poller.AccountAssignmentFailedError) for o in failed)
+    assert {"No such account."} == {o.error.reason for o in failed if o.error is not None}

@@ -129,6 +129,10 @@ def _record(record: RequestRecord, offset: float) -> dict[str, Any]:
         "instance_arn": record.instance_arn,
         "region_name": record.region_name,
         "request_id": record.request_id,
+        "permission_set_arn": record.permission_set_arn,
+        "target_id": record.target_id,
+        "principal_type": record.principal_type,
+        "principal_id": record.principal_id,
         "status": record.status,
         "error_code": record.error_code,
     }

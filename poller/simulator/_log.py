@@ -18,6 +18,11 @@ class RequestRecord:
         region_name: The ``RegionName`` of the input, if any.
         request_id: The request ID of the input (the provisioning or assignment request it
             asks about), if any; not the ``x-amzn-RequestId`` of the answer.
+        permission_set_arn: The ``PermissionSetArn`` of the input, if any.
+        target_id: The ``TargetId`` of the input (the account of an assignment), if any.
+        principal_type: The ``PrincipalType`` of the input, if any.
+        principal_id: The ``PrincipalId`` of the input, if any: with the three above, which
+            assignment a CreateAccountAssignment or DeleteAccountAssignment is about.
     """
 
     time: float
@@ -27,3 +32,7 @@ class RequestRecord:
     error_code: str | None
     region_name: str | None = None
     request_id: str | None = None
+    permission_set_arn: str | None = None
+    target_id: str | None = None
+    principal_type: str | None = None
+    principal_id: str | None = None

@@ -45,10 +45,18 @@ class Subject:
     instance_arn: str | None = None
     region_name: str | None = None
     request_id: str | None = None
+    permission_set_arn: str | None = None
+    target_id: str | None = None
+    principal_type: str | None = None
+    principal_id: str | None = None
 
 
 def subject_of(arguments: Mapping[str, Any]) -> Subject:
-    """Return the instance, Region and request that *arguments* name (strings only)."""
+    """Return the instance, Region, request and assignment that *arguments* name (strings only).
+
+    The assignment's members are those of CreateAccountAssignment's input (``TargetId``,
+    ``PermissionSetArn``, ``PrincipalType``, ``PrincipalId``), as any input has them.
+    """
 
     def text(member: str) -> str | None:
         value = arguments.get(member)
@@ -57,7 +65,15 @@ def subject_of(arguments: Mapping[str, Any]) -> Subject:
     request_id = next(
         (found for member in _REQUEST_ID_MEMBERS if (found := text(member)) is not None), None
     )
-    return Subject(text("InstanceArn"), text("RegionName"), request_id)
+    return Subject(
+        text("InstanceArn"),
+        text("RegionName"),
+        request_id,
+        text("PermissionSetArn"),
+        text("TargetId"),
+        text("PrincipalType"),
+        text("PrincipalId"),
+    )
 
 
 def new_request_id() -> str:

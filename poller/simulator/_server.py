@@ -120,6 +120,10 @@ class _Endpoint:
                 code,
                 subject.region_name,
                 subject.request_id,
+                subject.permission_set_arn,
+                subject.target_id,
+                subject.principal_type,
+                subject.principal_id,
             )
         )
 

@@ -66,6 +66,10 @@ def test_request_log(server: Server, sim: Simulator, arn: str) -> None:
         "instance_arn": arn,
         "region_name": None,
         "request_id": None,
+        "permission_set_arn": None,
+        "target_id": None,
+        "principal_type": None,
+        "principal_id": None,
         "status": 200,
         "error_code": None,
     } == {key: value for key, value in first.items() if key != "time"}
