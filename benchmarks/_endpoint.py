@@ -10,12 +10,13 @@ child process (on the other core) and the benchmark scripts it line by line:
   simulated seconds (``inf``: for ever), and answers with the ARN then the request IDs;
 * ``throttle RATE BURST`` makes the service answer ThrottlingException above RATE requests
   per simulated second (a token bucket holding BURST); ``throttles`` answers how many
-  requests it throttled;
+  requests it throttled; ``throttled OPERATION`` how many of them were OPERATION's;
 * ``count`` answers with the number of requests served.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import subprocess
 import sys
@@ -85,6 +86,10 @@ class RemoteEndpoint:
         """How many requests the service has answered with ThrottlingException."""
         return int(self._ask("throttles"))
 
+    def throttled(self, operation: str) -> int:
+        """How many requests of *operation* the service answered with ThrottlingException."""
+        return int(self._ask(f"throttled {operation}"))
+
     def request_count(self) -> int:
         """How many requests the endpoint has answered."""
         return int(self._ask("count"))
@@ -132,8 +137,10 @@ class ServiceThrottle(FaultPlan):
         self._tokens = burst
         self._updated = clock.now()
         self._fault = Fault.throttling(count=None)
-        #: Requests answered ThrottlingException by this limit.
+        #: Requests answered ThrottlingException by this limit ...
         self.throttled = 0
+        #: ... by operation.
+        self.throttled_by: collections.Counter[str] = collections.Counter()
 
     def take(
         self,
@@ -149,6 +156,7 @@ class ServiceThrottle(FaultPlan):
         self._updated = now
         if self._tokens < 1:
             self.throttled += 1
+            self.throttled_by[operation] += 1
             return self._fault
         self._tokens -= 1
         return super().take(operation, instance_arn, region_name=region_name, request_id=request_id)
@@ -196,6 +204,8 @@ def _serve(time_scale: float) -> None:
                 print("ok", flush=True)
             elif command == "throttles":
                 print(0 if throttle is None else throttle.throttled, flush=True)
+            elif command == "throttled":
+                print(0 if throttle is None else throttle.throttled_by[arguments[0]], flush=True)
             elif command == "count":
                 print(simulator.request_count, flush=True)
 

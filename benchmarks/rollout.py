@@ -132,6 +132,7 @@ async def timed(
     async with bench_client(endpoint.endpoint_url) as client:
         await client.list_instances()  # the model loaded, a connection open: not per request
         thrown_before = endpoint.throttles()
+        described_before = endpoint.throttled(KIND.operation)
         arn, request_ids = endpoint.assignments(LIFECYCLE, requests)
         limiter = scaled_limiter(scale)
         counts = _Counts(limiter)
@@ -151,6 +152,8 @@ async def timed(
         for o in outcomes
     )
     throttled = endpoint.throttles() - thrown_before
+    # A throttled List page of the batch status is no wait's poll: no poll.retrying for it.
+    described = endpoint.throttled(KIND.operation) - described_before
     # The tighter of the client's bucket and the service's sets the pace.
     rate, burst = min((DEFAULT_RATE, DEFAULT_BURST), (service.rate, service.burst))
     ideal = LIFECYCLE + (requests - burst) / rate
@@ -165,6 +168,7 @@ async def timed(
         "polls": polls,
         "use": (polls - throttled - burst) / rate / real_wall,
         "service_throttles": throttled,
+        "describe_throttles": described,
         "throttled_events": counts.throttled,
         "other_retries": counts.other_retries,
         "lowest_rate": counts.lowest_rate / scale,
@@ -238,7 +242,8 @@ def _rows(figures: dict[str, float], requests: int) -> list[tuple[str, str]]:
         (
             "throttles",
             f"{figures['service_throttles']:,.0f} ThrottlingException answers, "
-            f"{figures['throttled_events']:,.0f} poll.retrying events for them "
+            f"{figures['throttled_events']:,.0f} poll.retrying events for the "
+            f"{figures['describe_throttles']:,.0f} of them that were Describes "
             f"(other retries {figures['other_retries']:,.0f}); "
             f"client rate at its lowest {figures['lowest_rate']:.2f}/s",
         ),

@@ -76,7 +76,7 @@ def test_fixed_interval_detects_half_an_interval_late() -> None:
 
 
 def test_rollout_runs() -> None:
-    """Every request of every run completes; each throttle answered is a poll.retrying event."""
+    """Every request of every run completes; each throttled Describe is a poll.retrying event."""
     results = rollout.run(quick=True, requests=30)
 
     runs = [*results["alone"], results["faster"], results["shared"]]
@@ -85,7 +85,8 @@ def test_rollout_runs() -> None:
     # Slowness only adds time: a run faster than its ideal would be a broken rate limit.
     assert all(figures["ratio"] > 0.9 for figures in runs)
     shared = results["shared"]
-    assert shared["service_throttles"] == shared["throttled_events"]
+    assert shared["describe_throttles"] == shared["throttled_events"]
+    assert shared["service_throttles"] >= shared["describe_throttles"]
     assert results["memory"]["per_request"] > 0
 
 
