@@ -50,6 +50,7 @@ from poller._result import WaitResult as WaitResult
 from poller._rollout._outcomes import AssignmentOutcome as AssignmentOutcome
 from poller._rollout._outcomes import ProvisionOutcome as ProvisionOutcome
 from poller._rollout._plan import Assignment as Assignment
+from poller._rollout._plan import check_assignments as check_assignments
 from poller._settings import Delays as Delays
 from poller._settings import Moment as Moment
 from poller._settings import Seconds as Seconds

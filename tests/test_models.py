@@ -191,6 +191,7 @@ def test_public_names_are_pinned() -> None:
         "WaitSettings",
         "WaitTimeoutError",
         "apply_account_assignments",
+        "check_assignments",
         "check_endpoint_url",
         "client_config",
         "list_instance_arns",
