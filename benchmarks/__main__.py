@@ -8,7 +8,17 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import airflow, clients, deadline, detection, overhead, rollout, scale, startup
+from benchmarks import (
+    airflow,
+    assign,
+    clients,
+    deadline,
+    detection,
+    overhead,
+    rollout,
+    scale,
+    startup,
+)
 from benchmarks._common import quiet
 
 NAMES = (
@@ -16,6 +26,7 @@ NAMES = (
     "scale",
     "clients",
     "rollout",
+    "assign",
     "deadline",
     "detection",
     "startup",
@@ -50,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         clients.run(quick=args.quick)
     if "rollout" in args.only:
         rollout.run(quick=args.quick, requests=args.requests, scale=args.time_scale)
+    if "assign" in args.only:
+        assign.run(quick=args.quick)
     if "deadline" in args.only:
         deadline.run(quick=args.quick)
     if "detection" in args.only:

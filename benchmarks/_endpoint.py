@@ -11,21 +11,30 @@ child process (on the other core) and the benchmark scripts it line by line:
 * ``throttle RATE BURST`` makes the service answer ThrottlingException above RATE requests
   per simulated second (a token bucket holding BURST); ``throttles`` answers how many
   requests it throttled; ``throttled OPERATION`` how many of them were OPERATION's;
-* ``count`` answers with the number of requests served.
+* ``count`` answers with the number of requests served;
+* ``limited RATE BURST OUTSTANDING MEDIAN SIGMA SEED`` turns on the service's limits (RATE
+  requests per simulated second over every call, a bucket of BURST, OUTSTANDING writes in
+  progress per instance) and draws assignment lifecycles from a log-normal of MEDIAN and
+  SIGMA, seeded; creates an ACTIVE instance and a permission set, and answers both ARNs;
+* ``report ARN`` answers, as JSON, the limits' counters, how many assignments of ARN are in
+  place, the sum of the assignment requests' lifecycles, and how many creations each
+  assignment had (its distinct counts).
 """
 
 from __future__ import annotations
 
 import collections
+import json
 import math
 import subprocess
 import sys
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from poller.simulator import Fault, Simulator, serve_in_thread
 from poller.simulator._clock import SimulatedClock
 from poller.simulator._faults import FaultPlan
+from poller.simulator._requests import RequestKind
 
 __all__ = ["RemoteEndpoint", "ServiceThrottle"]
 
@@ -89,6 +98,27 @@ class RemoteEndpoint:
     def throttled(self, operation: str) -> int:
         """How many requests of *operation* the service answered with ThrottlingException."""
         return int(self._ask(f"throttled {operation}"))
+
+    def limited(
+        self,
+        *,
+        rate: float,
+        burst: float,
+        outstanding: int,
+        median: float,
+        sigma: float,
+        seed: int,
+    ) -> tuple[str, str]:
+        """Turn the service's limits and log-normal lifecycles on; an instance and a set."""
+        arn, permission_set = self._ask(
+            f"limited {rate!r} {burst!r} {outstanding} {median!r} {sigma!r} {seed}"
+        ).split()
+        return arn, permission_set
+
+    def report(self, arn: str) -> dict[str, Any]:
+        """The limits' counters, the assignments in place and the lifecycles, for *arn*."""
+        answer: dict[str, Any] = json.loads(self._ask(f"report {arn}"))
+        return answer
 
     def request_count(self) -> int:
         """How many requests the endpoint has answered."""
@@ -183,6 +213,47 @@ def _assignments(simulator: Simulator, seconds: float, count: int) -> list[str]:
     return [arn, *request_ids]
 
 
+def _limited(simulator: Simulator, arguments: list[float]) -> list[str]:
+    rate, burst, outstanding, median, sigma, seed = arguments
+    simulator.configure_limits(True, rate=rate, burst=burst, outstanding=int(outstanding))
+    simulator.set_lifecycles(assignment_seconds=median, assignment_sigma=sigma, seed=int(seed))
+    arn = simulator.create_instance("limits", create_seconds=0)
+    permission_set = simulator.create_permission_set(arn, "Rollout")
+    simulator.reset_limit_counters()
+    return [arn, permission_set]
+
+
+def _report(simulator: Simulator, arn: str) -> dict[str, object]:
+    counters = simulator.limit_counters()
+    now = simulator.clock.now()
+    instance = simulator._instances[arn]
+    in_place = sum(
+        assignment.exists(now)
+        for by_principal in instance.assignments.values()
+        for assignment in by_principal.values()
+    )
+    kinds = (RequestKind.ASSIGNMENT_CREATION, RequestKind.ASSIGNMENT_DELETION)
+    requests = [
+        request
+        for request in simulator._async_requests.values()
+        if request.kind in kinds and request.instance_arn == arn
+    ]
+    creations = collections.Counter(
+        (r.target_id, r.permission_set_arn, r.principal_type, r.principal_id)
+        for r in requests
+        if r.kind is RequestKind.ASSIGNMENT_CREATION
+    )
+    return {
+        "throttled_rate": counters.throttled_rate,
+        "throttled_outstanding": counters.throttled_outstanding,
+        "conflicts": counters.conflicts,
+        "peak_outstanding": counters.peak_outstanding,
+        "in_place": in_place,
+        "lifecycle_seconds": sum(request.seconds for request in requests),
+        "writes_per_assignment": sorted(set(creations.values())),
+    }
+
+
 def _serve(time_scale: float) -> None:
     simulator = Simulator(time_scale=time_scale, request_log_size=0, seed=1)
     throttle: ServiceThrottle | None = None
@@ -208,6 +279,10 @@ def _serve(time_scale: float) -> None:
                 print(0 if throttle is None else throttle.throttled_by[arguments[0]], flush=True)
             elif command == "count":
                 print(simulator.request_count, flush=True)
+            elif command == "limited":
+                print(" ".join(_limited(simulator, [float(a) for a in arguments])), flush=True)
+            elif command == "report":
+                print(json.dumps(_report(simulator, arguments[0])), flush=True)
 
 
 if __name__ == "__main__":
