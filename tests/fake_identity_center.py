@@ -394,5 +394,32 @@ class FakeIdentityCenter:
 
         return await self._call("ListAccountAssignments", work)
 
+    async def list_account_assignments_for_principal(self, **params: Any) -> Any:
+        """ListAccountAssignmentsForPrincipal: the principal's assignments, paged."""
+
+        def work(now: float) -> dict[str, Any]:
+            found = sorted(
+                key
+                for key in self.assignments
+                if (key[2], key[3]) == (params["PrincipalType"], params["PrincipalId"])
+            )
+            page, token = self._page(found, params)
+            answer: dict[str, Any] = {
+                "AccountAssignments": [
+                    {
+                        "AccountId": k[0],
+                        "PermissionSetArn": k[1],
+                        "PrincipalType": k[2],
+                        "PrincipalId": k[3],
+                    }
+                    for k in page
+                ]
+            }
+            if token is not None:
+                answer["NextToken"] = token
+            return answer
+
+        return await self._call("ListAccountAssignmentsForPrincipal", work)
+
 
 __all__ = ["ARN", "GROUP", "OTHER_SET", "PERMISSION_SET", "USER", "FakeIdentityCenter"]

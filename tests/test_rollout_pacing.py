@@ -64,7 +64,11 @@ async def test_a_hundred_assignments_keep_fifteen_outstanding_and_twenty_a_secon
     assert center.busiest_second() <= 20 + 10  # the limiter: 20 a second, 10 at once at most
     assert 7 * 30 <= elapsed < 7 * 30 + 30
     assert 100 == center.count("CreateAccountAssignment")
-    assert 100 == center.count("ListAccountAssignments")
+    # One principal: its own assignments listed once (a page), not a hundred pairs.
+    assert (1, 0) == (
+        center.count("ListAccountAssignmentsForPrincipal"),
+        center.count("ListAccountAssignments"),
+    )
     assert 100 <= center.count("DescribeAccountAssignmentCreationStatus") <= 110
     (finished,) = [e for e in events if isinstance(e, poller.events.RolloutFinished)]
     assert (100, 0, 0, 15, 0) == (
@@ -387,6 +391,24 @@ async def test_transient_errors_of_listings_are_retried(events: list[events.Even
     ] == [(e.operation, e.index) for e in retried]
     assert "index" not in retried[0].fields()
     assert "210000000000" == retried[1].fields()["account_id"]
+
+
+@pytest.mark.virtual_time
+async def test_a_denied_principal_listing_falls_back_to_one_listing_per_pair() -> None:
+    """ListAccountAssignmentsForPrincipal denied: each account and set is listed instead."""
+    center = FakeIdentityCenter(seconds=30.0)
+    center.fault(
+        "ListAccountAssignmentsForPrincipal",
+        client_error("AccessDeniedException", "Not allowed.", operation="List"),
+    )
+
+    outcomes = await poller.apply_account_assignments(center, ARN, plan(5), timeout=600)
+
+    assert [poller.Outcome.REACHED] * 5 == [o.outcome for o in outcomes]
+    assert (1, 5) == (
+        center.count("ListAccountAssignmentsForPrincipal"),
+        center.count("ListAccountAssignments"),
+    )
 
 
 async def test_an_endpoint_never_answered_is_unreachable() -> None:

@@ -63,6 +63,24 @@ class Batch:
         self._running: tuple[float, anyio.Event] | None = None
         #: List requests sent, for the books (a wait's attempts count its Describes only).
         self.pages = 0
+        #: Set when a sweep no longer lists the request, by request ID: its wait, pausing,
+        #: wakes then rather than at its next poll.
+        self._gone: dict[str, anyio.Event] = {}
+
+    def gone(self, request_id: str) -> anyio.Event:
+        """An event set once a later sweep no longer lists *request_id* IN_PROGRESS.
+
+        Asked by a wait that has just seen it listed: an event set by an earlier sweep is
+        stale (the request was listed again since), and is replaced.
+        """
+        event = self._gone.get(request_id)
+        if event is None or event.is_set():
+            event = self._gone[request_id] = anyio.Event()
+        return event
+
+    def forget(self, request_id: str) -> None:
+        """Stop watching *request_id* (its wait is over)."""
+        self._gone.pop(request_id, None)
 
     async def in_progress(self, request_id: str, since: float) -> Mapping[str, Any] | None:
         """The listing entry of *request_id*, if a sweep begun at *since* or later lists it.
@@ -71,7 +89,8 @@ class Batch:
 
         Returns:
             The entry (``Status`` IN_PROGRESS, ``RequestId``, ``CreatedDate``), or None: not
-            listed, or nothing could be listed; the request is then described.
+            listed (:meth:`settled` then says so), or nothing could be listed; the request is
+            then described.
         """
         if not self.usable:
             return None
@@ -87,6 +106,14 @@ class Batch:
                 return None
         return listed.get(request_id)
 
+    def settled(self, request_id: str, since: float) -> bool:
+        """Whether a sweep begun at *since* or later no longer lists *request_id* in progress.
+
+        The service then no longer counts it among the requests in progress.
+        """
+        began, listed = self._latest
+        return self.usable and began >= since and request_id not in listed
+
     async def _sweep(self) -> None:
         """List every request IN_PROGRESS, page by page; waits joining it wait for its end."""
         began, ended = self._clock(), anyio.Event()
@@ -95,6 +122,9 @@ class Batch:
             listed = await self._pages()
             if listed is not None:
                 self._latest = (began, listed)
+                for request_id, event in self._gone.items():
+                    if request_id not in listed:
+                        event.set()
         finally:
             # Cancelled (the deadline of the wait that began it) or failed: those who joined
             # find the sweep older than they need, and describe their requests.

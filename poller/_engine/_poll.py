@@ -50,6 +50,7 @@ class Requests:
         slots: Requests that may be on the wire at once, shared by the waits of a fan-out on
             one client (its connection pool): a poll waits for a slot before it is built.
         batch: Says, for the many requests of a fan-out, which are still IN_PROGRESS.
+        on_settled: Called once the batch no longer lists the request in progress.
     """
 
     def __init__(
@@ -61,6 +62,7 @@ class Requests:
         *,
         slots: anyio.Semaphore | None = None,
         batch: Batch | None = None,
+        on_settled: Callable[[], object] | None = None,
     ) -> None:
         self.client = client
         self.resource = resource
@@ -68,6 +70,9 @@ class Requests:
         self.limiter = limiter
         self.slots = slots
         self.batch = batch
+        #: Called when the batch no longer lists the request in progress (each time it is
+        #: seen so, before the Describe that reads its end).
+        self.on_settled = on_settled
         self._request = dict(resource.request(identity))
         #: Whether the client announces each request as it leaves (a stand-in cannot).
         self._announces = announces_sends(client)
@@ -141,8 +146,11 @@ class Requests:
         assert self.batch is not None
         since = max(self._looked, progress.started)
         self._looked = now
-        entry = await self.batch.in_progress(str(self.identity.request_id), since)
+        request_id = str(self.identity.request_id)
+        entry = await self.batch.in_progress(request_id, since)
         if entry is None:
+            if self.on_settled is not None and self.batch.settled(request_id, since):
+                self.on_settled()
             return None
         observed = self._observed
         if observed is not None and observed.listed and observed.description.raw == entry:

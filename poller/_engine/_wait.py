@@ -76,6 +76,8 @@ class Wait:
             request it lists is not described (:mod:`poller._engine._batch`).
         name: The resource's name in ``poller.resources``, for tracers (:mod:`poller.tracing`).
         member: Whether the wait is one of a fan-out's, which tracers follow as a whole.
+        on_settled: Called when *batch* no longer lists the request in progress, before the
+            Describe that reads its end (a rollout gives its slot back then).
 
     Raises:
         InvalidArgumentError: A malformed identifier (before any request).
@@ -117,6 +119,7 @@ class Wait:
         batch: Batch | None = None,
         name: str = "",
         member: bool = False,
+        on_settled: Callable[[], object] | None = None,
     ) -> None:
         resource.check(identity)
         self.until = resource.target(until)
@@ -136,7 +139,13 @@ class Wait:
         self.traces = NO_TRACES
         #: Sends its requests and observes their answers.
         self.requests = Requests(
-            client, resource, identity, settings.limiter, slots=slots, batch=batch
+            client,
+            resource,
+            identity,
+            settings.limiter,
+            slots=slots,
+            batch=batch,
+            on_settled=on_settled,
         )
         self._untimed = 0  # pauses too short to time, for _CHECKPOINT_EVERY
         self._sleep: Callable[[float], Awaitable[None]] = anyio.sleep
@@ -197,6 +206,8 @@ class Wait:
             raise
         finally:
             self.traces.close()
+            if self.requests.batch is not None:
+                self.requests.batch.forget(str(self.identity.request_id))
 
     def _interrupted(self, progress: Progress, *, at_deadline: bool) -> None:
         """The wait was cancelled: by finish()'s scope at the deadline, or from outside."""
@@ -379,6 +390,12 @@ class Wait:
             throttled=observation.throttled,
         )
         progress.pausing(delay, observation, retrying=decision.verdict is Verdict.RETRY)
+        batch = self.requests.batch
+        if observation.listed and batch is not None:
+            # Woken early when a sweep another wait began no longer lists the request.
+            with anyio.move_on_after(delay):
+                await batch.gone(str(self.identity.request_id)).wait()
+            return
         if delay > _UNTIMED_PAUSE:
             await self._sleep(delay)
             return

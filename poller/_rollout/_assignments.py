@@ -5,10 +5,12 @@ In order, under one deadline:
 1. **Adopt.** The requests of the kind IN_PROGRESS on the instance (one List…Status sweep,
    a Describe each) that are about an assignment of the plan are an earlier run's: each is
    waited on, holding an outstanding slot, and never sent again.
-2. **Check.** The other assignments are looked up with ListAccountAssignments, once per
-   account and permission set (paged): one already in place (absent, for a deletion) is
-   ``unchanged``, with no write. The sweep comes first so that a request an earlier run
-   started is either seen IN_PROGRESS, or done and seen in the listing.
+2. **Check.** The other assignments are looked up: a principal with several of them with
+   ListAccountAssignmentsForPrincipal (paged: a hundred assignments a page, where one per
+   account and permission set would cost a call each), the others, or all when that is
+   denied, with ListAccountAssignments per account and permission set: one already in place
+   (absent, for a deletion) is ``unchanged``, with no write. The sweep comes first so that a
+   request an earlier run started is either seen IN_PROGRESS, or done and seen in the listing.
 3. **Write and wait.** Each remaining assignment takes a slot, is written (retried after
    throttling and conflicts), and its request is waited on; the slot is given back when the
    wait sees it end. A write whose answer was lost (a 5xx, a dropped line) is looked for
@@ -44,6 +46,9 @@ __all__ = ["apply_account_assignments"]
 
 #: Account and permission set pairs listed at once (their pages go through the limiter too).
 _LISTING_AT_ONCE: Final = 4
+#: A principal with at least this many items of the plan is checked with one listing of its
+#: own assignments (ListAccountAssignmentsForPrincipal) instead of one per pair.
+_BY_PRINCIPAL_FROM: Final = 3
 
 Pair = tuple[str, str]
 """An account and a permission set: what ListAccountAssignments lists the principals of."""
@@ -144,17 +149,22 @@ class _Assignments(Rollout[AssignmentOutcome]):
                     await self.take_slot()
                     self.adopt(index, request_id)
                     group.start_soon(self._follow_adopted, index, request_id)
-            pairs: dict[Pair, list[int]] = collections.defaultdict(list)
+            principals: dict[Pair, list[int]] = collections.defaultdict(list)
             for index, item in enumerate(self.items):
                 if index not in adopted:
-                    pairs[(item.account_id, item.permission_set_arn)].append(index)
-            checked = {index: anyio.Event() for indexes in pairs.values() for index in indexes}
+                    principals[(item.principal_type, item.principal_id)].append(index)
+            checked = {index: anyio.Event() for indexes in principals.values() for index in indexes}
             to_write: set[int] = set()
             listing = anyio.CapacityLimiter(_LISTING_AT_ONCE)
-            for pair, indexes in pairs.items():
+            for principal, indexes in principals.items():
                 for index in indexes:
-                    self.stages[index] = "not checked yet (ListAccountAssignments)"
-                group.start_soon(self._check, pair, indexes, listing, checked, to_write)
+                    self.stages[index] = "not checked yet (listing what is in place)"
+                if len(indexes) >= _BY_PRINCIPAL_FROM:
+                    group.start_soon(
+                        self._check_principal, principal, indexes, listing, checked, to_write
+                    )
+                else:
+                    self._check_pairs(group, indexes, listing, checked, to_write)
             with anyio.CancelScope(deadline=self.end):
                 await self._dispatch(sorted(checked), checked, to_write, group)
         return self.results()
@@ -189,6 +199,66 @@ class _Assignments(Rollout[AssignmentOutcome]):
             return entries
         return {(str(e.get("PrincipalType")), str(e.get("PrincipalId"))) for e in entries}
 
+    def _check_pairs(
+        self,
+        group: TaskGroup,
+        indexes: list[int],
+        listing: anyio.CapacityLimiter,
+        checked: Mapping[int, anyio.Event],
+        to_write: set[int],
+    ) -> None:
+        """Check *indexes* with one ListAccountAssignments per account and permission set."""
+        pairs: dict[Pair, list[int]] = collections.defaultdict(list)
+        for index in indexes:
+            item = self.items[index]
+            pairs[(item.account_id, item.permission_set_arn)].append(index)
+        for pair, members in pairs.items():
+            group.start_soon(self._check, pair, members, listing, checked, to_write)
+
+    async def _check_principal(
+        self,
+        principal: Pair,
+        indexes: list[int],
+        listing: anyio.CapacityLimiter,
+        checked: Mapping[int, anyio.Event],
+        to_write: set[int],
+    ) -> None:
+        """Check one principal's items with one listing of its assignments (paged).
+
+        Denied (a permission of its own), the items are checked pair by pair instead.
+        """
+        with anyio.CancelScope(deadline=self.end):
+            async with listing:
+                for index in indexes:
+                    self.stages[index] = "being checked (ListAccountAssignmentsForPrincipal)"
+                entries = await self.calls.pages(
+                    "ListAccountAssignmentsForPrincipal",
+                    {
+                        "InstanceArn": self.instance_arn,
+                        "PrincipalType": principal[0],
+                        "PrincipalId": principal[1],
+                    },
+                    "AccountAssignments",
+                    self.subject(indexes[0]),
+                )
+            if isinstance(entries, Observation) and entries.access_denied:
+                async with anyio.create_task_group() as group:
+                    self._check_pairs(group, indexes, listing, checked, to_write)
+                return
+            held = (
+                entries
+                if isinstance(entries, Observation)
+                else {(str(e.get("AccountId")), str(e.get("PermissionSetArn"))) for e in entries}
+            )
+            for index in indexes:
+                item = self.items[index]
+                present = (
+                    held
+                    if isinstance(held, Observation)
+                    else (item.account_id, item.permission_set_arn) in held
+                )
+                self._checked(index, present, checked, to_write)
+
     async def _check(
         self,
         pair: Pair,
@@ -204,18 +274,33 @@ class _Assignments(Rollout[AssignmentOutcome]):
                     self.stages[index] = "being checked (ListAccountAssignments)"
                 listed = await self._listed(pair, indexes[0])
             for index in indexes:
-                if isinstance(listed, Observation):
-                    self.finish(index, self.call_failed(index, listed))
-                elif self._as_planned(index, listed):
-                    self.event(RolloutUnchanged, index)
-                    self.finish(index, self.outcome(index, Outcome.UNCHANGED))
-                else:
-                    to_write.add(index)
-                    self.stages[index] = (
-                        "not written: waiting for one of the "
-                        f"{self.max_outstanding} outstanding slots"
-                    )
-                checked[index].set()
+                item = self.items[index]
+                present = (
+                    listed
+                    if isinstance(listed, Observation)
+                    else (item.principal_type, item.principal_id) in listed
+                )
+                self._checked(index, present, checked, to_write)
+
+    def _checked(
+        self,
+        index: int,
+        present: bool | Observation,
+        checked: Mapping[int, anyio.Event],
+        to_write: set[int],
+    ) -> None:
+        """Item *index* is checked: in place or not (or the listing failed); what follows."""
+        if isinstance(present, Observation):
+            self.finish(index, self.call_failed(index, present))
+        elif present != self.delete:  # as planned: in place, or absent for a deletion
+            self.event(RolloutUnchanged, index)
+            self.finish(index, self.outcome(index, Outcome.UNCHANGED))
+        else:
+            to_write.add(index)
+            self.stages[index] = (
+                f"not written: waiting for one of the {self.max_outstanding} outstanding slots"
+            )
+        checked[index].set()
 
     async def _dispatch(
         self,

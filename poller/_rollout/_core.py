@@ -105,6 +105,8 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         self.describes = 0
         self.in_use = 0
         self.peak = 0
+        #: Gives back the slot of each item holding one, once (see holding_slot).
+        self.releases: dict[int, Callable[[], None]] = {}
         self._described: dict[str, RequestDescription] = {}
 
     # -- what each rollout says of its items -------------------------------------------------
@@ -298,11 +300,23 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         item ends timed out, saying where it stood.
         """
         outcome: OutcomeT | None = None
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.give_slot()
+
+        # Given back as soon as a sweep no longer lists the request in progress: the service
+        # no longer counts it, and the next write need not wait for the Describe of its end.
+        self.releases[index] = release
         try:
             with anyio.CancelScope(deadline=self.end):
                 outcome = await work()
         finally:
-            self.give_slot()
+            self.releases.pop(index, None)
+            release()
         self.finish(index, outcome if outcome is not None else self.never_ended(index))
 
     # -- requests ----------------------------------------------------------------------------
@@ -310,7 +324,9 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
     async def follow(self, index: int, request_id: str, *, adopted: bool) -> OutcomeT:
         """Wait on the request *request_id* of item *index*: its outcome."""
         self.stages[index] = f"waiting on request {request_id}"
-        result, error = await self.wait_on(request_id, phase=0.0 if adopted else None)
+        result, error = await self.wait_on(
+            request_id, phase=0.0 if adopted else None, on_settled=self.releases.get(index)
+        )
         if error is not None:
             last = error.last if isinstance(error.last, RequestDescription) else None
             return self.outcome(
@@ -331,7 +347,11 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         )
 
     async def wait_on(
-        self, request_id: str, *, phase: float | None = None
+        self,
+        request_id: str,
+        *,
+        phase: float | None = None,
+        on_settled: Callable[[], object] | None = None,
     ) -> tuple[WaitResult | None, PollerError | None]:
         """The engine's wait on one request, through the rollout's limiter, slots and batch.
 
@@ -339,6 +359,7 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
             request_id: The request.
             phase: Seconds before its first poll: ``min_delay`` by default (a request just
                 started is IN_PROGRESS, nothing to ask yet).
+            on_settled: Called once the batch no longer lists the request in progress.
         """
         try:
             wait = Wait(
@@ -351,6 +372,7 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
                 phase=self.settings.min_delay if phase is None else phase,
                 slots=self.slots,
                 batch=self.batch,
+                on_settled=on_settled,
             )
             result = await wait.finish()
         except PollerError as error:
