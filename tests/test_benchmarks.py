@@ -14,7 +14,9 @@ import pytest
 from benchmarks import (
     _lifecycles,
     airflow,
+    assign,
     clients,
+    deadline,
     detection,
     overhead,
     rollout,
@@ -88,6 +90,26 @@ def test_rollout_runs() -> None:
     assert shared["describe_throttles"] == shared["throttled_events"]
     assert shared["service_throttles"] >= shared["describe_throttles"]
     assert results["memory"]["per_request"] > 0
+
+
+def test_assign_runs() -> None:
+    """Each driver ends with the plan as planned, each assignment written once, 15 at most."""
+    [results] = assign.run(quick=True, count=30).values()
+
+    for figures in results.values():
+        created, state = figures["created"], figures["state"]
+        assert (30, 0) == (created["in_place"], state["in_place"])
+        assert [1] == state["writes_per_assignment"]
+        assert state["peak_outstanding"] <= assign.OUTSTANDING
+    assert 15 == results["poller"]["state"]["peak_outstanding"]
+
+
+def test_deadline_runs() -> None:
+    """A fan-out of endless requests times every one of them out, by its deadline or close."""
+    figures = deadline.run(quick=True)
+
+    assert {"10", "100", "queued"} == set(figures)
+    assert all(late < deadline.TIMEOUT for late in figures.values())
 
 
 def test_service_throttle_answers_throttling_above_its_rate() -> None:
