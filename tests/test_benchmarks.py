@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import poller.otel
 from benchmarks import _lifecycles, clients, detection, overhead, rollout, scale, startup
 from benchmarks.__main__ import main
 from benchmarks._endpoint import ServiceThrottle
@@ -30,9 +31,20 @@ def test_overhead_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """The per-poll comparison measures every loop."""
     medians = overhead.run(quick=True)
 
-    assert {"bare", "bare+sleep", "bare+checkpoint", "poller", "minimal", "waiter"} == set(medians)
+    assert {
+        "bare",
+        "bare+sleep",
+        "bare+checkpoint",
+        "poller",
+        "poller+otel",
+        "minimal",
+        "waiter",
+    } == set(medians)
     assert all(value > 0 for value in medians.values())
-    assert "poller / bare" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "poller / bare" in output
+    assert "poller+otel / bare" in output
+    assert not poller.otel.instrumented()  # only while its own loop ran
 
 
 def test_scale_runs() -> None:
