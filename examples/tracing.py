@@ -40,7 +40,7 @@ ACCOUNTS = [str(210_000_000_000 + i) for i in range(5)]
 GROUP = "9a672b3314-d1b2c3d4-1234-5678-9abc-def012345678"
 PACE = {"min_delay": 0.02, "max_delay": 0.2}  # the local endpoint runs a minute in 60 ms
 #: Simulated seconds of each step on the in-process endpoint: a few polls each.
-LOCAL_DURATIONS = {"create_seconds": 150, "provisioning_seconds": 100, "assignment_seconds": 80}
+LOCAL_DURATIONS = {"create_seconds": 1000, "provisioning_seconds": 100, "assignment_seconds": 80}
 
 
 async def rollout(client: Any) -> None:
