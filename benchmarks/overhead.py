@@ -7,11 +7,16 @@ interleaved, rotating which loop goes first, and the medians of the per-poll tim
 
 Then poller's own Python alone: poller's loop against the bare loop on an in-memory client (no
 HTTP), best of several runs each.
+
+Both measure poller's loop a second time under ``poller.otel.instrument()``, with the
+OpenTelemetry SDK's tracer and meter providers recording into memory (a span per wait, the
+metrics): what instrumenting costs a poll.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -22,8 +27,14 @@ from aiobotocore.waiter import create_waiter_with_client
 from botocore.exceptions import WaiterError
 from botocore.utils import parse_timestamp
 from botocore.waiter import WaiterModel
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import poller
+import poller.otel
 from benchmarks._common import bench_client, median, report
 from benchmarks._endpoint import RemoteEndpoint
 
@@ -127,6 +138,23 @@ async def _waiter(client: Any, arn: str, polls: int) -> int:
     return polls
 
 
+@functools.cache
+def _providers() -> tuple[TracerProvider, MeterProvider]:
+    """The SDK's tracer and meter providers, keeping every span and metric in memory.
+
+    Made once, as an application makes them at start-up: made anew for each run, their
+    garbage made the full collections it set off land in the instrumented runs.
+    """
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(InMemorySpanExporter()))
+    return tracer_provider, MeterProvider(metric_readers=[InMemoryMetricReader()])
+
+
+def instrument_into_memory() -> None:
+    """Instrument poller into the OpenTelemetry SDK, every span and metric kept in memory."""
+    poller.otel.instrument(*_providers())
+
+
 class Figures(dict[str, float]):
     """Median seconds per poll of each loop (wall clock), with what else was measured.
 
@@ -152,9 +180,12 @@ async def measure(rounds: int, polls: int) -> Figures:
 
             def prepare(name: str) -> None:
                 # Before the clock starts (the bare loops create nothing): an instance that
-                # settles after about *polls* polls, for the next wait of poller or minimal.
-                if name in ("poller", "minimal"):
+                # settles after about *polls* polls, for the next wait of poller or minimal;
+                # poller instrumented for its otel run only.
+                if name in ("poller", "poller+otel", "minimal"):
                     fresh[:] = endpoint.create(per_call * polls)
+                if name == "poller+otel":
+                    instrument_into_memory()
 
             async def poller_loop() -> int:
                 result = await poller.wait_for_instance(
@@ -167,6 +198,7 @@ async def measure(rounds: int, polls: int) -> Figures:
                 "bare+sleep": lambda: _bare_sleeping(client, stuck, polls),
                 "bare+checkpoint": lambda: _bare_checkpoint(client, stuck, polls),
                 "poller": poller_loop,
+                "poller+otel": poller_loop,
                 "minimal": lambda: _minimal(client, fresh.pop()),
                 "waiter": lambda: _waiter(client, stuck, polls),
             }
@@ -187,6 +219,7 @@ async def measure(rounds: int, polls: int) -> Figures:
                     elapsed = await _timed(one)
                     cpu[name].append((time.thread_time() - start_cpu) / count)
                     samples[name].append(elapsed / count)
+                    poller.otel.uninstrument()
     figures = Figures({name: median(values) for name, values in samples.items()})
     figures.cpu = {name: median(values) for name, values in cpu.items()}
     figures.paired = {
@@ -223,13 +256,14 @@ class _InMemory:
 _IN_MEMORY_ARN = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 
 
-def own_cost(polls: int, runs: int) -> float:
+def own_cost(polls: int, runs: int, *, otel: bool = False) -> float:
     """Seconds per poll of poller's own Python: its loop minus the bare loop.
 
     At these delays poller makes no pause, except a ``sleep(0)`` every eighth poll (the
     in-memory client never yields to the event loop); that share is poller's cost here.
 
     Both poll an in-memory client (so no HTTP and no endpoint); the best of *runs* runs each.
+    With *otel*, poller's loop runs under ``poller.otel.instrument()`` into the SDK.
     """
 
     async def bare() -> float:
@@ -248,7 +282,12 @@ def own_cost(polls: int, runs: int) -> float:
         return (time.perf_counter() - start) / result.attempts
 
     best_bare = min(asyncio.run(bare()) for _ in range(runs))
-    best_poller = min(asyncio.run(poller_loop()) for _ in range(runs))
+    if otel:
+        instrument_into_memory()
+    try:
+        best_poller = min(asyncio.run(poller_loop()) for _ in range(runs))
+    finally:
+        poller.otel.uninstrument()
     return best_poller - best_bare
 
 
@@ -263,7 +302,9 @@ def run(*, quick: bool = False) -> Figures:
     rounds, polls = (3, 50) if quick else (21, 400)
     medians = asyncio.run(measure(rounds, polls))
     bare, paired, cpu = medians["bare"], medians.paired, medians.cpu
-    own = own_cost(*((200, 1) if quick else (20_000, 7)))
+    sizes = (200, 1) if quick else (20_000, 7)
+    own, own_otel = own_cost(*sizes), own_cost(*sizes, otel=True)
+    otel = medians["poller+otel"]
     report(
         f"per-poll overhead ({rounds} interleaved rounds of ~{polls} polls, asyncio + aiohttp)",
         [
@@ -271,9 +312,12 @@ def run(*, quick: bool = False) -> Figures:
             ("bare + anyio.sleep(~0)", f"{medians['bare+sleep'] * 1e6:8.0f} µs/poll"),
             ("bare + asyncio.sleep(0)", f"{medians['bare+checkpoint'] * 1e6:8.0f} µs/poll"),
             ("poller wait_for_instance", f"{medians['poller'] * 1e6:8.0f} µs/poll"),
+            ("poller under poller.otel (SDK)", f"{otel * 1e6:8.0f} µs/poll"),
             ("hand-written minimal wait", f"{medians['minimal'] * 1e6:8.0f} µs/poll"),
             ("aiobotocore waiter", f"{medians['waiter'] * 1e6:8.0f} µs/poll"),
             ("poller / bare", f"{medians['poller'] / bare:8.3f}"),
+            ("poller+otel / bare", f"{otel / bare:8.3f}"),
+            ("poller+otel / poller", f"{otel / medians['poller']:8.3f}"),
             ("poller / (bare + sleep)", f"{medians['poller'] / medians['bare+sleep']:8.3f}"),
             (
                 "poller / (bare + sleep(0))",
@@ -285,7 +329,8 @@ def run(*, quick: bool = False) -> Figures:
             ("poller / waiter", f"{medians['poller'] / medians['waiter']:8.3f}"),
             (
                 "paired per round, / bare",
-                f"poller {paired['poller']:.3f}, minimal {paired['minimal']:.3f}, "
+                f"poller {paired['poller']:.3f}, poller+otel {paired['poller+otel']:.3f}, "
+                f"minimal {paired['minimal']:.3f}, "
                 f"bare + sleep {paired['bare+sleep']:.3f}, "
                 f"bare + sleep(0) {paired['bare+checkpoint']:.3f}, waiter {paired['waiter']:.3f}",
             ),
@@ -294,6 +339,7 @@ def run(*, quick: bool = False) -> Figures:
                 ", ".join(f"{name} {value * 1e6:.0f}" for name, value in cpu.items()),
             ),
             ("poller's own, in memory", f"{own * 1e6:8.1f} µs/poll (over bare)"),
+            ("poller+otel's own, in memory", f"{own_otel * 1e6:8.1f} µs/poll (over bare)"),
         ],
     )
     return medians

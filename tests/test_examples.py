@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -398,3 +399,39 @@ def test_shell_script_without_arguments(run_script: Any, sim: Simulator) -> None
     assert done.stderr.startswith("usage: ")
     assert "unbound variable" not in done.stderr
     assert 0 == sim.calls()
+
+
+def _tree(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """The span tree tracing.py printed: the lines before the blank one, durations dropped."""
+    lines = done.stdout.split("\n\n")[0].splitlines()
+    return [re.sub(r"  \d+ ms( in all)?", "", line) for line in lines]
+
+
+def test_tracing_prints_the_rollouts_trace(run_in_process: Any) -> None:
+    """A span per wait with aiobotocore's requests under it; the fan-out's under its span."""
+    done = run_in_process("tracing.py")
+
+    assert 0 == done.returncode, done.stderr
+    tree = _tree(done)
+    assert "rollout" == tree[0]
+    assert "├─ SSO Admin.CreateInstance  (HTTP 200)" == tree[1]
+    assert tree[2].startswith("├─ wait instance  (reached, ")
+    assert tree[3].startswith("│  · instance.status_changed ")  # how many: the machine's speed
+    assert any(line.startswith("│  └─ SSO Admin.DescribeInstance") for line in tree)
+    assert any(line.startswith("│  └─ SSO Admin.DescribeRegion") for line in tree)
+    assert "└─ wait account-assignment-creation many  (5 reached)" in tree
+    assert any("─ SSO Admin.DescribeAccountAssignmentCreationStatus" in line for line in tree)
+    metrics = done.stdout.split("\n\n")[1].split()
+    assert {"poller.wait.duration", "poller.polls", "poller.waits.active"} <= set(metrics)
+
+
+def test_tracing_with_member_spans_over_the_wire(run: Any, sim: Simulator) -> None:
+    """--member-spans: the fan-out's five waits are spans of its own, each with its request."""
+    done = run("tracing.py", "--member-spans")
+
+    assert 0 == done.returncode, done.stderr
+    tree = _tree(done)
+    members = [line for line in tree if line.strip(" │├└─").startswith("wait account-assign")]
+    assert 1 + 5 == len(members)
+    assert 5 == sum("─ SSO Admin.DescribeAccountAssignmentCreationStatus" in line for line in tree)
+    assert 5 == sim.calls("CreateAccountAssignment")
