@@ -182,12 +182,17 @@ class InstanceStatusChanged(StatusChanged):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class PollRetrying(Event):
-    """A transient error (throttling, a 5xx, a dropped connection): the wait goes on."""
+    """A transient error (throttling, a 5xx, a dropped connection): the wait goes on.
+
+    ``error_reason`` is the service's modeled Reason, where it gave one: a throttle with
+    Reason ``KMS_ThrottlingException`` is the customer's KMS key, not Identity Center.
+    """
 
     name: ClassVar[str] = "poll.retrying"
     level: ClassVar[Level] = "warning"
 
     error_code: str
+    error_reason: str | None = None
     error_message: str
     attempt: int
     delay: float

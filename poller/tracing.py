@@ -53,11 +53,18 @@ class Tracer(Protocol):
     """Makes a trace for each wait and each fan-out, or None to leave one alone."""
 
     def wait(
-        self, resource: str, identity: Identity, until: str, *, member: bool
+        self,
+        resource: str,
+        identity: Identity,
+        until: str,
+        *,
+        member: bool,
+        region: str | None = None,
     ) -> WaitTrace | None:
         """A trace for a wait on *resource* (its name in ``poller.resources``).
 
-        *member* is True for a wait of a fan-out, whose trace the fan-out has.
+        *member* is True for a wait of a fan-out, whose trace the fan-out has; *region* is
+        the AWS Region its client calls, where the client says.
         """
 
     def many(self, resource: str, until: str, count: int) -> ManyTrace | None:
@@ -96,12 +103,20 @@ class Traces:
         self._traces = traces
 
     @classmethod
-    def of_wait(cls, resource: str, identity: Identity, until: str, *, member: bool) -> Traces:
+    def of_wait(
+        cls,
+        resource: str,
+        identity: Identity,
+        until: str,
+        *,
+        member: bool,
+        region: str | None = None,
+    ) -> Traces:
         """Every tracer's trace of a wait."""
         traces: list[WaitTrace] = []
         for tracer in _tracers:
             with contextlib.suppress(Exception):  # a tracer must not end a wait
-                trace = tracer.wait(resource, identity, until, member=member)
+                trace = tracer.wait(resource, identity, until, member=member, region=region)
                 if trace is not None:
                     traces.append(trace)
         return cls(traces)

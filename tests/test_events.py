@@ -87,6 +87,7 @@ async def test_whole_event_stream_through_structlog() -> None:
             "event": "poll.retrying",
             "log_level": "warning",
             "error_code": "ThrottlingException",
+            "error_reason": None,
             "error_message": "Rate exceeded",
             "attempt": 2,
             "delay": 2.0,
@@ -253,3 +254,19 @@ async def test_each_transition_is_emitted_exactly_once() -> None:
     assert 5 == names.count("poll.completed")
     assert 2 == names.count("instance.status_changed")
     assert 1 == names.count("wait.started") == names.count("wait.succeeded")
+
+
+async def test_a_retry_names_the_throttles_reason(events: list[Event]) -> None:
+    """A KMS throttle's Reason reaches poll.retrying: the customer's key, not Identity Center."""
+    throttled = client_error("ThrottlingException", "Slow down.", reason="KMS_ThrottlingException")
+    client = ScriptedClient([throttled, described("ACTIVE")])
+
+    await poller.wait_for_instance(
+        client, ARN, on_event=events.append, timeout=10, min_delay=0, max_delay=0.001
+    )
+
+    [retrying] = [e for e in events if isinstance(e, poller.events.PollRetrying)]
+    assert ("ThrottlingException", "KMS_ThrottlingException") == (
+        retrying.error_code,
+        retrying.error_reason,
+    )

@@ -57,7 +57,9 @@ class Recorder:
         self.waits: list[tuple[str, str, bool, Trace]] = []
         self.manies: list[tuple[str, int, Trace]] = []
 
-    def wait(self, resource: str, identity: Any, until: str, *, member: bool) -> Trace:
+    def wait(
+        self, resource: str, identity: Any, until: str, *, member: bool, region: Any = None
+    ) -> Trace:
         """A trace of a wait."""
         trace = Trace(f"wait {identity.instance_arn}")
         self.waits.append((resource, until, member, trace))

@@ -187,6 +187,7 @@ class Progress:
             self.emit(
                 PollRetrying,
                 error_code=observation.error_code or "Unknown",
+                error_reason=observation.error_reason,
                 error_message=observation.error_message,
                 attempt=self.attempts,
                 delay=delay,

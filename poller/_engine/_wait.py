@@ -221,7 +221,14 @@ class Wait:
     def _traced(self) -> Traces:
         """The tracers' traces of this wait, made once (none when nobody traces)."""
         if not self.traces and tracers():
-            self.traces = Traces.of_wait(self.name, self.identity, self.until, member=self.member)
+            region = getattr(getattr(self.client, "meta", None), "region_name", None)
+            self.traces = Traces.of_wait(
+                self.name,
+                self.identity,
+                self.until,
+                member=self.member,
+                region=region if isinstance(region, str) else None,
+            )
         return self.traces
 
     def _decide(self, observation: Observation) -> tuple[Acceptor, Decision]:

@@ -121,7 +121,13 @@ class OtelTracer:
         self.member_spans = member_spans
 
     def wait(
-        self, resource: str, identity: poller.Identity, until: str, *, member: bool
+        self,
+        resource: str,
+        identity: poller.Identity,
+        until: str,
+        *,
+        member: bool,
+        region: str | None = None,
     ) -> WaitTrace:
         """A wait begins: its span (unless it is a fan-out's, and those have none)."""
         trace_ = WaitTrace(self.instruments, resource, until)
@@ -132,6 +138,8 @@ class OtelTracer:
                 "poller.instance_arn": identity.instance_arn,
                 "cloud.provider": "aws",
             }
+            if region is not None:
+                attributes["cloud.region"] = region
             if identity.region_name is not None:
                 attributes["poller.region_name"] = identity.region_name
             if identity.request_id is not None:
