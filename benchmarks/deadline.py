@@ -3,7 +3,7 @@
 ``wait_for_requests`` waits on 100, 1,000 and 10,000 CreateAccountAssignment requests that
 never finish (the local endpoint keeps them IN_PROGRESS for ever), through one client, with the
 library's defaults (concurrency 1,000: the rest queue; 10 requests a second; delays 1-10 s),
-under a timeout of a few seconds. Each row is how far past its deadline the call returned
+under a timeout of 10 s. Each row is how far past its deadline the call returned
 (negative: before it), the median of the runs, and the worst. Goal: flat, and at most 50 ms.
 
 A second table does the same at ``concurrency=1`` with 600 requests: one wait runs to the
@@ -27,7 +27,7 @@ from benchmarks._endpoint import RemoteEndpoint
 __all__ = ["overshoot", "run"]
 
 #: The wait's budget, in seconds: long enough for the first polls to start.
-TIMEOUT: Final = 3.0
+TIMEOUT: Final = 10.0
 
 
 async def overshoot(

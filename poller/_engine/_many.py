@@ -51,10 +51,10 @@ DEFAULT_IN_FLIGHT: Final = 10
 #: running waits end that much before its deadline per wait, so that it returns by then ...
 _ENDING_RUNNING: Final = 150e-6
 #: ... and the waits still queued for a slot are given up that much earlier again per wait
-#: (their outcome costs 10-40 us), a hundred at a time between the running waits' polls. It
+#: (their outcome costs 10-80 us), a hundred at a time between the running waits' polls. It
 #: costs nothing to start that early: a wait still queued so near the end would have had
 #: no time to get an answer.
-_ENDING_QUEUED: Final = 100e-6
+_ENDING_QUEUED: Final = 150e-6
 #: Waits given up at once, between two passes of the event loop ...
 _GIVEN_UP_AT_ONCE: Final = 100
 #: ... and started at once.
