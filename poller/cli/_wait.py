@@ -130,6 +130,7 @@ async def wait_all(
                         client, reporter, deadline=deadline, allow_empty=listing.allow_empty
                     )
                     targets = listing.targets(arns)
+                reporter.expect(target.identity for target in targets)
                 if targets:
                     await wait_on(client, targets, ending_by(settings, deadline), reporter)
         except BotoCoreError as error:  # no client: no region, an unknown profile ...
