@@ -23,9 +23,9 @@ from poller import Outcome
 from poller.cli._kinds import Awaited, Listing
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._process import open_client
 from poller.cli._report import ALL, Report, from_description, from_error, gone, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
+from poller.cli._startup import open_client
 from poller.cli._wait import ClientFactory
 from poller.exceptions import PollerError, ResourceNotFoundError, WaitTimeoutError
 

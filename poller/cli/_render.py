@@ -20,6 +20,7 @@ from typing import Any, Final, TextIO
 import structlog
 
 from poller.cli._durations import format_duration, format_elapsed, polls
+from poller.cli._hints import say_once
 from poller.cli._status import WaitProgress, label_of, progress_key, short_arn, status_line
 from poller.cli._streams import STREAM_ERRORS, silence
 from poller.events import Event, PollCompleted, PollRetrying, PollScheduled, WaitStarted
@@ -200,14 +201,15 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
     if name == "poll.scheduled":
         return f"next poll in {format_duration(f['delay'])} (after poll {f.get('attempt')})"
     if name == "poll.retrying":
+        said = say_once(str(f.get("error_message")))
         return (
-            f"{f.get('error_code')}: {f.get('error_message')}; retrying in "
+            f"{f.get('error_code')}: {said}; retrying in "
             f"{format_duration(f['delay'])} (poll {f.get('attempt')})"
         )
     if name == "wait.succeeded":
         return f"done: {f.get('status') or 'gone'} after {elapsed}, {polls(f.get('attempts', 0))}"
     if name == "wait.failed":
-        reason = f": {f['reason']}" if f.get("reason") else ""
+        reason = f": {say_once(str(f['reason']))}" if f.get("reason") else ""
         return f"failed ({f.get('error')}) after {elapsed}{reason}"
     if name == "wait.timed_out":
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
