@@ -315,7 +315,9 @@ def test_deletions_with_the_deletion_flag_exit_0(center: Center) -> None:
     """--deletion waits on DeleteAccountAssignment's requests, with its Describe operation."""
     sim = center.simulator
     arn = instance_of(sim)
-    request_id = sim.delete_account_assignment(arn, permission_set_of(sim, arn), ACCOUNT)
+    # Done from the start: one Describe decides it, whenever it comes.
+    ps = permission_set_of(sim, arn)
+    request_id = sim.delete_account_assignment(arn, ps, ACCOUNT, seconds=0)
 
     done = run_poller("wait-assignment", arn, request_id, "--deletion", *center.options())
 

@@ -75,6 +75,8 @@ def rollout(center: Center) -> tuple[str, str]:
     return arn, center.simulator.create_permission_set(arn, "ReadOnly")
 
 
+# Requests done at once: one Describe each decides them, however long the pipeline takes.
+@pytest.mark.parametrize("center", [{"assignment_seconds": 0}], indirect=True)
 def test_the_aws_cli_piped_into_wait_assignment(
     center: Center,
     rollout: tuple[str, str],
@@ -148,6 +150,7 @@ def test_answers_in_every_layout(
     assert all(center.simulator.calls(operation, request_id=i) for i in ids)
 
 
+@pytest.mark.parametrize("center", [{"assignment_seconds": 0}], indirect=True)
 def test_a_mix_of_creations_and_deletions(
     center: Center, rollout: tuple[str, str], boto: Any
 ) -> None:
