@@ -24,6 +24,7 @@ from poller import ResourceKind, check_endpoint_url
 from poller.cli._durations import parse_duration, spell_duration
 from poller.cli._hints import sentence
 from poller.cli._output import OUTPUT_FORMS
+from poller.cli._stdin import QUOTE, quote
 
 __all__ = [
     "REGION_PATTERN",
@@ -62,6 +63,8 @@ _SETTING: Final = re.compile(r"\b(" + "|".join(_OPTION_OF_SETTING) + r")\b")
 #: An AWS Region name: the service model's ``([a-z]+-){2,3}\d`` (us-east-1, us-gov-west-1,
 #: us-isob-east-1), with any number of digits at the end.
 REGION_PATTERN: Final = re.compile(r"[a-z]{2,}(-[a-z]+){1,2}-\d+")
+#: A token jmespath quotes in its message, longer than a message quotes.
+_LONG_TOKEN: Final = re.compile(rf'"([^"]{{{QUOTE // 2}}})[^"]+"')
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -124,7 +127,9 @@ def _check_region(ctx: click.Context, param: click.Parameter, value: str | None)
     source = ctx.get_parameter_source(param.name) if param.name else None
     given = "AWS_REGION" if source is ParameterSource.ENVIRONMENT else "--region"
     raise click.BadParameter(
-        f"{given}={value!r} is not an AWS Region name, such as us-east-1 or eu-west-2.", ctx, param
+        f"{given}={quote(value)} is not an AWS Region name, such as us-east-1 or eu-west-2.",
+        ctx,
+        param,
     )
 
 
@@ -139,9 +144,11 @@ def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None
     try:
         return jmespath.compile(value)
     except JMESPathError as error:
-        message = " ".join(str(error).split())
+        # jmespath's message ends with the whole expression again, on lines of its own.
+        said = str(error).splitlines()[0].removesuffix(", for expression:").rstrip(":")
+        message = _LONG_TOKEN.sub(r'"\1…"', said)  # the token at fault, quoted short too
         raise click.BadParameter(
-            f"{value!r} is not a JMESPath expression ({message.rstrip('.')}).", ctx, param
+            f"{quote(value)} is not a JMESPath expression ({message.rstrip('.')}).", ctx, param
         ) from None
 
 
@@ -151,7 +158,7 @@ def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | Non
         check_endpoint_url(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not an http:// or https:// URL.", ctx, param
+            f"{quote(str(value))} is not an http:// or https:// URL.", ctx, param
         ) from None
     return value
 

@@ -234,3 +234,38 @@ def test_a_pipe_is_not_told_anything(center: Center) -> None:
 
     assert 0 == done.returncode, done.stderr
     assert "cli.reading_stdin" not in done.stderr
+
+
+LONG = "q" * 5000
+REQUEST_ID = "1c3a8e52-63f1-4ba0-a4bc-1e3c52b0f0a1"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["wait", LONG],
+        ["wait-region", ARN, f"eu-{LONG}-1"],
+        ["wait-provisioning", ARN, LONG],
+        ["wait", ARN, "--region", LONG],
+        ["wait", ARN, "--timeout", LONG],
+        ["wait", ARN, "--min-delay", f"1{LONG}"],
+        ["wait", ARN, "--query", f"Status[{LONG}"],
+        ["wait", ARN, "--endpoint-url", f"ftp://{LONG}"],
+        ["describe", ARN, "--query", f"[{LONG}"],
+    ],
+    ids=lambda args: " ".join(a if len(a) < 40 else "LONG" for a in args),
+)
+def test_a_long_argument_is_quoted_short(args: list[str]) -> None:
+    """Arguments and options are input too: a refusal quotes at most 80 characters of one."""
+    done = subprocess.run(
+        poller_command(*args),
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert 2 == done.returncode, done.stderr[:2000]
+    assert len(done.stderr) < 1000, done.stderr[:2000]
+    assert not LONG_RUN.search(done.stderr), done.stderr[:2000]
