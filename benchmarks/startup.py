@@ -87,7 +87,7 @@ IMPORTS: dict[str, str] = {
     "+ structlog": "; import structlog",
     "+ poller (the package)": "; import poller",
     "+ the command and its wait path": (
-        "; import poller.cli, poller._client, poller._waiters._instance"
+        "; import poller.cli._main, poller._client, poller._waiters._instance"
     ),
 }
 

@@ -2,29 +2,29 @@
 
 ``aws sso-admin create-account-assignment ... | poller wait-assignment ARN -`` hands over the
 JSON answer the AWS CLI printed, ``{"AccountAssignmentCreationStatus": {"RequestId": ...}}``.
-Read here: one document, several concatenated (a loop of ``aws`` calls), JSON lines, or a JSON
-array of them (``jq -s``); a status object on its own (``--query
-AccountAssignmentCreationStatus``); a JSON string (``--query ...RequestId``); or bare request
-IDs separated by whitespace, one per line (``--output text``). An answer names the operation
-that started the request by its key; a bare ID leaves that to the command. Nothing here checks
-the IDs themselves: the command does, with the library's check.
+Read here, one at a time as they come (:mod:`._stdin`): one document, several concatenated (a
+loop of ``aws`` calls), JSON lines, or a JSON array of them (``jq -s``); a status object on its
+own (``--query AccountAssignmentCreationStatus``); a JSON string (``--query ...RequestId``); or
+bare request IDs separated by whitespace, one per line (``--output text``). An answer names
+the operation that started the request by its key; a bare ID leaves that to the command.
+Nothing here checks the IDs themselves: the command does, with the library's check, each as it
+is read.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections.abc import Collection, Iterator
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
-__all__ = ["BYTE_ORDER_MARK", "NOTHING_PIPED", "Answer", "AnswersError", "read_answers"]
+from poller.cli._stdin import NOTHING_PIPED, Item, StdinError, items, quote
 
-#: Where JSON starts: a document, an array of them, or a JSON string.
-_JSON_START: Final = ("{", "[", '"')
-#: What Windows tools may put before UTF-8 text (Python reads it as a character).
-BYTE_ORDER_MARK: Final = "\ufeff"
-#: Why stdin may hold nothing, when it is a pipe.
-NOTHING_PIPED: Final = "did the command that writes to it fail?"
+__all__ = ["Answer", "AnswersError", "read_answers"]
+
+#: How many of a document's keys a message names.
+_KEYS_NAMED: Final = 3
 
 
 class AnswersError(ValueError):
@@ -47,75 +47,49 @@ class Answer:
     where: str
 
 
-def read_answers(text: str, *, keys: Collection[str], expected: str) -> list[Answer]:
-    """Every request ID in *text*, in order.
+def read_answers(stream: TextIO, *, keys: Collection[str], expected: str) -> Iterator[Answer]:
+    """Every request ID on *stream*, in order, each as soon as it is read.
 
     Args:
-        text: What stdin held.
+        stream: stdin.
         keys: The answer keys that hold a status object (``PermissionSetProvisioningStatus``):
             the command's own and the others', so that the command can name a wrong one.
         expected: What the command reads, in words, for messages.
 
     Raises:
-        AnswersError: *text* holds nothing, the AWS CLI's text or table output, is not JSON
-            where JSON starts, or holds a document that is not such an answer.
+        AnswersError: stdin holds nothing, the AWS CLI's text or table output, is not JSON
+            where JSON starts, or holds a document that is not such an answer (raised when
+            that item is read: what comes after it is not).
     """
-    text = text.removeprefix(BYTE_ORDER_MARK)
-    stripped = text.lstrip()
-    if not stripped:
-        raise AnswersError(f"stdin held nothing to wait on ({NOTHING_PIPED}): '-' reads {expected}")
-    if not stripped.startswith(_JSON_START):
-        first = stripped.split(maxsplit=1)[0]
-        table = first.startswith(("--", "|"))  # a frame: no request ID starts so
-        if table or first in {key.upper() for key in keys}:
-            shown = "table" if table else f"text ({first} ...)"
+    read = items(stream)
+    try:
+        first = next(read, None)
+        if first is None:
             raise AnswersError(
-                f"stdin holds the AWS CLI's --output {shown}, whose fields cannot "
-                f"be told apart: give {expected} (JSON is the AWS CLI's default output)"
+                f"stdin held nothing to wait on ({NOTHING_PIPED}): '-' reads {expected}"
             )
-        return [
-            Answer(word, None, f"line {number} of stdin")
-            for number, line in enumerate(text.splitlines(), start=1)
-            for word in line.split()
-        ]
-    answers: list[Answer] = []
-    for number, document in enumerate(_documents(text, expected), start=1):
-        where = f"document {number} on stdin"
-        answers.extend(_from_document(document, where, keys=keys, expected=expected))
-    return answers
+        if not first.json:
+            _refuse_aws_text(first.value, keys, expected)
+        for item in itertools.chain([first], read):
+            yield from _from_item(item, keys=keys, expected=expected)
+    except StdinError as error:
+        raise AnswersError(f"{error}: expected {expected}") from None
 
 
-def _documents(text: str, expected: str) -> Iterator[Any]:
-    """Each JSON value in *text*: concatenated, one per line, or one alone."""
-    decoder = json.JSONDecoder()
-    position = 0
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position == len(text):
-            return
-        try:
-            document, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            raise AnswersError(
-                f"stdin is not JSON at line {error.lineno}, column {error.colno} "
-                f"({error.msg}): expected {expected}"
-            ) from None
-        yield document
+def _refuse_aws_text(first: str, keys: Collection[str], expected: str) -> None:
+    """Refuse the AWS CLI's ``--output text`` or ``table``, which start so (else nothing)."""
+    table = first.startswith(("--", "|"))  # a frame: no request ID starts so
+    if table or first in {key.upper() for key in keys}:
+        shown = "table" if table else f"text ({first} ...)"
+        raise AnswersError(
+            f"stdin holds the AWS CLI's --output {shown}, whose fields cannot be told apart: "
+            f"give {expected} (JSON is the AWS CLI's default output)"
+        )
 
 
-def _from_document(
-    document: Any, where: str, *, keys: Collection[str], expected: str
-) -> list[Answer]:
-    """The request IDs of one JSON value: an answer, a status object, a string, or a list."""
-    if isinstance(document, list):
-        return [
-            answer
-            for index, item in enumerate(document, start=1)
-            for answer in _from_document(
-                item, f"item {index} of {where}", keys=keys, expected=expected
-            )
-        ]
+def _from_item(item: Item, *, keys: Collection[str], expected: str) -> list[Answer]:
+    """The request ID of one item: a bare ID, a JSON string, an answer or a status object."""
+    document, where = item.value, item.where
     if isinstance(document, str):
         return [Answer(document, None, where)]
     if isinstance(document, dict):
@@ -125,9 +99,10 @@ def _from_document(
             return [Answer(_request_id(document[key], f"{key} of {where}", expected), key, where)]
         if "RequestId" in document:  # a status object on its own (--query ...Status)
             return [Answer(_request_id(document, where, expected), None, where)]
-        named = ", ".join(sorted(str(k) for k in document)[:3]) or "nothing"
-        raise AnswersError(f"{where} holds {named}, no RequestId: expected {expected}")
-    raise AnswersError(f"{where} is {json.dumps(document)}, no RequestId: expected {expected}")
+        named = ", ".join(quote(str(k), 40)[1:-1] for k in sorted(document)[:_KEYS_NAMED])
+        raise AnswersError(f"{where} holds {named or 'nothing'}, no RequestId: expected {expected}")
+    shown = quote(json.dumps(document))[1:-1]
+    raise AnswersError(f"{where} is {shown}, no RequestId: expected {expected}")
 
 
 def _request_id(status: Any, where: str, expected: str) -> str:

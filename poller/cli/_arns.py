@@ -1,10 +1,12 @@
 """The instance ARNs a command is given: as arguments, or from stdin when the only one is ``-``.
 
-From stdin, ARNs are separated by any whitespace (one per line, or several on a line, as
-``aws sso-admin list-instances --query 'Instances[].InstanceArn' --output text`` prints
-them); blank lines are ignored. Each is checked as an argument is, before any request. An ARN
-given twice is waited on once, with a warning. JSON (the AWS CLI's default output) is refused
-with the way to print the ARNs as text.
+From stdin (read when the command runs, after its options are checked, one item at a time:
+:mod:`._stdin`), ARNs come as the AWS CLI prints them: separated by any whitespace (``aws
+sso-admin list-instances --query 'Instances[].InstanceArn' --output text``), or as JSON:
+``list-instances``'s answer (``Instances[].InstanceArn``), ``create-instance``'s
+(``InstanceArn``), an instance object, a JSON string, and any number of these, one after the
+other or in arrays. Each is checked as an argument is, as soon as it is read: the first bad
+one is refused before the rest is read. An ARN given twice is waited on once, with a warning.
 """
 
 from __future__ import annotations
@@ -12,28 +14,31 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
-import sys
-from collections.abc import Callable
+import itertools
+import json
+from collections.abc import Callable, Iterator
 from typing import Any, Final, TextIO, TypeVar
 
 import click
 
 from poller import ResourceKind
-from poller.cli._answers import BYTE_ORDER_MARK, NOTHING_PIPED
 from poller.cli._kinds import INSTANCE
+from poller.cli._stdin import NOTHING_PIPED, Item, StdinError, announce, items, quote, shorten
 
-__all__ = ["STDIN", "Arns", "arns_of", "check_arn", "read_arns"]
+__all__ = ["ARNS_READ", "STDIN", "ArnArguments", "Arns", "arns_of", "check_arn", "read_arns"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The argument that stands for "read the ARNs from stdin".
+#: The argument that stands for "read them from stdin".
 STDIN: Final = "-"
-#: Where JSON starts: what the AWS CLI prints unless told ``--output text``.
-_JSON_START: Final = ("{", "[", '"')
-_READS: Final = (
-    "'-' reads instance ARNs separated by whitespace, as `aws sso-admin list-instances "
-    "--query 'Instances[].InstanceArn' --output text` prints them"
+#: What ``-`` reads, in words.
+ARNS_READ: Final = (
+    "instance ARNs: separated by whitespace, or the JSON that `aws sso-admin list-instances` "
+    "or `create-instance` prints"
 )
+#: The first word of ``aws sso-admin list-instances --output text``.
+_TEXT_OUTPUT: Final = "INSTANCES"
+_KEYS_NAMED: Final = 3
 
 
 def check_arn(
@@ -55,17 +60,33 @@ def check_arn(
         where: Where it came from, when not from the command line (`` (line 3 of stdin)``).
 
     Raises:
-        click.BadParameter: It would not (the library's message, and where to find ARNs).
+        click.BadParameter: It would not (the library's message, the ARN quoted short, and
+            where to find ARNs).
     """
     try:
         kind.check(kind.identity(arn))
     except ValueError as error:
+        message = shorten(str(error), arn).rstrip(".")
         raise click.BadParameter(
-            f"{str(error).rstrip('.')}{where}. `aws sso-admin list-instances` lists yours.",
-            ctx,
-            param,
+            f"{message}{where}. `aws sso-admin list-instances` lists yours.", ctx, param
         ) from None
     return arn
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ArnArguments:
+    """The ARN arguments as given: checked ARNs, or ``-`` alone (stdin, read later)."""
+
+    given: tuple[str, ...]
+
+    @property
+    def from_stdin(self) -> bool:
+        """Whether the ARNs are to be read from stdin."""
+        return self.given == (STDIN,)
+
+    def __bool__(self) -> bool:
+        """Whether any ARN (or ``-``) was given."""
+        return bool(self.given)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -80,56 +101,92 @@ class Arns:
         return bool(self.unique)
 
 
-def _from_stdin(
-    stdin: TextIO | None, ctx: click.Context, param: click.Parameter, kind: ResourceKind
-) -> list[str]:
-    """The ARNs on *stdin*, each checked by *kind*'s check; JSON and nothing are refused."""
-    if stdin is None:
-        raise click.BadParameter("'-' reads ARNs from stdin, which is closed.", ctx, param)
-    text = stdin.read().removeprefix(BYTE_ORDER_MARK)
-    if text.lstrip().startswith(_JSON_START):
-        raise click.BadParameter(f"stdin holds JSON: {_READS}.", ctx, param)
-    arns = [
-        check_arn(word, ctx, param, kind=kind, where=f" (line {number} of stdin)")
-        for number, line in enumerate(text.splitlines(), start=1)
-        for word in line.split()
-    ]
-    if not arns:
-        raise click.BadParameter(
-            f"'-' reads ARNs from stdin, which held none ({NOTHING_PIPED}).", ctx, param
-        )
-    return arns
-
-
-def read_arns(
-    ctx: click.Context,
-    param: click.Parameter,
-    value: tuple[str, ...],
-    stdin: TextIO | None = None,
-    *,
-    kind: ResourceKind = INSTANCE,
-) -> Arns:
-    """The ARN arguments (a click callback), or the ARNs on stdin for a lone ``-``.
-
-    Each is checked by *kind*'s check (a kind whose identity is the instance ARN alone).
-
-    Raises:
-        click.BadParameter: A malformed ARN, ``-`` beside other ARNs, or nothing on stdin.
-    """
+def _arguments(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...], *, kind: ResourceKind
+) -> ArnArguments:
+    """The ARN arguments (a click callback): each checked by *kind*, or ``-`` alone."""
     if STDIN in value:
         if len(value) > 1:
             raise click.BadParameter(
                 "'-' (read ARNs from stdin) must be the only ARN argument.", ctx, param
             )
-        given = _from_stdin(sys.stdin if stdin is None else stdin, ctx, param, kind)
     else:
-        given = [check_arn(arn, ctx, param, kind=kind) for arn in value]
-    counts = collections.Counter(given)
-    return Arns(list(counts), {arn: n for arn, n in counts.items() if n > 1})
+        for arn in value:
+            check_arn(arn, ctx, param, kind=kind)
+    return ArnArguments(value)
 
 
 def arns_of(kind: ResourceKind) -> Callable[[F], F]:
     """The ``ARN...`` argument of a command that waits on *kind* (``-`` reads them from stdin)."""
     return click.argument(
-        "arns", metavar="ARN...", nargs=-1, callback=functools.partial(read_arns, kind=kind)
+        "arns", metavar="ARN...", nargs=-1, callback=functools.partial(_arguments, kind=kind)
     )
+
+
+def read_arns(
+    arguments: ArnArguments, kind: ResourceKind = INSTANCE, stdin: TextIO | None = None
+) -> Arns:
+    """The ARNs: the arguments, or those on *stdin* (for ``-``), each checked by *kind*.
+
+    Raises:
+        click.BadParameter: Something on stdin that is not an ARN, or no ARN there; the
+            caller names the argument.
+    """
+    if arguments.from_stdin:
+        if stdin is None:
+            raise click.BadParameter("'-' reads ARNs from stdin, which is closed.")
+        announce(stdin, ARNS_READ)
+        try:
+            given = list(_from_stdin(stdin, kind))
+        except StdinError as error:
+            raise click.BadParameter(f"{error}; '-' reads {ARNS_READ}.") from None
+        if not given:
+            raise click.BadParameter(
+                f"'-' reads ARNs from stdin, which held none ({NOTHING_PIPED})."
+            )
+    else:
+        given = list(arguments.given)
+    counts = collections.Counter(given)
+    return Arns(list(counts), {arn: n for arn, n in counts.items() if n > 1})
+
+
+def _from_stdin(stdin: TextIO, kind: ResourceKind) -> Iterator[str]:
+    """Each ARN on *stdin*, checked by *kind* as soon as it is read."""
+    read = items(stdin)
+    first = next(read, None)
+    if first is None:
+        return
+    if first.value == _TEXT_OUTPUT:
+        raise StdinError(
+            f"stdin holds the AWS CLI's --output text ({_TEXT_OUTPUT} ...), whose fields "
+            "cannot be told apart: give it --query 'Instances[].InstanceArn', or its JSON"
+        )
+    for item in itertools.chain([first], read):
+        for arn, where in _arns_in(item):
+            yield check_arn(arn, None, None, kind=kind, where=f" ({where})")
+
+
+def _arns_in(item: Item) -> Iterator[tuple[str, str]]:
+    """The ARNs of one item, each with where it was read."""
+    value, where = item.value, item.where
+    if isinstance(value, str):
+        yield value, where
+    elif isinstance(value, dict) and "InstanceArn" in value:
+        yield _arn(value["InstanceArn"], f"InstanceArn of {where}"), where
+    elif isinstance(value, dict) and isinstance(value.get("Instances"), list):
+        for index, instance in enumerate(value["Instances"], start=1):
+            inside = f"item {index} of Instances of {where}"
+            found = instance.get("InstanceArn") if isinstance(instance, dict) else None
+            yield _arn(found, inside), inside
+    elif isinstance(value, dict):
+        named = ", ".join(quote(str(k), 40)[1:-1] for k in sorted(value)[:_KEYS_NAMED])
+        raise StdinError(f"{where} holds {named or 'nothing'}, no InstanceArn")
+    else:
+        raise StdinError(f"{where} is {quote(json.dumps(value))[1:-1]}, no instance ARN")
+
+
+def _arn(value: Any, where: str) -> str:
+    """*value*, if a string (an ARN to check); else a refusal naming *where*."""
+    if not isinstance(value, str):
+        raise StdinError(f"{where} has no InstanceArn string")
+    return value

@@ -1,10 +1,11 @@
-"""``poller check`` (and ``poller wait --timeout 0``): look once, judged by the state table.
+"""``poller check`` (and ``--timeout 0`` on every waiting command): look once, by the table.
 
 One Describe request per resource (:func:`poller.look`), judged for the target by the same
-table a wait uses (:meth:`poller.ResourceKind.meets`): exit 0 if the target is reached now, 3
-if not yet (a wait given no time would have timed out there), and a failure's own code
-otherwise (1 CREATE_FAILED, 4 denied or not found ...). For a removal (``--until deleted``) a
-resource that no longer exists is the target reached.
+table a wait of its kind uses (:meth:`poller.ResourceKind.meets`): exit 0 if the target is
+reached now, 3 if not yet (a wait given no time would have timed out there), and a failure's
+own code otherwise (1 CREATE_FAILED or FAILED, 4 denied or not found ...). For a removal
+(``--until deleted``, ``--until removed``) a resource that no longer exists is the target
+reached. ``poller describe`` looks the same way, with its own judge (:data:`Judge`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import anyio
@@ -21,13 +23,16 @@ from poller import Outcome
 from poller.cli._kinds import Awaited, Listing
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._process import open_client
 from poller.cli._report import ALL, Report, from_description, from_error, gone, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
+from poller.cli._startup import open_client
 from poller.cli._wait import ClientFactory
 from poller.exceptions import PollerError, ResourceNotFoundError, WaitTimeoutError
 
-__all__ = ["check_all", "check_one", "run_check"]
+__all__ = ["Judge", "check_all", "check_one", "run_check"]
+
+Judge = Callable[[Any, Awaited], Awaitable[Report]]
+"""Looks at one target through a client, and says what to report."""
 
 #: Looks in flight at once, through the one client.
 _CONCURRENT_LOOKS: Final = 10
@@ -73,6 +78,7 @@ async def check_all(
     listing: Listing | None,
     reporter: Reporter,
     client_factory: ClientFactory,
+    judge: Judge = check_one,
 ) -> int:
     """Look at every target (or every listed instance) once; return the exit code.
 
@@ -81,6 +87,7 @@ async def check_all(
         listing: Look at every instance ListInstances lists instead (``--all``).
         reporter: Prints each report as it comes.
         client_factory: Opens the client.
+        judge: What a look reports (:func:`check_one`: whether the target is reached).
     """
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
 
@@ -89,7 +96,7 @@ async def check_all(
     async def look(client: Any, target: Awaited) -> None:
         """Look at *target* once, with at most a few looks in flight."""
         async with limiter:
-            reporter.report(await check_one(client, target))
+            reporter.report(await judge(client, target))
 
     async def body() -> None:
         """List the instances if asked, then look at each; botocore's own failures reported."""
@@ -101,6 +108,7 @@ async def check_all(
                         client, reporter, deadline=None, allow_empty=listing.allow_empty
                     )
                     targets = listing.targets(listed)
+                reporter.expect(target.identity for target in targets)
                 async with anyio.create_task_group() as group:
                     for target in targets:
                         group.start_soon(look, client, target)
@@ -123,6 +131,7 @@ def run_check(
     client_options: ClientOptions,
     reporter: Reporter,
     backend: str = "asyncio",
+    judge: Judge = check_one,
 ) -> int:
     """Run :func:`check_all` in a new event loop of *backend*; return the exit code."""
     run = functools.partial(
@@ -131,5 +140,6 @@ def run_check(
         listing=listing,
         reporter=reporter,
         client_factory=functools.partial(open_client, **dataclasses.asdict(client_options)),
+        judge=judge,
     )
     return int(anyio.run(run, backend=backend))

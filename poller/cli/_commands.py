@@ -10,15 +10,17 @@
 
 Kinds that share a command are picked by their flag (``--deletion``); kinds with several
 targets get ``--until``. The instance's command, ``poller wait``, also takes ``--all`` and
-``--allow-empty``, and looks once with ``--timeout 0`` (as ``poller check`` does). Each command
-checks what it is given, before any request (every identifier by its kind's own check, the
-settings by the library), and hands over to :mod:`poller.cli._launch`: the same options,
-deadline, output, events, signals and exit codes for all.
+``--allow-empty``. Every command looks once with ``--timeout 0`` (as ``poller check`` does for
+instances), by its kind's own table. Each command checks its options first, then reads what it
+waits on (stdin for ``-``, each identifier checked by its kind's own check as it is read), all
+before any request, and hands over to :mod:`poller.cli._launch`: the same options, deadline,
+output, events, signals and exit codes for all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
@@ -27,13 +29,13 @@ from click.core import ParameterSource
 
 from poller import ResourceKind
 from poller.cli import _options as options
-from poller.cli._arns import Arns, arns_of, check_arn
+from poller.cli._arns import ArnArguments, arns_of, check_arn, read_arns
 from poller.cli._help import epilog, flag_help
 from poller.cli._kinds import INSTANCE, CommandKinds, Listing, by_answer, by_command
-from poller.cli._launch import launch, look
+from poller.cli._launch import begin, launch, look
 from poller.cli._targets import Targets, instances, regions, requests
 
-__all__ = ["check_listing", "wait_commands"]
+__all__ = ["argument", "check_listing", "wait_commands"]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -54,7 +56,7 @@ def wait_commands(kinds: Mapping[str, ResourceKind]) -> list[click.Command]:
     return [_command(group, answers) for group in by_command(kinds)]
 
 
-def check_listing(arns: Arns, *, all_instances: bool, allow_empty: bool) -> None:
+def check_listing(arns: ArnArguments, *, all_instances: bool, allow_empty: bool) -> None:
     """Refuse ARNs beside ``--all``, neither, or ``--allow-empty`` without ``--all``.
 
     Raises:
@@ -103,7 +105,7 @@ def _command(group: CommandKinds, answers: Mapping[str, ResourceKind]) -> click.
         decorators.append(options.all_instances)
     if len(options.targets_of(*group.kinds)) > 1:
         decorators.append(options.until(*group.kinds))
-    decorators.append(options.waiting(default, look_once=_lists(group)))
+    decorators.append(options.waiting(default))
 
     def callback(**params: Any) -> int:
         """The command's click callback: its parameters, by name."""
@@ -115,7 +117,7 @@ def _command(group: CommandKinds, answers: Mapping[str, ResourceKind]) -> click.
     return click.command(
         command.name,
         help=f"{command.summary}\n\n{command.help}",
-        epilog=epilog(group, look_once=_lists(group)),
+        epilog=epilog(group),
     )(callback)
 
 
@@ -133,7 +135,7 @@ def _chosen(group: CommandKinds, params: dict[str, Any]) -> ResourceKind:
 
 
 def _run(group: CommandKinds, answers: Mapping[str, ResourceKind], params: dict[str, Any]) -> int:
-    """Check what a waiting command is given, then wait (or look once); the exit code."""
+    """Check a waiting command's options, read what it waits on, then wait (or look once)."""
     kind = _chosen(group, params)
     until = params.pop("until", None)
     source = click.get_current_context().get_parameter_source("until")
@@ -152,13 +154,23 @@ def _run(group: CommandKinds, answers: Mapping[str, ResourceKind], params: dict[
         allow_empty = params.pop("allow_empty")
         check_listing(params["arns"], all_instances=all_instances, allow_empty=allow_empty)
         listing = Listing(kind, until, allow_empty) if all_instances else None
-    targets = _targets(group, kind, until, answers, params)
-    if _lists(group) and timeout == 0:
-        # The delays are never used looking once, but a bad pair is still bad input.
-        options.wait_settings(kind, timeout=None, **delays)
-        return look(targets, listing=listing, **params)
-    settings = options.wait_settings(kind, timeout=timeout, **delays)
-    return launch(targets, settings=settings, listing=listing, **params)
+    elif kind.shape == "instance" and not params["arns"]:
+        raise click.UsageError("Give at least one instance ARN (or - to read them).")
+    # Looking once, the delays are never used; but a bad pair is still bad input.
+    settings = options.wait_settings(kind, timeout=timeout or None, **delays)
+    arguments = {name: params.pop(name) for name in _argument_names(kind)}
+    run = begin(**params)
+    targets = _targets(group, kind, until, answers, arguments)
+    if timeout == 0:
+        return look(run, targets, listing=listing)
+    return launch(run, targets, settings=settings, listing=listing)
+
+
+def _argument_names(kind: ResourceKind) -> tuple[str, ...]:
+    """The parameters of a command of *kind*'s shape that name what it waits on."""
+    if kind.shape == "instance":
+        return ("arns",)
+    return ("arn", _MORE[kind.shape][0])
 
 
 def _targets(
@@ -166,23 +178,20 @@ def _targets(
     kind: ResourceKind,
     until: str,
     answers: Mapping[str, ResourceKind],
-    params: dict[str, Any],
+    arguments: dict[str, Any],
 ) -> Targets:
-    """What the arguments name (taken out of *params*), each checked by its kind's check.
+    """What the arguments name (or stdin, for ``-``), each checked by its kind's check.
 
     Raises:
-        click.UsageError: No instance ARN.
         click.BadParameter: Nothing else to wait on, or a malformed identifier.
     """
     if kind.shape == "instance":
-        arns: Arns = params.pop("arns")
-        if not arns and not _lists(group):
-            raise click.UsageError("Give at least one instance ARN (or - to read them).")
-        return instances(arns, kind, until)
-    arn = params.pop("arn")
+        with argument("arns"):
+            return instances(read_arns(arguments["arns"], kind, sys.stdin), kind, until)
+    arn = arguments["arn"]
     name, _ = _MORE[kind.shape]
-    values = params.pop(name)
-    with _argument(name):
+    values = arguments[name]
+    with argument(name):
         if kind.shape == "region":
             return regions(arn, values, kind, until)
         return requests(
@@ -196,7 +205,7 @@ def _targets(
 
 
 @contextlib.contextmanager
-def _argument(name: str) -> Iterator[None]:
+def argument(name: str) -> Iterator[None]:
     """Refusals of the argument *name*, shown as click shows a bad argument (usage, hint)."""
     try:
         yield

@@ -24,8 +24,8 @@ from poller import ExitCode, Identity, ResourceKind
 from poller.cli._kinds import INSTANCE, Awaited
 from poller.cli._options import wait_settings
 from poller.cli._output import Reporter
-from poller.cli._process import open_client
 from poller.cli._run import end_run, run_until_signal
+from poller.cli._startup import open_client
 from poller.cli._wait import budget, ending_by, wait_on
 
 __all__ = ["demo"]

@@ -1,50 +1,47 @@
-"""``poller describe``: one DescribeInstance, judged as a poll of a wait would be."""
+"""``poller describe``: one Describe of each instance, judged as a poll of a wait would be."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-
-import anyio
+from typing import Any
 
 import poller
-from poller import Identity
-from poller.cli._kinds import INSTANCE
+from poller.cli._check import run_check
+from poller.cli._kinds import Awaited
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._process import open_client
-from poller.cli._report import from_description, from_error, not_started
+from poller.cli._report import Report, from_description, from_error
 from poller.exceptions import PollerError
 
-__all__ = ["describe", "run_describe"]
+__all__ = ["describe_one", "run_describe"]
 
 
-async def describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
-    """Print the instance's DescribeInstance answer as the API's JSON; return the exit code.
+async def describe_one(client: Any, target: Awaited) -> Report:
+    """The Describe answer of *target*, as the API's JSON; or the error a poll would raise.
 
     The library judges the answer (:func:`poller.look`): the same errors, outcomes and exit
-    codes as a wait, but nothing is retried.
+    codes as a wait, but nothing is retried, and no target is asked for.
     """
-    from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - lazy
-
-    identity = Identity(arn)
+    kind, identity = target.kind, target.identity
     try:
-        async with open_client(**dataclasses.asdict(client_options)) as client:
-            description = await poller.look(client, INSTANCE, identity)
+        description = await poller.look(client, kind, identity)
     except PollerError as error:
-        reporter.report(from_error(error, hints=INSTANCE.advice, last_key=INSTANCE.document_key))
-    except BotoCoreError as error:  # no client: no region, an unknown profile ...
-        reporter.report(not_started(identity, error, last_key=INSTANCE.document_key))
-    else:
-        reporter.report(from_description(description, identity))
-    reporter.console.finish()
-    return reporter.exit_code()
+        return from_error(error, hints=kind.advice, last_key=kind.document_key)
+    return from_description(description, identity)
 
 
-def run_describe(arn: str, *, client_options: ClientOptions, reporter: Reporter) -> int:
-    """Run :func:`describe` in a new event loop; return the exit code."""
-    return int(
-        anyio.run(
-            functools.partial(describe, arn, client_options=client_options, reporter=reporter)
-        )
+def run_describe(
+    targets: list[Awaited],
+    *,
+    client_options: ClientOptions,
+    reporter: Reporter,
+    backend: str = "asyncio",
+) -> int:
+    """Describe each of *targets* once, in a new event loop; return the exit code."""
+    return run_check(
+        targets,
+        listing=None,
+        client_options=client_options,
+        reporter=reporter,
+        backend=backend,
+        judge=describe_one,
     )

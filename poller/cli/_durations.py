@@ -10,6 +10,8 @@ import math
 import re
 from typing import Final
 
+from poller.cli._stdin import quote
+
 __all__ = [
     "ELAPSED_DIGITS",
     "format_duration",
@@ -40,20 +42,22 @@ def parse_duration(text: str) -> float:
     """
     value = text.strip().lower()
     if value.startswith("-"):
-        raise ValueError(f"{text!r}: a duration cannot be negative")
+        raise ValueError(f"{quote(text)}: a duration cannot be negative")
     if _NUMBER.fullmatch(value):
         return _finite(text, float(value))
     if not value:
-        raise ValueError(f"{text!r} is not a duration ({_EXAMPLES})")
+        raise ValueError(f"{quote(text)} is not a duration ({_EXAMPLES})")
     position, total, previous_rank = 0, 0.0, -1
     while position < len(value):
         match = _PART.match(value, position)
         if match is None:
-            raise ValueError(f"{text!r} is not a duration ({_EXAMPLES})")
+            raise ValueError(f"{quote(text)} is not a duration ({_EXAMPLES})")
         number, unit = match.groups()
         rank = _ORDER.index(unit)
         if rank <= previous_rank:
-            raise ValueError(f"{text!r} is not a duration: give units largest first, once each")
+            raise ValueError(
+                f"{quote(text)} is not a duration: give units largest first, once each"
+            )
         previous_rank = rank
         total += float(number) * _UNITS[unit]
         position = match.end()
@@ -63,7 +67,7 @@ def parse_duration(text: str) -> float:
 def _finite(text: str, seconds: float) -> float:
     """*seconds*, parsed from *text*, if finite."""
     if not math.isfinite(seconds):
-        raise ValueError(f"{text!r} is not a finite duration")
+        raise ValueError(f"{quote(text)} is not a finite duration")
     return seconds
 
 

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import click
 
-from poller.cli._process import started
+from poller.cli._startup import started
 
 __all__ = ["LazyCommand", "LazyGroup"]
 

@@ -14,28 +14,45 @@ from typing import Final
 from poller import ResourceKind
 from poller.cli._kinds import CommandKinds
 
-__all__ = ["EXIT_CODES", "WAIT_EXIT_CODES", "epilog", "flag_help", "stdout_paragraph"]
+__all__ = [
+    "DESCRIBE_EXIT_CODES",
+    "EXIT_CODES",
+    "INSTANCES_FROM_STDIN",
+    "ORDER",
+    "epilog",
+    "flag_help",
+    "stdout_paragraph",
+]
 
 _CODES: Final = (
-    "Exit codes: 0 target reached, 1 terminal failure state, 2 usage or bad input, "
-    "3 timed out{once}, 4 denied, not found or other AWS error, 74 the results could not be "
-    "written to stdout, 129 SIGHUP, 130 SIGINT, 143 SIGTERM (with several resources, the "
-    "highest)."
+    "Exit codes: 0 {reached}, 1 terminal failure state, 2 usage or bad input, {timed_out}4 "
+    "denied, not found or other AWS error, 74 the results could not be written to stdout, "
+    "129 SIGHUP, 130 SIGINT, 143 SIGTERM (with several resources, the highest)."
 )
-#: The exit codes, for the ``--help`` of the group and of the commands that may look once.
-EXIT_CODES: Final = _CODES.format(once=" (or, looking once, not yet)")
-#: The exit codes of the commands that only wait.
-WAIT_EXIT_CODES: Final = _CODES.format(once="")
+#: The exit codes of the group and of every command that waits or looks.
+EXIT_CODES: Final = _CODES.format(
+    reached="target reached", timed_out="3 timed out (looking once: not yet), "
+)
+#: The exit codes of ``poller describe``, which asks for no target.
+DESCRIBE_EXIT_CODES: Final = _CODES.format(reached="described", timed_out="")
+#: In which order the results come.
+ORDER: Final = "Results come as each ends; with --ordered, in the order given."
+#: What ``-`` reads where instance ARNs are read.
+INSTANCES_FROM_STDIN: Final = (
+    "ARN - reads the ARNs from stdin: separated by whitespace, or the JSON that `aws sso-admin "
+    "list-instances` or `create-instance` prints. On a terminal, end the input with Ctrl-D."
+)
 _SUCCESS_KEYS: Final = "with InstanceArn added where the answer lacks it"
 #: What each shape's arguments are, after what stdout holds.
 _ARGUMENTS: Final = {
-    "instance": "ARN - reads the ARNs from stdin, one per line or separated by spaces.",
+    "instance": INSTANCES_FROM_STDIN,
     "region": "REGION... are the Regions to wait on; --region is the Region to call, the "
     "instance's.",
 }
 _STDIN: Final = (
     "REQUEST_ID - reads from stdin the JSON that `aws sso-admin {aws}` printed: one answer, "
-    "several one after the other, JSON lines, or a JSON array; or request IDs one per line."
+    "several one after the other, JSON lines, or a JSON array; or request IDs one per line. On a "
+    "terminal, end the input with Ctrl-D."
 )
 
 
@@ -59,7 +76,7 @@ def stdout_paragraph(kinds: Sequence[ResourceKind]) -> str:
     ending += "; else" if removals else ", else"
     return (
         f"stdout: one line per {first.noun} (JSON, or text on a terminal): {success} on success "
-        f"({_SUCCESS_KEYS}){ending} an object with an Outcome key."
+        f"({_SUCCESS_KEYS}){ending} an object with an Outcome key. {ORDER}"
     )
 
 
@@ -82,15 +99,10 @@ def _stdin_paragraphs(group: CommandKinds) -> list[str]:
     return [text, example]
 
 
-def epilog(group: CommandKinds, *, look_once: bool = False) -> str:
-    """The epilog of a waiting command: exit codes, stdout, and what its arguments read.
-
-    Args:
-        group: The command's kinds.
-        look_once: Whether ``--timeout 0`` looks once (exit 3 is then also "not yet").
-    """
+def epilog(group: CommandKinds) -> str:
+    """The epilog of a waiting command (or ``poller check``): exit codes, stdout, arguments."""
     shape = group.default.shape
-    paragraphs = [EXIT_CODES if look_once else WAIT_EXIT_CODES, stdout_paragraph(group.kinds)]
+    paragraphs = [EXIT_CODES, stdout_paragraph(group.kinds)]
     if shape == "request":
         paragraphs.extend(_stdin_paragraphs(group))
     elif shape == "instance":

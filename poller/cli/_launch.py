@@ -1,14 +1,17 @@
 """What every command does with its shared options before the first request, and the hand-over.
 
-Where to connect is worked out, stderr and stdout are opened (a closed stdout ends the run
-before any request), repeats are warned about; then the run's module is imported, and only
-then: ``--help`` and refused input never load aiobotocore. The settings are checked before, by
-the library (:func:`poller.cli._options.wait_settings`).
+In three steps, so that every usage error comes before anything is read or sent:
+:func:`begin` checks the shared options (``-q`` beside ``-v``, both TLS options, where to
+connect) and opens stderr; the command then reads its targets (stdin, if ``-``, with stderr
+ready to say what it reads from a terminal); :func:`launch`, :func:`look` and :func:`describe`
+open stdout (a closed stdout ends the run before any request), warn about repeats, and import
+the run's module, and only then: ``--help`` and refused input never load aiobotocore. The
+settings are checked before, by the library (:func:`poller.cli._options.wait_settings`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
 
 import structlog
 
@@ -17,42 +20,64 @@ from poller import ExitCode
 from poller.cli import _options as options
 from poller.cli._kinds import Listing
 from poller.cli._options import ClientOptions
-from poller.cli._output import Reporter
-from poller.cli._render import open_console
+from poller.cli._output import Query, Reporter
+from poller.cli._render import Console, open_console
 from poller.cli._targets import Targets
 
-__all__ = ["launch", "look", "start"]
+__all__ = ["Run", "begin", "describe", "launch", "look"]
 
 _logger = structlog.get_logger("poller")
 
 
-def start(
-    targets: Targets,
+@dataclasses.dataclass(frozen=True, slots=True)
+class Run:
+    """A command's shared options, checked, and its stderr, open.
+
+    Attributes:
+        client_options: Where to connect.
+        console: stderr.
+        output: ``--output``.
+        query: ``--query``, compiled.
+        ordered: ``--ordered``.
+        backend: ``--backend``.
+        insecure: ``--no-verify-ssl``, said once the run starts.
+    """
+
+    client_options: ClientOptions
+    console: Console
+    output: str = "json"
+    query: Query | None = None
+    ordered: bool = False
+    backend: str = "asyncio"
+    insecure: bool = False
+
+
+def begin(
     *,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
     ca_bundle: str | None,
     no_verify_ssl: bool,
-    output: str,
-    query: Any,
     log_format: str,
+    output: str = "json",
+    query: Query | None = None,
+    ordered: bool = False,
     quiet: bool = False,
     verbose: bool = False,
     debug: bool = False,
-) -> tuple[ClientOptions, Reporter | None]:
-    """Where to connect, checked; stderr and stdout opened; repeats and ``--no-verify-ssl`` said.
+    backend: str = "asyncio",
+) -> Run:
+    """The shared options checked, and stderr opened: every command starts here.
 
-    Every command that sends a request starts here, with its options of the same names
-    (``poller check`` and ``poller describe`` take no ``-v``, ``describe`` no ``-q``).
-
-    Returns:
-        Where to connect, and the reporter of the run: None when the results could not be
-        written anyway (a closed stdout, said on stderr), which is exit code 74.
+    Each command passes its options of these names (``poller check`` takes no ``-v``,
+    ``describe`` no ``-q`` or ``--output``).
 
     Raises:
-        click.UsageError: Both --ca-bundle and --no-verify-ssl.
+        click.UsageError: Options that contradict each other (``-q`` with ``-v`` or
+            ``--debug``, ``--ca-bundle`` with ``--no-verify-ssl``).
     """
+    options.check_verbosity(quiet=quiet, verbose=verbose, debug=debug)
     client_options = options.client_options(
         region=region,
         profile=profile,
@@ -61,39 +86,46 @@ def start(
         no_verify_ssl=no_verify_ssl,
     )
     console = open_console(log_format=log_format, quiet=quiet, verbose=verbose, debug=debug)
-    reporter = Reporter(output, console, query=query)
+    return Run(client_options, console, output, query, ordered, backend, no_verify_ssl)
+
+
+def _reporter(run: Run, targets: Targets) -> Reporter | None:
+    """The run's reporter, repeats and ``--no-verify-ssl`` said; None if stdout is closed.
+
+    None means that the results could not be written anyway (said on stderr): exit code 74.
+    """
+    reporter = Reporter(run.output, run.console, query=run.query, ordered=run.ordered)
+    reporter.expect(target.identity for target in targets.unique)
     for given, (target, count) in targets.repeated.items():
         _logger.warning(
             f"cli.duplicate_{targets.what}",
             **target.identity.keys(),
             message=f"{given} is given {count} times: it counts once.",
         )
-    if no_verify_ssl:
+    if run.insecure:
         _logger.warning(
             "cli.insecure",
             message="TLS certificates are not checked (--no-verify-ssl).",
         )
-    return client_options, reporter if reporter.stdout_usable() else None
+    return reporter if reporter.stdout_usable() else None
 
 
 def launch(
+    run: Run,
     targets: Targets,
     *,
     settings: poller.Settings,
-    backend: str,
     listing: Listing | None = None,
-    **common: Any,
 ) -> int:
-    """Start (:func:`start`), and wait on *targets*; the exit code.
+    """Wait on *targets* (or on every instance listed); the exit code.
 
     Args:
+        run: The command's options and stderr (:func:`begin`).
         targets: What to wait on, checked.
         settings: The wait's settings, checked (:func:`poller.cli._options.wait_settings`).
-        backend: ``--backend``.
-        listing: ``poller wait --all``: wait on every instance listed instead.
-        common: Where to connect and what to show, as :func:`start` takes them.
+        listing: ``--all``: wait on every instance listed instead.
     """
-    client_options, reporter = start(targets, **common)
+    reporter = _reporter(run, targets)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._wait import run_wait  # noqa: PLC0415 - keeps --help quick
@@ -101,31 +133,22 @@ def launch(
     return run_wait(
         targets.unique,
         settings=settings,
-        client_options=client_options,
+        client_options=run.client_options,
         reporter=reporter,
-        backend=backend,
+        backend=run.backend,
         listing=listing,
     )
 
 
-def look(
-    targets: Targets,
-    *,
-    backend: str,
-    listing: Listing | None = None,
-    **common: Any,
-) -> int:
-    """Start (:func:`start`), and look at each target once; the exit code.
-
-    ``poller check`` and ``poller wait --timeout 0``.
+def look(run: Run, targets: Targets, *, listing: Listing | None = None) -> int:
+    """Look at each target once (``poller check``, ``--timeout 0``); the exit code.
 
     Args:
+        run: The command's options and stderr (:func:`begin`).
         targets: What to look at, checked.
-        backend: ``--backend``.
         listing: ``--all``: look at every instance listed instead.
-        common: Where to connect and what to show, as :func:`start` takes them.
     """
-    client_options, reporter = start(targets, **common)
+    reporter = _reporter(run, targets)
     if reporter is None:
         return ExitCode.OUTPUT_FAILED
     from poller.cli._check import run_check  # noqa: PLC0415 - imports botocore
@@ -133,7 +156,22 @@ def look(
     return run_check(
         targets.unique,
         listing=listing,
-        client_options=client_options,
+        client_options=run.client_options,
         reporter=reporter,
-        backend=backend,
+        backend=run.backend,
+    )
+
+
+def describe(run: Run, targets: Targets) -> int:
+    """Describe each target once (``poller describe``); the exit code."""
+    reporter = _reporter(run, targets)
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
+    from poller.cli._describe import run_describe  # noqa: PLC0415 - imports botocore
+
+    return run_describe(
+        targets.unique,
+        client_options=run.client_options,
+        reporter=reporter,
+        backend=run.backend,
     )

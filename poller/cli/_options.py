@@ -24,6 +24,7 @@ from poller import ResourceKind, check_endpoint_url
 from poller.cli._durations import parse_duration, spell_duration
 from poller.cli._hints import sentence
 from poller.cli._output import OUTPUT_FORMS
+from poller.cli._stdin import QUOTE, quote
 
 __all__ = [
     "REGION_PATTERN",
@@ -31,10 +32,12 @@ __all__ = [
     "Duration",
     "all_instances",
     "backend",
+    "check_verbosity",
     "client_options",
     "debug",
     "endpoint_url",
     "log_format",
+    "ordered",
     "output",
     "profile",
     "query",
@@ -60,6 +63,8 @@ _SETTING: Final = re.compile(r"\b(" + "|".join(_OPTION_OF_SETTING) + r")\b")
 #: An AWS Region name: the service model's ``([a-z]+-){2,3}\d`` (us-east-1, us-gov-west-1,
 #: us-isob-east-1), with any number of digits at the end.
 REGION_PATTERN: Final = re.compile(r"[a-z]{2,}(-[a-z]+){1,2}-\d+")
+#: A token jmespath quotes in its message, longer than a message quotes.
+_LONG_TOKEN: Final = re.compile(rf'"([^"]{{{QUOTE // 2}}})[^"]+"')
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -122,7 +127,9 @@ def _check_region(ctx: click.Context, param: click.Parameter, value: str | None)
     source = ctx.get_parameter_source(param.name) if param.name else None
     given = "AWS_REGION" if source is ParameterSource.ENVIRONMENT else "--region"
     raise click.BadParameter(
-        f"{given}={value!r} is not an AWS Region name, such as us-east-1 or eu-west-2.", ctx, param
+        f"{given}={quote(value)} is not an AWS Region name, such as us-east-1 or eu-west-2.",
+        ctx,
+        param,
     )
 
 
@@ -137,9 +144,11 @@ def _compile_query(ctx: click.Context, param: click.Parameter, value: str | None
     try:
         return jmespath.compile(value)
     except JMESPathError as error:
-        message = " ".join(str(error).split())
+        # jmespath's message ends with the whole expression again, on lines of its own.
+        said = str(error).splitlines()[0].removesuffix(", for expression:").rstrip(":")
+        message = _LONG_TOKEN.sub(r'"\1…"', said)  # the token at fault, quoted short too
         raise click.BadParameter(
-            f"{value!r} is not a JMESPath expression ({message.rstrip('.')}).", ctx, param
+            f"{quote(value)} is not a JMESPath expression ({message.rstrip('.')}).", ctx, param
         ) from None
 
 
@@ -149,7 +158,7 @@ def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | Non
         check_endpoint_url(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not an http:// or https:// URL.", ctx, param
+            f"{quote(str(value))} is not an http:// or https:// URL.", ctx, param
         ) from None
     return value
 
@@ -167,7 +176,7 @@ region = click.option(
     "--region",
     envvar="AWS_REGION",
     callback=_check_region,
-    help="AWS Region to call, the instance's (else AWS_REGION, as the AWS CLI reads it, then "
+    help="AWS Region to call, the instance's (else AWS_REGION, then AWS_DEFAULT_REGION, then "
     "your AWS config).",
 )
 profile = click.option("--profile", help="Named profile from your AWS config files.")
@@ -190,14 +199,23 @@ backend = click.option(
     callback=_check_backend,
     help="The event loop (trio talks HTTP through httpx).",
 )
-quiet = click.option("-q", "--quiet", is_flag=True, help="Show only errors on stderr.")
+quiet = click.option(
+    "-q", "--quiet", is_flag=True, help="Show only errors on stderr (not with -v or --debug)."
+)
 verbose = click.option("-v", "--verbose", is_flag=True, help="Show every poll on stderr.")
+ordered = click.option(
+    "--ordered",
+    is_flag=True,
+    help="Print the results in the order given (arguments, stdin, --all's listing), each once "
+    "those before it have printed.  [default: as each ends]",
+)
 query = click.option(
     "--query",
     callback=_compile_query,
     metavar="JMESPATH",
     help="Print what this JMESPath expression finds in each result, as the AWS CLI does "
-    "(e.g. Status).",
+    "(e.g. Status); with --output text, an object or a list prints as the AWS CLI's text "
+    "output does, its values tab-separated.",
 )
 debug = click.option(
     "--debug",
@@ -251,16 +269,15 @@ def all_instances(function: F) -> F:
 
 
 # No defaults of the command's own: None lets the library's apply (shown, not repeated).
-def _timeout(kind: ResourceKind, *, look_once: bool) -> Callable[[F], F]:
-    """``--timeout``, with the library's default for *kind* shown."""
-    once = " 0 looks once, as `poller check` does." if look_once else ""
+def _timeout(kind: ResourceKind) -> Callable[[F], F]:
+    """``--timeout``, with the library's default for *kind* shown; 0 looks once."""
     default = poller.WaitSettings.of(defaults=kind.delays).budget()
     return click.option(
         "--timeout",
         type=Duration(),
         default=None,
-        help=f"The limit of the waits, from the first request: every wait ends by then.{once}"
-        f"  [default: {spell_duration(default)}]",
+        help="The limit of the waits, from the first request: every wait ends by then. 0 looks "
+        f"once: exit 0 if there now, 3 if not yet.  [default: {spell_duration(default)}]",
     )
 
 
@@ -290,16 +307,15 @@ def _output(noun: str) -> Callable[[F], F]:
 output = _output("instance")
 
 
-def waiting(kind: ResourceKind, *, look_once: bool = False) -> Callable[[F], F]:
+def waiting(kind: ResourceKind) -> Callable[[F], F]:
     """The options every waiting command takes: time, delays (*kind*'s), where, what to show.
 
     Args:
         kind: What the command waits on, for the default delays and the words of the help.
-        look_once: Whether ``--timeout 0`` looks once (``poller wait``'s instances).
     """
     delays = kind.delays
     decorators = (
-        _timeout(kind, look_once=look_once),
+        _timeout(kind),
         _delay("--min-delay", "Least", delays.min_delay, kind.noun),
         _delay("--max-delay", "Most", delays.max_delay, kind.noun),
         region,
@@ -308,6 +324,7 @@ def waiting(kind: ResourceKind, *, look_once: bool = False) -> Callable[[F], F]:
         tls,
         _output(kind.noun),
         query,
+        ordered,
         log_format,
         quiet,
         verbose,
@@ -322,6 +339,17 @@ def waiting(kind: ResourceKind, *, look_once: bool = False) -> Callable[[F], F]:
         return function
 
     return apply
+
+
+def check_verbosity(*, quiet: bool, verbose: bool = False, debug: bool = False) -> None:
+    """Refuse ``-q`` beside ``-v`` or ``--debug``: only errors, or every poll, not both.
+
+    Raises:
+        click.UsageError: Which.
+    """
+    if quiet and (verbose or debug):
+        louder = "-v" if verbose else "--debug"
+        raise click.UsageError(f"Give -q or {louder}, not both.")
 
 
 def client_options(

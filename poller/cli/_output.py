@@ -1,15 +1,21 @@
-"""stdout: each report written as it comes, in the chosen form, and the exit code of them all.
+"""stdout: each report written as it comes (or in input order), and the exit code of them all.
 
 ``--output auto`` (the default) is text on a terminal and JSON elsewhere; ``--query`` applies a
-JMESPath expression to each JSON document first, as the AWS CLI does. A result that cannot be
-written (a full disk, a closed stdout) is exit code 74, said in one line on stderr; a reader
-that leaves a pipe early is not a failure, and the outcome's code stands
-(:mod:`poller.cli._streams`).
+JMESPath expression to each JSON document first, as the AWS CLI does, and ``--output text``
+prints what it finds as the AWS CLI's text output would (:mod:`._text`). Results print as each
+wait ends; with ``--ordered``, in the order the resources were given, each as soon as those
+before it have printed. A failure's line on stderr (what happened, what to do) waits for the
+end of the run: :meth:`Reporter.close` writes them after every other line, in input order,
+under a line counting them when there were several resources. A result that cannot be written
+(a full disk, a closed stdout) is exit code 74, said in one line on stderr; a reader that
+leaves a pipe early is not a failure, and the outcome's code stands (:mod:`._streams`).
 """
 
 from __future__ import annotations
 
+import collections
 import sys
+from collections.abc import Iterable
 from typing import Any, Final, Protocol, TextIO
 
 import structlog
@@ -18,9 +24,10 @@ from poller import ExitCode, Identity
 from poller.cli._render import Console
 from poller.cli._report import Report, dump_json, identity_of
 from poller.cli._streams import STREAM_ERRORS, reader_left, silence
+from poller.cli._text import format_text
 from poller.events import Event, WaitCancelled
 
-__all__ = ["OUTPUT_FORMS", "Query", "Reporter", "format_text", "resolve_output"]
+__all__ = ["OUTPUT_FORMS", "Query", "Reporter", "resolve_output"]
 
 #: The forms --output takes; ``auto`` is resolved by :func:`resolve_output`.
 OUTPUT_FORMS: Final = ("auto", "json", "text", "none")
@@ -48,19 +55,6 @@ def resolve_output(output: str, out: TextIO | None) -> str:
         return "json"
 
 
-def format_text(value: Any) -> str:
-    """A query's result as ``--output text`` prints it, as the AWS CLI does.
-
-    Strings and numbers as they are, None as ``None``, a list of those tab-separated, anything
-    else (objects, nested lists) as compact JSON.
-    """
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return "\t".join(format_text(v) for v in value)
-    if isinstance(value, dict | list):
-        return dump_json(value)
-    return str(value)
-
-
 class Reporter:
     """Prints each report as it comes (stdout) and its error line (stderr, as an event).
 
@@ -69,6 +63,7 @@ class Reporter:
         console: The stderr writer, whose status line follows the events.
         out: stdout (``sys.stdout``, None when the command runs with stdout closed).
         query: Applied to each JSON document before it is printed.
+        ordered: Print the results in input order (:meth:`expect`), not as each comes.
     """
 
     def __init__(
@@ -78,12 +73,20 @@ class Reporter:
         out: TextIO | None = None,
         *,
         query: Query | None = None,
+        ordered: bool = False,
     ) -> None:
         self.console = console
         self.out = sys.stdout if out is None else out
         self.output = resolve_output(output, self.out)
         self.query = query
+        self.ordered = ordered
         self.reports: dict[Identity, Report] = {}
+        #: The input order (:meth:`expect`): where each resource was given.
+        self._order: dict[Identity, int] = {}
+        self._sequence: list[Identity] = []
+        #: Results held until those given before them have printed (``--ordered``).
+        self._held: dict[Identity, Report] = {}
+        self._printed = 0
         #: Each wait's ``wait.cancelled`` event: its attempts and time, for the cancelled line.
         self.cancellations: dict[Identity, WaitCancelled] = {}
         self.write_failed = False
@@ -105,10 +108,47 @@ class Reporter:
         self._output_failed(_CLOSED_STDOUT)
         return False
 
+    def expect(self, identities: Iterable[Identity]) -> None:
+        """The resources of the run, in input order: ``--ordered``'s, and the summary's."""
+        for identity in identities:
+            if identity not in self._order:
+                self._order[identity] = len(self._sequence)
+                self._sequence.append(identity)
+        self._release()
+
     def report(self, report: Report) -> None:
-        """Record and print *report*."""
+        """Record *report* and print it (with ``--ordered``, once those before it have)."""
         self.reports[report.identity] = report
-        if report.message is not None:
+        if self.output == "none":
+            return
+        if self.ordered and report.identity in self._order:
+            self._held[report.identity] = report
+            self._release()
+        else:
+            self.write(self._line(report))
+
+    def close(self) -> None:
+        """The end of the run: the results still held, then each failure and what to do.
+
+        The failures' lines come last on stderr, in input order; with several resources, a
+        line first says how many did not get there.
+        """
+        for report in self._in_order(self._held.values()):
+            self.write(self._line(report))
+        self._held.clear()
+        failures = self._in_order(r for r in self.reports.values() if r.message is not None)
+        if failures and len(self.reports) > 1:
+            outcomes = collections.Counter(
+                str(r.document.get("Outcome", "failed")) for r in failures
+            )
+            counted = ", ".join(f"{n} {outcome}" for outcome, n in outcomes.items())
+            _logger.error(
+                "cli.summary",
+                instance_arn="*",
+                message=f"{len(failures)} of {len(self.reports)} did not get there: {counted}.",
+                exit_code=self.exit_code(),
+            )
+        for report in failures:
             _logger.error(
                 "cli.error",
                 **report.identity.keys(),
@@ -116,13 +156,22 @@ class Reporter:
                 hint=report.hint,
                 exit_code=int(report.exit_code),
             )
-        if self.output == "none":
-            return
-        self.write(self._line(report))
 
-    def write(self, line: str) -> None:
-        """Print one result line, unless stdout is gone (failed, or a pipe nobody reads)."""
-        if self.write_failed or self.reader_left:
+    def _in_order(self, reports: Iterable[Report]) -> list[Report]:
+        """*reports* in input order (those not given come last, as they came)."""
+        unknown = len(self._order)
+        return sorted(reports, key=lambda r: self._order.get(r.identity, unknown))
+
+    def _release(self) -> None:
+        """Print the held results whose turn has come (``--ordered``)."""
+        sequence = self._sequence
+        while self._printed < len(sequence) and sequence[self._printed] in self._held:
+            self.write(self._line(self._held.pop(sequence[self._printed])))
+            self._printed += 1
+
+    def write(self, line: str | None) -> None:
+        """Print one result (a line, or several), unless stdout is gone or there is none."""
+        if line is None or self.write_failed or self.reader_left:
             return
         if self.out is None:
             self._output_failed(_CLOSED_STDOUT)
@@ -155,12 +204,14 @@ class Reporter:
             codes.append(ExitCode.OUTPUT_FAILED)
         return int(max(codes, default=ExitCode.OK))
 
-    def _line(self, report: Report) -> str:
-        """The line *report* prints: JSON or text, through ``--query``."""
+    def _line(self, report: Report) -> str | None:
+        """What *report* prints: JSON or text, through ``--query``; None for no line at all."""
         if self.query is None:
             return dump_json(report.document) if self.output == "json" else report.text
         found = self.query.search(report.document)
-        return dump_json(found) if self.output == "json" else format_text(found)
+        if self.output == "json":
+            return dump_json(found)
+        return format_text(found) or None  # as the AWS CLI prints an empty list: nothing
 
     def _output_failed(self, message: str) -> None:
         """Note that stdout failed (exit 74), and say so on stderr."""

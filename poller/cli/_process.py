@@ -1,30 +1,42 @@
-"""The command in a process of its own: the garbage collector's share of start-up and exit.
+"""The command in a process of its own: signals from the first instruction, and the collector.
 
-A command's start-up builds a large heap that lives until the process ends (botocore's
-service model and the modules of aiobotocore, aiohttp and poller) and the interpreter's last
-act is a full collection that walks all of it for nothing: together about a quarter of a
-one-shot ``poller wait`` (BENCHMARKS.md, d). So the console script (:func:`script`) turns the
-collector off while the command starts; once the client is open (:func:`open_client`), the
-heap built so far is frozen (``gc.freeze``: left out of every later collection) and the
-collector turned back on for the wait, however long it lasts; before exit, what the wait
-built is frozen too, so objects leaked in cycles are not finalized at exit and warnings such
-as aiohttp's "Unclosed client session" do not show (the test suite runs the command through
-:func:`poller.cli.main`, which keeps them). :func:`poller.cli.main` called in a program of
-one's own changes nothing.
+Importing this module makes the process the command's: only the console script
+(``_poller_command``, which does the same before it imports anything of poller) and ``python
+-m poller`` import it. From then on, SIGINT, SIGTERM and SIGHUP end the process with the
+shell's code for the signal (130, 143, 129) and no traceback, wherever they arrive, in the
+middle of an import too; :func:`script` hands SIGINT back to Python while the command runs (a
+KeyboardInterrupt, which :func:`poller.cli.main` and the waits turn into a cancellation with
+the same code) and takes it back at the end. The collector is off while the command starts
+(:mod:`._startup`). A program of one's own calls :func:`poller.cli.main`, which changes
+neither.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+import signal
+from typing import Final
 
-import poller
+__all__ = ["EXIT_SIGNALS", "exit_on_signals", "script"]
 
-__all__ = ["open_client", "script", "started"]
+#: The signals that end the command: Ctrl-C, `kill`, and a terminal that went away.
+EXIT_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-_paused = False
+
+def _exit(signum: int, frame: object) -> None:
+    """End the process as the shell does for *signum*: exit 128 plus its number."""
+    raise SystemExit(128 + signum)
+
+
+def exit_on_signals() -> None:
+    """From now on, SIGINT, SIGTERM and SIGHUP end the process with the shell's codes."""
+    for signum in EXIT_SIGNALS:
+        signal.signal(signum, _exit)
+
+
+exit_on_signals()  # first: everything below and after takes time to import
+
+from poller.cli import _startup  # noqa: E402 - after the handlers
 
 
 def script() -> int:
@@ -36,35 +48,21 @@ def script() -> int:
     Returns:
         The exit code, for ``sys.exit``.
     """
-    global _paused  # noqa: PLW0603 - one process, one start-up
-    # The command's own modules are imported by now (the console script imported this one
-    # through poller.cli); aiobotocore, botocore and the service model load after this.
-    from poller.cli._main import main  # noqa: PLC0415 - no cycle with poller.cli
-
     paused_here = gc.isenabled()
-    if paused_here:
-        gc.disable()
-        _paused = True
     try:
+        # The command handles SIGINT as Python raises it (KeyboardInterrupt): main() and the
+        # event loop turn it into a cancellation; until main() is imported, it is caught here.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if paused_here:
+            _startup.pause()
+        # The command's own modules, aiobotocore, botocore and the service model load after this.
+        from poller.cli._main import main  # noqa: PLC0415 - after the collector is off
+
         return main()
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
     finally:
-        started()
+        exit_on_signals()  # nothing that follows may end in a traceback either
+        _startup.started()
         if paused_here:
             gc.freeze()  # the process ends next: its last collection has nothing left to walk
-
-
-def started() -> None:
-    """The start-up heap is built: freeze it, and collect what comes after as usual."""
-    global _paused  # noqa: PLW0603
-    if _paused:
-        _paused = False
-        gc.freeze()
-        gc.enable()
-
-
-@asynccontextmanager
-async def open_client(**options: Any) -> AsyncIterator[Any]:
-    """:func:`poller.open_client` for a command; the command's start-up ends there."""
-    async with poller.open_client(**options) as client:
-        started()
-        yield client

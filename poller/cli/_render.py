@@ -20,6 +20,7 @@ from typing import Any, Final, TextIO
 import structlog
 
 from poller.cli._durations import format_duration, format_elapsed, polls
+from poller.cli._hints import say_once
 from poller.cli._status import WaitProgress, label_of, progress_key, short_arn, status_line
 from poller.cli._streams import STREAM_ERRORS, silence
 from poller.events import Event, PollCompleted, PollRetrying, PollScheduled, WaitStarted
@@ -27,6 +28,9 @@ from poller.events import Event, PollCompleted, PollRetrying, PollScheduled, Wai
 __all__ = ["Console", "configure_logging", "log_level", "open_console", "short_arn"]
 
 _CLEAR_LINE: Final = "\r\x1b[K"
+#: The events that end a wait. The library logs an event before its hook hears of it: the
+#: status line drawn under such a line already counts the wait as done.
+_ENDINGS: Final = frozenset({"wait.succeeded", "wait.failed", "wait.timed_out", "wait.cancelled"})
 _EVENT_WIDTH: Final = 24
 #: The width of a terminal that does not say.
 _DEFAULT_COLUMNS: Final = 80
@@ -92,6 +96,13 @@ class Console:
             progress.done = True
             progress.next_poll = None
         self.redraw()
+
+    def ended(self, key: str) -> None:
+        """The wait of *key* (:func:`progress_key`) has ended: it polls no more."""
+        progress = self._progress.get(key)
+        if progress is not None:
+            progress.done = True
+            progress.next_poll = None
 
     def redraw(self) -> None:
         """Draw the status line again (the elapsed times move on)."""
@@ -200,14 +211,15 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
     if name == "poll.scheduled":
         return f"next poll in {format_duration(f['delay'])} (after poll {f.get('attempt')})"
     if name == "poll.retrying":
+        said = say_once(str(f.get("error_message")))
         return (
-            f"{f.get('error_code')}: {f.get('error_message')}; retrying in "
+            f"{f.get('error_code')}: {said}; retrying in "
             f"{format_duration(f['delay'])} (poll {f.get('attempt')})"
         )
     if name == "wait.succeeded":
         return f"done: {f.get('status') or 'gone'} after {elapsed}, {polls(f.get('attempts', 0))}"
     if name == "wait.failed":
-        reason = f": {f['reason']}" if f.get("reason") else ""
+        reason = f": {say_once(str(f['reason']))}" if f.get("reason") else ""
         return f"failed ({f.get('error')}) after {elapsed}{reason}"
     if name == "wait.timed_out":
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
@@ -242,10 +254,22 @@ def configure_logging(*, json_lines: bool, level: int, console: Console) -> None
     renderer: Any = (
         structlog.processors.JSONRenderer(sort_keys=False) if json_lines else _render_console
     )
+
+    def follow_endings(_logger: Any, _method: str, fields: MutableMapping[str, Any]) -> Any:
+        """Count a wait as done as soon as its last line is written, not only once told."""
+        if fields.get("event") in _ENDINGS and isinstance(fields.get("instance_arn"), str):
+            console.ended(
+                progress_key(
+                    fields["instance_arn"], fields.get("region_name"), fields.get("request_id")
+                )
+            )
+        return fields
+
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            follow_endings,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),

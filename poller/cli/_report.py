@@ -35,7 +35,14 @@ from typing import Any, Final
 
 from poller import Identity, Outcome, WaitResult
 from poller.cli._durations import round_elapsed
-from poller.cli._hints import NETWORK_CODES, UNREACHABLE_HINT, hint_for, sentence
+from poller.cli._hints import (
+    NETWORK_CODES,
+    UNREACHABLE_HINT,
+    complement,
+    hint_for,
+    say_once,
+    sentence,
+)
 from poller.events import WaitCancelled
 from poller.exceptions import ApiError, PollerError
 
@@ -177,13 +184,16 @@ def from_error(
         last_key: None if error.last is None else error.last.to_api_json(),
     }
     text = _text(identity, outcome, error.status or "-", type(error).__name__)
+    # stderr's line: the library's message, then what it does not say already.
+    message = sentence(say_once(error.message))
+    advice = complement(message, hint or hint_for(error, hints))
     return Report(
         identity,
         error.exit_code,
         document,
         text,
-        sentence(error.message),
-        sentence(hint or hint_for(error, hints)),
+        message,
+        None if advice is None else sentence(advice),
     )
 
 
@@ -197,7 +207,7 @@ def _configuration(
     last_key: str = _LAST_KEY,
 ) -> Report:
     """An ending outside poller's error tree, before any request of the wait was sent."""
-    message = sentence(message)
+    message = sentence(say_once(message))
     document = {
         **api_keys(identity),
         "Outcome": outcome.value,
@@ -207,7 +217,8 @@ def _configuration(
         last_key: None,
     }
     text = _text(identity, outcome.value)
-    return Report(identity, outcome.exit_code, document, text, message, sentence(hint))
+    advice = complement(message, hint)
+    return Report(identity, outcome.exit_code, document, text, message, advice and sentence(advice))
 
 
 def not_started(identity: Identity, error: Exception, *, last_key: str = _LAST_KEY) -> Report:

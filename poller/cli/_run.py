@@ -4,7 +4,8 @@ A task listening for SIGINT, SIGTERM and SIGHUP cancels the work, so that each w
 real cancellation (and emits ``wait.cancelled``) before the command exits with the shell's
 code for the signal (128 plus its number: 130, 143, 129). Another redraws the live status
 line. ``--all`` lists the instances here, and the end of a run is written here: a cancelled
-line for each wait a signal stopped, and on a terminal one line for a person when all is well.
+line for each wait a signal stopped, the results ``--ordered`` still holds, what failed and
+what to do (after every other line), and on a terminal one line for a person when all is well.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ async def listed_arns(
 
 
 def end_run(reporter: Reporter, targets: list[Awaited], signum: int | None) -> int:
-    """Close a run: a cancelled line for each wait a signal stopped; the exit code of all.
+    """Close a run: a cancelled line for each wait a signal stopped, the failures last; the code.
 
     Interrupted before ``--all`` had listed anything, one cancelled line stands for all.
     """
@@ -108,6 +109,7 @@ def end_run(reporter: Reporter, targets: list[Awaited], signum: int | None) -> i
         for identity in [t.identity for t in targets] or [ALL]:
             if identity not in reporter.reports:
                 reporter.report(cancelled(identity, signum, reporter.cancellations.get(identity)))
+    reporter.close()
     code = reporter.exit_code()
     if code == ExitCode.OK and targets and reporter.reports and console.live:
         console.write_line(success_line(targets))

@@ -19,6 +19,7 @@ from poller import Identity, ResourceKind
 from poller.cli._answers import AnswersError, read_answers
 from poller.cli._arns import STDIN, Arns
 from poller.cli._kinds import Awaited
+from poller.cli._stdin import announce, shorten
 
 __all__ = ["Targets", "instances", "regions", "requests"]
 
@@ -52,12 +53,17 @@ def _once(targets: Iterable[tuple[str, Awaited]], what: str) -> Targets:
     return Targets(list(unique.values()), repeated, what)
 
 
-def _checked(kind: ResourceKind, identity: Identity, until: str, where: str = "") -> Awaited:
-    """*identity*, if the library would wait on it; else a usage error with its message."""
+def _checked(
+    kind: ResourceKind, identity: Identity, until: str, given: str, where: str = ""
+) -> Awaited:
+    """*identity* (*given* by the user), if the library would wait on it; else a usage error.
+
+    The error is the library's message, with what was given quoted short.
+    """
     try:
         kind.check(identity)
     except ValueError as error:
-        raise click.BadParameter(f"{str(error).rstrip('.')}{where}.") from None
+        raise click.BadParameter(f"{shorten(str(error), given).rstrip('.')}{where}.") from None
     return Awaited(kind, identity, until)
 
 
@@ -78,7 +84,7 @@ def regions(arn: str, names: Sequence[str], kind: ResourceKind, until: str) -> T
     if not names:
         raise click.BadParameter("give at least one Region name, such as eu-west-1.")
     return _once(
-        ((name, _checked(kind, kind.identity(arn, name), until)) for name in names),
+        ((name, _checked(kind, kind.identity(arn, name), until, name)) for name in names),
         _REPEATED[kind.shape],
     )
 
@@ -118,7 +124,10 @@ def requests(
     if STDIN not in values:
         return _once(
             (
-                (value, _checked(default, default.identity(arn, value), default.default_target))
+                (
+                    value,
+                    _checked(default, default.identity(arn, value), default.default_target, value),
+                )
                 for value in values
             ),
             what,
@@ -129,20 +138,22 @@ def requests(
     if stream is None:
         raise click.BadParameter("'-' reads the answers from stdin, which is closed.")
     expected = _expected(kinds)
+    announce(stream, expected)
+    targets = []
     try:
-        read = read_answers(stream.read(), keys=answers, expected=expected)
+        # Each answer is checked as soon as it is read: the first bad one ends the reading.
+        for answer in read_answers(stream, keys=answers, expected=expected):
+            kind = default if answer.key is None else answers[answer.key]
+            if kind not in kinds or (forced and kind is not default):
+                raise click.BadParameter(_wrong_kind(kind, default, answer.where, forced=forced))
+            identity = kind.identity(arn, answer.request_id)
+            where = f" ({answer.where}; '-' reads {expected})"
+            awaited = _checked(kind, identity, kind.default_target, answer.request_id, where)
+            targets.append((answer.request_id, awaited))
     except AnswersError as error:
         raise click.BadParameter(f"{error}.") from None
-    if not read:
+    if not targets:
         raise click.BadParameter(f"stdin held nothing to wait on: '-' reads {expected}.")
-    targets = []
-    for answer in read:
-        kind = default if answer.key is None else answers[answer.key]
-        if kind not in kinds or (forced and kind is not default):
-            raise click.BadParameter(_wrong_kind(kind, default, answer.where, forced=forced))
-        identity = kind.identity(arn, answer.request_id)
-        where = f" ({answer.where}; '-' reads {expected})"
-        targets.append((answer.request_id, _checked(kind, identity, kind.default_target, where)))
     return _once(targets, what)
 
 

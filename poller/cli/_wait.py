@@ -25,9 +25,9 @@ from poller import ResourceKind, WaitOutcome
 from poller.cli._kinds import Awaited, Listing
 from poller.cli._options import ClientOptions
 from poller.cli._output import Reporter
-from poller.cli._process import open_client
 from poller.cli._report import ALL, Report, from_error, from_result, not_started
 from poller.cli._run import end_run, listed_arns, run_until_signal
+from poller.cli._startup import open_client
 
 __all__ = ["ClientFactory", "budget", "ending_by", "run_wait", "wait_all", "wait_on"]
 
@@ -130,6 +130,7 @@ async def wait_all(
                         client, reporter, deadline=deadline, allow_empty=listing.allow_empty
                     )
                     targets = listing.targets(arns)
+                reporter.expect(target.identity for target in targets)
                 if targets:
                     await wait_on(client, targets, ending_by(settings, deadline), reporter)
         except BotoCoreError as error:  # no client: no region, an unknown profile ...

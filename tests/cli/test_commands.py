@@ -78,7 +78,8 @@ def test_output_text_and_quiet(center: Center) -> None:
 
 def test_output_none_and_verbose_console(center: Center) -> None:
     """--output none prints nothing; -v shows each poll; console lines are not JSON."""
-    arn = center.simulator.create_instance("x")
+    # ACTIVE from the start: the first poll sees it, whenever it comes ("start → ACTIVE").
+    arn = center.simulator.create_instance("x", create_seconds=0)
 
     done = run_poller(
         "wait", arn, *center.options(), "--output", "none", "-v", "--log-format", "console"

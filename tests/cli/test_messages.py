@@ -46,7 +46,9 @@ def test_kms_denial_gets_a_kms_hint(center: Center) -> None:
 
     assert 4 == done.returncode, done.stderr
     [error] = errors_of(done.stderr)
-    assert "key policy" in str(error["hint"])
+    # The library's message says what the key policy must allow; the hint how to read it.
+    assert "key policy" in str(error["message"])
+    assert "aws kms get-key-policy" in str(error["hint"])
     assert "get-caller-identity" not in str(error["hint"])
 
 
@@ -107,7 +109,9 @@ def test_endpoint_unreachable_gets_network_advice() -> None:
     [result] = json_lines(done.stdout)
     assert "EndpointUnreachableError" == result["Error"]["Type"]
     [error] = errors_of(done.stderr)
-    assert "network" in str(error["hint"])
+    # The library's message asks to check the network; the hint adds what may be in the way.
+    assert "Check the network" in str(error["message"])
+    assert "proxy" in str(error["hint"])
     assert "credentials" not in str(error["hint"]).lower()
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib.metadata import entry_points
 from typing import Any
 
 import pytest
 
-from poller.cli import _process, main
+from poller.cli import main
 from tests.cli.conftest import SUBPROCESS_TIMEOUT, Center, command_env
 
 #: Runs script() with argv from the command line and prints, as JSON, the collector's state
@@ -78,13 +80,36 @@ def test_requests_leave_with_the_collector_on_and_the_start_up_heap_frozen(
     assert {"requesting": [True, True], "end": [True, True], "code": 0} == seen
 
 
+#: The signals the command's process takes.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@pytest.fixture
+def own_signals() -> Iterator[None]:
+    """The test process's own signal handlers, back after a test imports the command's entry.
+
+    Importing the console script's module (or ``poller.__main__``) makes the process the
+    command's: it takes SIGINT, SIGTERM and SIGHUP.
+    """
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    yield
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+@pytest.mark.usefixtures("own_signals")
 def test_the_console_script_and_python_m_poller_run_script() -> None:
-    """Both ways of running the command go through script(), the collector's handling."""
+    """Both ways of running the command go through script(), the collector's handling.
+
+    The console script is a module outside the package, which takes the signals before poller
+    is imported (tests/cli/test_startup.py).
+    """
     import poller.__main__ as module_main  # noqa: PLC0415 - what `python -m poller` runs
+    from poller.cli import _process  # noqa: PLC0415 - the command's process
 
     (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "poller"]
 
-    assert "poller.cli._process:script" == entry.value
+    assert "_poller_command:script" == entry.value
     assert _process.script is entry.load() is module_main.script
 
 
@@ -99,8 +124,8 @@ def test_simulate_turns_the_collector_back_on() -> None:
     """``poller simulate`` serves until stopped: loading it ends the start-up."""
     probe = (
         "import gc, sys\n"
-        "from poller.cli import _process, cli\n"
-        "gc.disable(); _process._paused = True\n"
+        "from poller.cli import _startup, cli\n"
+        "_startup.pause()\n"
         "import click\n"
         "cli.get_command(click.Context(cli), 'simulate')\n"
         "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"

@@ -246,3 +246,26 @@ def test_on_80_columns_the_console_keeps_to_one_line() -> None:
     drawn = [part.rpartition("\x1b[K")[2] for part in stream.getvalue().split("\r")]
     assert "12 waiting: 12 starting · next poll in" in drawn[-1]
     assert all(len(line) < 80 for line in drawn)
+
+
+def test_the_line_under_a_wait_s_last_event_counts_it_done() -> None:
+    """The library logs a wait's ending before its hook hears of it: no stale "next poll"."""
+    import logging  # noqa: PLC0415
+
+    import structlog  # noqa: PLC0415
+
+    from poller.cli._render import configure_logging  # noqa: PLC0415
+
+    stream = io.StringIO()
+    console = Console(stream, live=True, width=lambda: 79)
+    configure_logging(json_lines=False, level=logging.INFO, console=console)
+    console.on_event(events.WaitStarted(**COMMON, timeout=60, min_delay=2, max_delay=30))
+    console.on_event(events.PollScheduled(**COMMON, attempt=1, delay=60.0, elapsed=0.1))
+    drawn = len(stream.getvalue())
+
+    structlog.get_logger("poller").info(
+        "wait.cancelled", **COMMON, status="CREATE_IN_PROGRESS", attempts=1, elapsed=0.2
+    )
+
+    assert "wait.cancelled" in stream.getvalue()[drawn:]
+    assert "next poll" not in stream.getvalue()[drawn:]

@@ -21,6 +21,8 @@ from .test_streams import run_redirected
 from .test_terminal import STATUS_LINE, run_on_terminal
 
 ACCOUNTS = ("111122223333", "444455556666")
+#: Longer than any test: the Regions are added only when the test moves the clock on.
+ADDING = 10**9
 
 
 def stuck_requests(sim: Simulator) -> tuple[str, list[str]]:
@@ -81,16 +83,27 @@ def test_closed_stdout_is_74_before_any_request(center: Center) -> None:
 
 
 def test_a_terminal_gets_text_a_status_line_and_a_success_line(center: Center) -> None:
-    """On a terminal: a text line per Region, the status line, and one line for a person."""
+    """On a terminal: a text line per Region, the status line, and one line for a person.
+
+    The Regions are added only when the test moves the clock on, once both waits show on the
+    status line.
+    """
     sim = center.simulator
     arn = sim.create_instance("rollout", create_seconds=0)
-    sim.add_region(arn, "eu-west-1")
-    sim.add_region(arn, "eu-central-1")
+    sim.add_region(arn, "eu-west-1", seconds=ADDING)
+    sim.add_region(arn, "eu-central-1", seconds=ADDING)
     url, region = center.endpoint_url, sim.region
+    moved: list[bool] = []
+
+    def added_once_both_show(screen: str, process: object) -> None:
+        """Move the clock past the Regions' addition once "2 waiting" is drawn."""
+        if not moved and any(s.startswith("2 waiting") for s in STATUS_LINE.findall(screen)):
+            moved.append(True)
+            sim.advance(ADDING)
 
     code, screen = run_on_terminal(
         "wait-region", arn, "eu-west-1", "eu-central-1", "--endpoint-url", url,
-        "--region", region, *FAST,
+        "--region", region, *FAST, react=added_once_both_show,
     )  # fmt: skip
 
     assert 0 == code, screen
