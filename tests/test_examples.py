@@ -70,6 +70,7 @@ def run(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
         yield run
 
 
+@pytest.mark.real_time
 def test_provision_waits_until_active(run: Any, sim: Simulator) -> None:
     """Creates over the wire, waits through CREATE_IN_PROGRESS, prints the identity store."""
     sim.create_seconds = NEVER  # the first poll finds it in progress; the hook then ends it
@@ -94,6 +95,7 @@ def test_provision_reports_a_failed_creation(run: Any, sim: Simulator) -> None:
     assert "creation failed: Quota of instances reached" == done.stderr.splitlines()[-1]
 
 
+@pytest.mark.real_time
 def test_delete_waits_until_gone(run: Any, sim: Simulator) -> None:
     """Deletes, waits through DELETE_IN_PROGRESS until DescribeInstance is denied."""
     arn = sim.create_instance("doomed", create_seconds=0)
@@ -154,6 +156,7 @@ def test_rotate_reports_update_failed(run: Any, sim: Simulator) -> None:
     assert "does not allow Identity Center" in done.stderr
 
 
+@pytest.mark.real_time
 def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
     """States on stdout; every poller event a JSON line on stderr."""
     arn = sim.create_instance("example", create_seconds=NEVER)  # however slow the start-up
@@ -169,6 +172,7 @@ def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
     assert all(e["instance_arn"] == arn and "timestamp" in e for e in events)
 
 
+@pytest.mark.real_time
 def test_orchestration_job_resumes_against_the_saved_deadline(
     run: Any, sim: Simulator, tmp_path: pathlib.Path
 ) -> None:

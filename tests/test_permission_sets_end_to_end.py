@@ -43,6 +43,7 @@ def finish_when_seen(sim: Simulator, status: str, seen: list[Event]) -> Any:
     return hook
 
 
+@pytest.mark.real_time
 async def test_enabled_after_update_instance(sim: Simulator, leg: Leg) -> None:
     """UpdateInstance starts it: NOT_ENABLED waits, ENABLED succeeds, with its own events."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -73,6 +74,7 @@ async def test_enabled_after_update_instance(sim: Simulator, leg: Leg) -> None:
     }
 
 
+@pytest.mark.real_time
 async def test_watch_sees_not_enabled_then_enabled(sim: Simulator, leg: Leg) -> None:
     """poller.watch yields each distinct state; the test ends enabling after the first."""
     arn = sim.create_instance("e2e", create_seconds=0)

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 STILL = 1e-9
 
 
+@pytest.mark.real_time
 async def test_lifecycle_on_its_own_clock() -> None:
     """At time_scale 1000 a 60-second creation is over after about 60 ms of real time.
 
