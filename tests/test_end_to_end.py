@@ -178,6 +178,7 @@ async def test_encryption_update_failed(sim: Simulator, leg: Leg, target: Target
 
 
 @pytest.mark.parametrize("target", [Target.ACTIVE, Target.ENCRYPTION_ENABLED])
+@pytest.mark.real_time
 async def test_delete_in_progress_fails_living_targets(
     sim: Simulator, leg: Leg, target: Target
 ) -> None:

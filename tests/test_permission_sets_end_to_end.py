@@ -92,6 +92,7 @@ async def test_watch_sees_not_enabled_then_enabled(sim: Simulator, leg: Leg) -> 
     assert ["NOT_ENABLED", "ENABLED"] == await leg.run(scenario)
 
 
+@pytest.mark.real_time
 async def test_look_and_meets(sim: Simulator, leg: Leg) -> None:
     """poller.look describes it once; the kind says whether that meets `enabled`."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -157,6 +158,7 @@ async def test_create_failed(sim: Simulator, leg: Leg) -> None:
     assert ("Organization limit reached", arn) == (caught.value.reason, caught.value.instance_arn)
 
 
+@pytest.mark.real_time
 async def test_deleted_while_waiting(sim: Simulator, leg: Leg) -> None:
     """An instance being deleted never gets there: InstanceDeletedError."""
     arn = sim.create_instance("e2e", create_seconds=0)

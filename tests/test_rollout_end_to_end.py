@@ -94,6 +94,7 @@ async def test_region_removing_then_removed(sim: Simulator, leg: Leg) -> None:
     assert result.description is None
 
 
+@pytest.mark.real_time
 async def test_region_removing_fails_active(sim: Simulator, leg: Leg) -> None:
     """REMOVING while waiting for active: RegionRemovedError with the Region's identity."""
     arn = sim.create_instance("e2e", create_seconds=0)
