@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 import poller
 from poller.events import AccountAssignmentStatusChanged, Event, PollCompleted
 from poller.simulator import Fault, Simulator
@@ -22,6 +24,8 @@ from tests.test_end_to_end import (  # noqa: F401  (fixtures)
     leg,
     sim,
 )
+
+pytestmark = pytest.mark.real_time
 
 COUNT = 40
 DESCRIBE = "DescribeAccountAssignmentCreationStatus"

@@ -90,8 +90,12 @@ def test_fixed_interval_detects_half_an_interval_late() -> None:
 
 
 def test_rollout_runs() -> None:
-    """Every request of every run completes; each throttled Describe is a poll.retrying event."""
-    results = rollout.run(quick=True, requests=30)
+    """Every request of every run completes; each throttled Describe is a poll.retrying event.
+
+    At x50 the waits' timeouts (the default 30 min, scaled: 36 s, and 14 s for the run at
+    x125) are ten times what a loaded machine takes; --quick's x200 leaves 3.6 s at x500.
+    """
+    results = rollout.run(quick=True, requests=30, scale=50.0)
 
     runs = [*results["alone"], results["faster"], results["shared"]]
     assert all(30 == figures["ok"] for figures in runs)

@@ -120,6 +120,7 @@ def _hold_before(client: Any, event: str) -> None:
     client.meta.events.register(f"{event}.sso-admin", hold)
 
 
+@pytest.mark.real_time
 async def test_a_request_cut_before_it_left_is_no_attempt(
     endpoint: tuple[Simulator, str],
 ) -> None:
@@ -137,6 +138,7 @@ async def test_a_request_cut_before_it_left_is_no_attempt(
     assert "0 polls" in str(caught.value)
 
 
+@pytest.mark.real_time
 async def test_a_request_cut_after_it_left_is_an_attempt(
     endpoint: tuple[Simulator, str],
 ) -> None:

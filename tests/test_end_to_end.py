@@ -115,6 +115,7 @@ def then_advance(sim: Simulator, **state: str) -> Callable[[Event], None]:
     return hook
 
 
+@pytest.mark.real_time
 async def test_create_in_progress_then_active(sim: Simulator, leg: Leg) -> None:
     """CREATE_IN_PROGRESS waits; ACTIVE succeeds with the service's description."""
     arn = sim.create_instance("e2e", create_seconds=NEVER)
@@ -143,6 +144,7 @@ async def test_create_failed(sim: Simulator, leg: Leg, target: Target) -> None:
     assert "Organization limit reached" == caught.value.reason
 
 
+@pytest.mark.real_time
 async def test_encryption_enabled(sim: Simulator, leg: Leg) -> None:
     """ACTIVE with EncryptionStatus UPDATING waits; ENABLED succeeds."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -176,6 +178,7 @@ async def test_encryption_update_failed(sim: Simulator, leg: Leg, target: Target
 
 
 @pytest.mark.parametrize("target", [Target.ACTIVE, Target.ENCRYPTION_ENABLED])
+@pytest.mark.real_time
 async def test_delete_in_progress_fails_living_targets(
     sim: Simulator, leg: Leg, target: Target
 ) -> None:
@@ -187,6 +190,7 @@ async def test_delete_in_progress_fails_living_targets(
         await leg.wait(arn, until=target)
 
 
+@pytest.mark.real_time
 async def test_deleted_after_delete_in_progress(sim: Simulator, leg: Leg) -> None:
     """DELETE_IN_PROGRESS waits; the AccessDenied that follows is the deletion: success."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -317,6 +321,7 @@ async def test_expired_credentials_are_an_api_error(sim: Simulator, leg: Leg) ->
     assert caught.value.aws_request_id
 
 
+@pytest.mark.real_time
 async def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> None:
     """An answer slower than the deadline is abandoned at the deadline: WaitTimeoutError."""
     arn = sim.create_instance("e2e")
@@ -332,6 +337,7 @@ async def test_slow_answer_is_cut_at_the_deadline(sim: Simulator, leg: Leg) -> N
     assert (1, None) == (error.attempts, error.last)
 
 
+@pytest.mark.real_time
 async def test_cancelled_mid_request(sim: Simulator, leg: Leg) -> None:
     """Cancelled mid-request: wait.cancelled, re-raised, and the client still works after."""
     arn = sim.create_instance("e2e", create_seconds=0)

@@ -13,12 +13,34 @@ from typing import Any
 
 import pytest
 
-from poller.simulator import Fault, Simulator, serve_in_thread
+from poller.simulator import Fault, RequestRecord, Simulator, serve_in_thread
 from tests.fakes import KMS_KEY
 
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
 #: What examples/rollout.py reports for the accounts that --fail makes fail.
 SUSPENDED = "The account is suspended (simulated by --fail)."
+#: How long an example may run before the test calls it hung: about ten times what it needs on
+#: a loaded machine (most take 1 to 6 s).
+LIMIT = 120.0
+#: Simulated seconds longer than any test, even at time scale 1000 (11 real days).
+NEVER = 1e9
+
+
+def finish_once_described(sim: Simulator) -> None:
+    """Once the endpoint has answered a DescribeInstance, every lifecycle ends at once.
+
+    The example runs in a process of its own, so the endpoint's request hook stands in for an
+    on_event hook. A lifecycle of NEVER is still in its state in between when that answer is
+    made, however slow the machine (the hook runs after it); the example's next poll finds the
+    end.
+    """
+
+    def hook(record: RequestRecord) -> None:
+        if record.operation == "DescribeInstance" and record.status == 200:
+            sim.on_request = None
+            sim.advance(2 * NEVER)
+
+    sim.on_request = hook
 
 
 @pytest.fixture
@@ -43,15 +65,17 @@ def run(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
             command = [sys.executable, str(EXAMPLES / name), *args]
             command += ["--region", "us-east-1", "--endpoint-url", server.endpoint_url]
             return subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=60, check=False
+                command, env=env, capture_output=True, text=True, timeout=LIMIT, check=False
             )
 
         yield run
 
 
+@pytest.mark.real_time
 def test_provision_waits_until_active(run: Any, sim: Simulator) -> None:
     """Creates over the wire, waits through CREATE_IN_PROGRESS, prints the identity store."""
-    sim.create_seconds = 1000  # one real second: the first poll finds it in progress
+    sim.create_seconds = NEVER  # the first poll finds it in progress; the hook then ends it
+    finish_once_described(sim)
 
     done = run("provision_instance.py", "--name", "example")
 
@@ -72,10 +96,12 @@ def test_provision_reports_a_failed_creation(run: Any, sim: Simulator) -> None:
     assert "creation failed: Quota of instances reached" == done.stderr.splitlines()[-1]
 
 
+@pytest.mark.real_time
 def test_delete_waits_until_gone(run: Any, sim: Simulator) -> None:
     """Deletes, waits through DELETE_IN_PROGRESS until DescribeInstance is denied."""
     arn = sim.create_instance("doomed", create_seconds=0)
-    sim.delete_seconds = 1000  # one real second
+    sim.delete_seconds = NEVER  # the first poll finds it in progress; the hook then ends it
+    finish_once_described(sim)
 
     done = run("delete_instance.py", arn)
 
@@ -131,9 +157,11 @@ def test_rotate_reports_update_failed(run: Any, sim: Simulator) -> None:
     assert "does not allow Identity Center" in done.stderr
 
 
+@pytest.mark.real_time
 def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
     """States on stdout; every poller event a JSON line on stderr."""
-    arn = sim.create_instance("example", create_seconds=3000)  # longer than a slow start-up
+    arn = sim.create_instance("example", create_seconds=NEVER)  # however slow the start-up
+    finish_once_described(sim)
 
     done = run("watch_with_json_logs.py", arn)
 
@@ -145,6 +173,7 @@ def test_watch_prints_states_and_json_events(run: Any, sim: Simulator) -> None:
     assert all(e["instance_arn"] == arn and "timestamp" in e for e in events)
 
 
+@pytest.mark.real_time
 def test_orchestration_job_resumes_against_the_saved_deadline(
     run: Any, sim: Simulator, tmp_path: pathlib.Path
 ) -> None:
@@ -218,7 +247,7 @@ def run_in_process(tmp_path: pathlib.Path) -> Any:
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=LIMIT,
             check=False,
         )
 
@@ -344,7 +373,7 @@ def run_script(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
                     env=env,
                     capture_output=True,
                     text=True,
-                    timeout=60,
+                    timeout=LIMIT,
                     check=False,
                 )
             return subprocess.run(
@@ -364,7 +393,7 @@ def run_script(sim: Simulator, tmp_path: pathlib.Path) -> Iterator[Any]:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=60,
+                timeout=LIMIT,
                 check=False,
             )
 

@@ -275,6 +275,7 @@ async def test_a_client_that_never_yields_still_lets_others_run() -> None:
 
 
 @pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+@pytest.mark.real_time
 async def test_a_client_that_never_yields_can_be_cancelled() -> None:
     """A zero-delay wait on a client that never suspends can be cancelled (no timeout)."""
     client = _Unyielding(None)
@@ -362,6 +363,7 @@ async def test_cancellation_is_prompt_and_reraised(latency: float) -> None:
     assert 1 == sum(isinstance(e, WaitCancelled) for e in events)
 
 
+@pytest.mark.real_time
 async def test_cancellation_on_asyncio() -> None:
     """On asyncio too, a cancelled wait emits wait.cancelled and polls no more."""
     client = ScriptedClient([described("CREATE_IN_PROGRESS")])

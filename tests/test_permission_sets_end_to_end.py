@@ -43,6 +43,7 @@ def finish_when_seen(sim: Simulator, status: str, seen: list[Event]) -> Any:
     return hook
 
 
+@pytest.mark.real_time
 async def test_enabled_after_update_instance(sim: Simulator, leg: Leg) -> None:
     """UpdateInstance starts it: NOT_ENABLED waits, ENABLED succeeds, with its own events."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -73,6 +74,7 @@ async def test_enabled_after_update_instance(sim: Simulator, leg: Leg) -> None:
     }
 
 
+@pytest.mark.real_time
 async def test_watch_sees_not_enabled_then_enabled(sim: Simulator, leg: Leg) -> None:
     """poller.watch yields each distinct state; the test ends enabling after the first."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -90,6 +92,7 @@ async def test_watch_sees_not_enabled_then_enabled(sim: Simulator, leg: Leg) -> 
     assert ["NOT_ENABLED", "ENABLED"] == await leg.run(scenario)
 
 
+@pytest.mark.real_time
 async def test_look_and_meets(sim: Simulator, leg: Leg) -> None:
     """poller.look describes it once; the kind says whether that meets `enabled`."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -155,6 +158,7 @@ async def test_create_failed(sim: Simulator, leg: Leg) -> None:
     assert ("Organization limit reached", arn) == (caught.value.reason, caught.value.instance_arn)
 
 
+@pytest.mark.real_time
 async def test_deleted_while_waiting(sim: Simulator, leg: Leg) -> None:
     """An instance being deleted never gets there: InstanceDeletedError."""
     arn = sim.create_instance("e2e", create_seconds=0)

@@ -59,6 +59,7 @@ def finish_on(sim: Simulator, event_type: type[Event], status: str) -> Callable[
 # -- Regions -----------------------------------------------------------------------------------
 
 
+@pytest.mark.real_time
 async def test_region_adding_then_active(sim: Simulator, leg: Leg) -> None:
     """ADDING waits, ACTIVE succeeds; events carry region_name."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -77,6 +78,7 @@ async def test_region_adding_then_active(sim: Simulator, leg: Leg) -> None:
     }
 
 
+@pytest.mark.real_time
 async def test_region_removing_then_removed(sim: Simulator, leg: Leg) -> None:
     """REMOVING waits for removed; ResourceNotFound after it is success, status None."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -92,6 +94,7 @@ async def test_region_removing_then_removed(sim: Simulator, leg: Leg) -> None:
     assert result.description is None
 
 
+@pytest.mark.real_time
 async def test_region_removing_fails_active(sim: Simulator, leg: Leg) -> None:
     """REMOVING while waiting for active: RegionRemovedError with the Region's identity."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -201,6 +204,7 @@ async def test_region_transient_validation_and_other(sim: Simulator, leg: Leg) -
 # -- attribute-based access control ------------------------------------------------------------
 
 
+@pytest.mark.real_time
 async def test_access_control_in_progress_then_enabled(sim: Simulator, leg: Leg) -> None:
     """CREATION_IN_PROGRESS waits, ENABLED succeeds."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -231,6 +235,7 @@ async def test_access_control_failed_and_missing(sim: Simulator, leg: Leg) -> No
 # -- requests ----------------------------------------------------------------------------------
 
 
+@pytest.mark.real_time
 async def test_provisioning_in_progress_then_succeeded(sim: Simulator, leg: Leg) -> None:
     """IN_PROGRESS waits, SUCCEEDED succeeds; the description is the status object."""
     arn = sim.create_instance("e2e", create_seconds=0)
@@ -254,6 +259,7 @@ async def test_provisioning_in_progress_then_succeeded(sim: Simulator, leg: Leg)
 
 
 @pytest.mark.parametrize("kind", ["creation", "deletion"])
+@pytest.mark.real_time
 async def test_assignment_in_progress_then_failed(sim: Simulator, leg: Leg, kind: str) -> None:
     """IN_PROGRESS waits; FAILED raises AccountAssignmentFailedError with its FailureReason."""
     arn = sim.create_instance("e2e", create_seconds=0)

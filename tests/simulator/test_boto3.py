@@ -284,6 +284,7 @@ def test_malformed_body(sim: Simulator, boto: Any) -> None:
     assert "Status" not in described
 
 
+@pytest.mark.real_time
 def test_slow_answer_times_out(sim: Simulator, server: Any) -> None:
     """A slow fault trips the client's read timeout."""
     import boto3  # noqa: PLC0415  (a client with its own timeout)

@@ -77,6 +77,7 @@ def test_every_fault_on(sim: Simulator, boto: Any, operation: str) -> None:
     assert 0 == len(sim.faults)
 
 
+@pytest.mark.real_time
 def test_slow_fault_on_a_request_status(sim: Simulator, server: Any) -> None:
     """A slow answer to DescribeAccountAssignmentCreationStatus trips a read timeout."""
     sim.add_fault(Fault.slow(1.0), operation="DescribeAccountAssignmentCreationStatus")
