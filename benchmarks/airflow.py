@@ -15,6 +15,12 @@ JSON is still encoded). A task on the loop wakes every millisecond and records h
 wakes: the longest delay is the longest block, and a watchdog thread notes where the loop
 was at the time. Goal: at most 100 ms.
 
+A block may be the interpreter's own: a full garbage collection (generation 2) scans every
+object of the process, holding the loop and every thread, and any allocation may set one off,
+whichever trigger makes it. Each collection is timed (``gc.callbacks``) and a block's share
+of them subtracted, so the run tells poller's longest block from the collector's longest pass
+(and how many objects it scanned: the triggerer's heap, mostly Airflow's own).
+
 The trigger log's size is every JSON line the run wrote, per request. It runs twice: with
 Airflow's default levels, and with ``[logging] namespace_levels = poller=WARNING``, which
 leaves out poller's own per-wait events below WARNING (``wait.started``, each status change,
@@ -27,6 +33,7 @@ with it). The endpoint runs in a child process too (``benchmarks._endpoint``).
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib.util
 import json
 import os
@@ -125,6 +132,16 @@ def _rows(name: str, measured: dict[str, Any]) -> list[tuple[str, str]]:
         (f"{name}: longest block", f"{measured['block_ms']:.0f} ms{where}"),
         *((f"  then {ms:.0f} ms", f"at {at:.1f} s ({place})") for ms, at, place in blocks[1:3]),
         (
+            "  besides the collector",
+            f"{measured['own_block_ms']:.0f} ms (the longest block less the full garbage "
+            "collections within it)",
+        ),
+        (
+            "  longest full collection",
+            f"{measured['gc_ms']:.0f} ms over {measured['gc_objects']:,} objects "
+            f"({measured['gc_count']} in the run)",
+        ),
+        (
             "  trigger log",
             f"{measured['log_bytes']:,} bytes in {measured['log_lines']:,} lines: "
             f"{measured['log_per_request']:.0f} bytes per request",
@@ -145,12 +162,42 @@ class _Comms:
         message.model_dump_json()
 
 
+class _Collections:
+    """The full garbage collections of the process: when each began, how long it took."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self.objects = 0
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        """``gc.callbacks``' hook: time the collections of generation 2."""
+        if info["generation"] != 2:  # noqa: PLR2004 - the oldest generation: the whole heap
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        self.spans.append((self._began, time.perf_counter()))
+        self.objects = max(self.objects, len(gc.get_objects()))  # after its end: not timed
+
+    def within(self, start: float, end: float) -> float:
+        """Seconds of collection between *start* and *end*."""
+        return sum(max(0.0, min(end, b) - max(start, a)) for a, b in self.spans)
+
+    def longest(self, since: float) -> float:
+        """The longest collection since *since*, in seconds."""
+        return max((b - a for a, b in self.spans if a >= since), default=0.0)
+
+
 class _LoopWatch:
     """How late a task on the loop wakes, and where the loop was when it woke late."""
 
-    def __init__(self) -> None:
+    def __init__(self, collections: _Collections) -> None:
+        self.collections = collections
         self.blocks: list[tuple[float, float, str]] = []
         self.longest = 0.0
+        #: The longest block less the full collections within it.
+        self.own = 0.0
         self._beat = time.perf_counter()
         self._started = self._beat
         self._where: str | None = None
@@ -167,10 +214,16 @@ class _LoopWatch:
             now = time.perf_counter()
             late = now - last - _TICK
             self.longest = max(self.longest, late)
+            self.own = max(self.own, late - self.collections.within(last, now))
             if late > _NOTED:
                 self.blocks.append((late * 1000, last - self._started, self._where or "?"))
             self._where = None
             self._beat = last = now
+
+    @property
+    def started(self) -> float:
+        """When the watch began (``time.perf_counter()``)."""
+        return self._started
 
     def stop(self) -> None:
         """End the watch."""
@@ -233,7 +286,9 @@ def _child(arguments: dict[str, Any]) -> dict[str, Any]:
                 "map_index": -1,
             },
         }
-        watch = _LoopWatch()
+        collections = _Collections()
+        gc.callbacks.append(collections)
+        watch = _LoopWatch(collections)
 
         async def triggerer() -> dict[str, Any]:
             structlog.contextvars.bind_contextvars(
@@ -261,6 +316,10 @@ def _child(arguments: dict[str, Any]) -> dict[str, Any]:
     blocks = sorted(watch.blocks, reverse=True)
     return {
         "block_ms": watch.longest * 1000,
+        "own_block_ms": watch.own * 1000,
+        "gc_ms": collections.longest(watch.started) * 1000,
+        "gc_objects": collections.objects,
+        "gc_count": sum(1 for a, _ in collections.spans if a >= watch.started),
         "blocks": blocks[:4],
         "log_bytes": size,
         "log_lines": len(lines),
