@@ -10,9 +10,11 @@ carries credentials, signatures or request headers.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
-from collections.abc import Callable
-from typing import ClassVar, Literal
+from collections.abc import Callable, Iterator
+from typing import ClassVar, Final, Literal
 
 __all__ = [
     "AccessControlAttributesStatusChanged",
@@ -45,10 +47,51 @@ __all__ = [
     "WaitStarted",
     "WaitSucceeded",
     "WaitTimedOut",
+    "logged_level",
+    "quieted",
     "status_events",
 ]
 
 Level = Literal["debug", "info", "warning", "error"]
+
+_RANKS: Final[dict[str, int]] = {"debug": 0, "info": 1, "warning": 2, "error": 3}
+#: Below which level the events of the waits in this context are logged at debug (None: none).
+_QUIETED: contextvars.ContextVar[Level | None] = contextvars.ContextVar(
+    "poller_quieted", default=None
+)
+
+
+@contextlib.contextmanager
+def quieted(below: Level = "warning") -> Iterator[None]:
+    """Log the events below *below* of the waits run inside at debug level.
+
+    For a program that waits on hundreds of resources at once and logs a summary of its own
+    (poller's Airflow trigger does): without it, every wait logs ``wait.started``, its status
+    changes and ``wait.succeeded`` at info. Only the log line's level changes: each event
+    keeps its ``level``, and ``on_event`` hooks and tracers see every event as before. The
+    waits started inside keep it (anyio's tasks inherit the context they are started in).
+
+    Args:
+        below: The first level logged as it is; "warning" keeps warnings and errors.
+
+    Raises:
+        ValueError: *below* is not a level.
+    """
+    if below not in _RANKS:
+        raise ValueError(f"below must be one of {', '.join(_RANKS)}, not {below!r}")
+    token = _QUIETED.set(below)
+    try:
+        yield
+    finally:
+        _QUIETED.reset(token)
+
+
+def logged_level(level: Level) -> Level:
+    """The level an event of *level* is logged at here: debug inside :func:`quieted`."""
+    below = _QUIETED.get()
+    if below is not None and _RANKS[level] < _RANKS[below]:
+        return "debug"
+    return level
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

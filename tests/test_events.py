@@ -14,6 +14,7 @@ import structlog
 from structlog.testing import capture_logs
 
 import poller
+import poller.events
 from poller.events import Event
 from tests.fakes import ARN, ScriptedClient, client_error, described
 
@@ -270,3 +271,57 @@ async def test_a_retry_names_the_throttles_reason(events: list[Event]) -> None:
         retrying.error_code,
         retrying.error_reason,
     )
+
+
+async def test_quieted_logs_the_events_below_its_level_at_debug() -> None:
+    """Inside quieted(), info events log at debug and warnings stay; the hook sees them all."""
+    client = ScriptedClient(
+        [described("CREATE_IN_PROGRESS"), described("NEW_STATUS"), described("ACTIVE")]
+    )
+    hooked: list[Event] = []
+
+    with capture_logs() as logs, poller.events.quieted():
+        await _wait(client, hooked.append)
+
+    logged = {entry["event"]: entry["log_level"] for entry in logs}
+    assert "debug" == logged["wait.started"] == logged["instance.status_changed"]
+    assert "debug" == logged["wait.succeeded"] == logged["poll.completed"]
+    assert "warning" == logged["instance.unknown_status"]
+    assert [entry["event"] for entry in logs] == [event.name for event in hooked]
+    assert {"info", "warning"} <= {event.level for event in hooked}  # the events keep theirs
+
+
+async def test_quieted_reaches_the_waits_of_a_fan_out_and_ends_with_its_block() -> None:
+    """The waits a fan-out starts inside quieted() inherit it; after the block, levels return."""
+    other = ARN.replace("ins-", "ins-1")[: len(ARN)]
+
+    with capture_logs() as inside, poller.events.quieted("error"):
+        await poller.wait_for_instances(
+            [(ScriptedClient([described("ACTIVE")]), arn) for arn in (ARN, other)],
+            timeout=10,
+            min_delay=1,
+            max_delay=1,
+        )
+    with capture_logs() as after:
+        await _wait(ScriptedClient([described("ACTIVE")]))
+
+    assert 2 == sum(entry["event"] == "wait.succeeded" for entry in inside)
+    assert {"debug"} == {entry["log_level"] for entry in inside}
+    assert "info" == next(e["log_level"] for e in after if e["event"] == "wait.succeeded")
+
+
+async def test_quieted_with_stdlib_logging(caplog: pytest.LogCaptureFixture) -> None:
+    """With structlog unconfigured, the 'poller' logger's records drop to DEBUG alike."""
+    caplog.set_level(logging.DEBUG, logger="poller")
+
+    with poller.events.quieted():
+        await _wait(ScriptedClient([described("ACTIVE")]))
+
+    assert {logging.DEBUG} == {r.levelno for r in caplog.records if r.name == "poller"}
+
+
+def test_quieted_refuses_an_unknown_level() -> None:
+    """A level that is not one of the four is a ValueError naming them, not a silent no-op."""
+    with pytest.raises(ValueError, match="below must be one of debug, info, warning, error"):
+        with poller.events.quieted("verbose"):  # type: ignore[arg-type]
+            pass

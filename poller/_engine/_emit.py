@@ -11,7 +11,7 @@ from typing import Final
 
 import structlog
 
-from poller.events import Event, EventHook, Level
+from poller.events import Event, EventHook, Level, logged_level
 
 __all__ = ["emit", "wanted"]
 
@@ -68,10 +68,11 @@ def emit(event: Event, on_event: EventHook | None) -> None:
     alters a wait: their errors are dropped here. Cancellation is not an Exception, and passes.
     """
     with contextlib.suppress(Exception):  # a log sink must not end a wait
+        logged = logged_level(event.level)
         if structlog.is_configured():
-            getattr(_structlog_logger, event.level)(event.name, **event.fields())
+            getattr(_structlog_logger, logged)(event.name, **event.fields())
         else:
-            level = _STDLIB_LEVELS[event.level]
+            level = _STDLIB_LEVELS[logged]
             if _stdlib_reaches_a_handler(level):
                 fields = event.fields()
                 text = " ".join(f"{key}={_short(value)!r}" for key, value in fields.items())

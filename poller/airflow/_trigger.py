@@ -8,15 +8,18 @@ arguments (and the serialized form) that earlier versions gave it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 import poller
+import poller.events
 from poller import Seconds, Target
 from poller.airflow import _payload, _result, _words
 from poller.airflow._connection import DEFAULT_CONN_ID, open_hook_client
@@ -78,7 +81,9 @@ class ResourceWaitTrigger(BaseTrigger):
     it, so that it describes the whole wait across restarts; ``attempts`` counts the polls of
     this run of the trigger (a trigger cannot rewrite its own serialized state as it goes).
 
-    Its own log lines are a summary and one line per failure (each ending at DEBUG). The
+    Its own log lines are a summary and one line per failure (each ending at DEBUG); with
+    several resources, poller's own events below WARNING are logged at DEBUG too
+    (:func:`poller.events.quieted`), and at their levels for one. The
     blocking work (the provider's hook and session, the connection, botocore's data files,
     the stored descriptions) runs in worker threads, off the triggerer's event loop.
 
@@ -237,14 +242,15 @@ class ResourceWaitTrigger(BaseTrigger):
             )
             # Imported on first use, which open_hook_client made in its thread.
             async with client_context as client:
-                outcomes = await poller.wait_many(
-                    self.kind,
-                    [(client, identity) for identity in self.identities],
-                    until=self.until,
-                    deadline=self.deadline,
-                    min_delay=self.min_delay,
-                    max_delay=self.max_delay,
-                )
+                with self._quiet():
+                    outcomes = await poller.wait_many(
+                        self.kind,
+                        [(client, identity) for identity in self.identities],
+                        until=self.until,
+                        deadline=self.deadline,
+                        min_delay=self.min_delay,
+                        max_delay=self.max_delay,
+                    )
         # No region, no credentials, an unknown connection: every wait ends on that message
         # rather than on the triggerer's traceback. Cancellation is not an Exception.
         except Exception as error:
@@ -257,6 +263,16 @@ class ResourceWaitTrigger(BaseTrigger):
                 ]
             )
         )
+
+    def _quiet(self) -> AbstractContextManager[None]:
+        """Several waits: their events below WARNING logged at DEBUG (the summary tells them).
+
+        A thousand requests would otherwise log three INFO lines each, a thousand at once
+        as the waits start; one wait keeps its status changes in the trigger's log.
+        """
+        if len(self.identities) > 1:
+            return poller.events.quieted("warning")
+        return contextlib.nullcontext()
 
     async def _settle(self, build: Callable[[], _payload.WaitPayload]) -> _payload.WaitPayload:
         """Build the payload, store the descriptions and log the summary, in a worker thread.

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import structlog
+from structlog.testing import LogCapture
 
 try:
     from airflow.sdk.exceptions import AirflowFailException, TaskDeferred
@@ -17,6 +21,7 @@ except ImportError:  # Airflow 3.0
         TaskDeferred,
     )
 
+from poller._engine import _emit
 from poller.airflow import ResourceWaitTrigger, WaitForAccountAssignmentOperator, _result
 from poller.simulator import Server, Simulator
 from tests.airflow._support import PACE, local, restart, run_dag, run_trigger, task_state
@@ -193,6 +198,43 @@ def test_the_trigger_logs_a_summary_and_each_ending_only_at_debug(
     assert summary.startswith("12 assignment requests: 12 succeeded (")
     assert request_ids == [line.split(":")[0] for line in lines.at("debug")]
     assert [] == lines.at("warning")
+
+
+@contextlib.contextmanager
+def _poller_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """The events poller logs through structlog, each with the level it is logged at.
+
+    Airflow configures structlog to filter below INFO and to cache each logger on first
+    use: poller's logger is swapped for one that keeps every level, into a capture.
+    """
+    capture = LogCapture()
+    logger = structlog.wrap_logger(
+        None, processors=[capture], wrapper_class=structlog.make_filtering_bound_logger(0)
+    )
+    monkeypatch.setattr(_emit, "_structlog_logger", logger)
+    yield capture.entries
+
+
+def test_poller_s_own_events_drop_to_debug_with_several_resources(
+    simulator: Simulator, server: Server, stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several requests: wait.started/succeeded at DEBUG, not three INFO lines a request.
+
+    One request (one resource) keeps its events at their levels, for the trigger's log to
+    show what it waited on.
+    """
+    arn, request_ids = assignments(simulator, 3)
+
+    with _poller_logs(monkeypatch) as several:
+        run_trigger(trigger_for(server, arn, request_ids, result_for=TASK))
+    with _poller_logs(monkeypatch) as one:
+        run_trigger(trigger_for(server, arn, request_ids[:1], result_for=TASK))
+
+    def levels(logs: list[dict[str, Any]], name: str) -> list[str]:
+        return [entry["log_level"] for entry in logs if entry["event"] == name]
+
+    assert ["debug"] * 3 == levels(several, "wait.started") == levels(several, "wait.succeeded")
+    assert ["info"] == levels(one, "wait.started") == levels(one, "wait.succeeded")
 
 
 def test_a_failure_is_logged_once_with_its_reason(
