@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import signal
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
 from poller import Identity, Outcome, WaitResult
@@ -101,7 +101,19 @@ def api_keys(identity: Identity) -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Report:
-    """One resource's ending: what to print, and which exit code it asks for."""
+    """One resource's ending: what to print, and which exit code it asks for.
+
+    Attributes:
+        identity: What was waited on (its instance, Region or request).
+        exit_code: The exit code it asks for.
+        document: Its JSON on stdout.
+        text: Its line of ``--output text``.
+        message: What went wrong, for stderr's last lines; None for a success.
+        hint: What to do about it.
+        item: What the report is about where its identity does not tell (an assignment of
+            ``poller assign``'s plan, before or without a request); None otherwise.
+        keys: More keys for its line on stderr (an assignment's ``account_id`` ...).
+    """
 
     identity: Identity
     exit_code: int
@@ -109,11 +121,18 @@ class Report:
     text: str
     message: str | None = None
     hint: str | None = None
+    item: Hashable | None = None
+    keys: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def instance_arn(self) -> str:
         """The instance waited on, or that owns the resource waited on."""
         return self.identity.instance_arn
+
+    @property
+    def key(self) -> Hashable:
+        """What the report is about, one report each: its item, else its identity."""
+        return self.identity if self.item is None else self.item
 
 
 def _text(identity: Identity, *fields: object) -> str:
