@@ -203,11 +203,13 @@ async def assign_all(
 
     signum = await run_until_signal(body, reporter.console)
     if signum is not None:
+        request_of = {position: request for request, position in progress.requests.items()}
         for item in plan.items:
             if item not in reporter.reports:
-                reporter.report(
-                    _about(cancelled(Identity(instance_arn), signum), instance_arn, item)
-                )
+                # Its request's wait, if it had one: the Describes it sent, the time it took.
+                identity = Identity(instance_arn, request_id=request_of.get(index[item]))
+                stopped = cancelled(identity, signum, reporter.cancellations.get(identity))
+                reporter.report(_about(stopped, instance_arn, item))
     ok = len(endings) == len(plan.items) and all(ending.ok for ending in endings)
     return close_run(reporter, _success(endings, delete=delete) if ok else None)
 
