@@ -22,7 +22,8 @@ botocore could not even make a client (no region, an unknown profile); ApiError 
 and ``RequestId`` (AWS's ID of the failed call). ``Attempts`` counts the requests the service
 saw (0 when none was sent) and ``Elapsed`` is in seconds, to the tenth the messages use. A
 failure before any instance was known (``--all`` whose ListInstances failed, or listed none)
-reports ``"InstanceArn": "*"``.
+reports ``"InstanceArn": "*"``. ``poller assign`` prints the same shapes with each assignment's
+keys added, and ``"Outcome": "unchanged"`` for one as planned already (:mod:`._apply`).
 """
 
 from __future__ import annotations
