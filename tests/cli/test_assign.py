@@ -697,3 +697,45 @@ def test_a_terminal_shows_done_in_progress_waiting_and_throttled(
     assert all(len(line) < COLUMNS for line in lines), lines
     assert "✓ 4 assignments as planned: 4 created." in screen
     assert f"{arn}\t{ACCOUNTS[0]}\t{ps}\tGROUP\t{GROUP}\tSUCCEEDED\t" in screen
+
+
+def test_no_region_is_said_for_each_assignment_before_any_request(center: Center) -> None:
+    """No Region anywhere: botocore cannot make the client; each line says so, exit 2."""
+    arn, ps = rollout(center.simulator)
+
+    done = subprocess.run(
+        poller_command("assign", arn, "--plan", "-", "--endpoint-url", center.endpoint_url),
+        input=as_lines(plan_of(ps, ACCOUNTS[:2])),
+        capture_output=True,
+        text=True,
+        env=command_env(),  # no AWS_REGION, no config file
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert 2 == done.returncode, done.stderr
+    lines = json_lines(done.stdout)
+    assert list(ACCOUNTS[:2]) == sorted(line["TargetId"] for line in lines)
+    assert {("invalid", "ConfigurationError", 0)} == {
+        (line["Outcome"], line["Error"]["Type"], line["Attempts"]) for line in lines
+    }
+    assert "Pass --region" in done.stderr
+    assert 0 == center.simulator.calls()
+
+
+def test_a_write_found_done_without_a_request_prints_its_keys() -> None:
+    """Reached with no request to show (a lost answer, the assignment found in place after)."""
+    from poller import Assignment, AssignmentOutcome, Outcome, resources  # noqa: PLC0415
+    from poller.cli._apply import assignment_report  # noqa: PLC0415
+
+    arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+    ps = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"
+    item = Assignment(ACCOUNTS[0], ps, "GROUP", GROUP)
+
+    kind = resources["account-assignment-creation"]
+
+    report = assignment_report(AssignmentOutcome(item, Outcome.REACHED), arn, kind)
+
+    assert {"Outcome": "reached", **item.to_api(), "InstanceArn": arn} == report.document
+    assert (0, item) == (report.exit_code, report.key)
+    assert report.text.endswith(f"{GROUP}\treached")
