@@ -3,40 +3,30 @@
 Each test runs the real command in a subprocess against the simulator in this process, and
 reads its stdout (one JSON line per assignment) and its stderr (JSON events). What the endpoint
 holds afterwards is read off the simulator's state, and what was sent off its request log.
-Where a test needs requests in progress, their lifecycles last longer than any test and the
-test moves the simulator's clock on when it sees what it waits for (the request log, the
-command's stderr or the terminal): no verdict rests on how fast the machine is.
+Where a test needs a request in progress, its lifecycle lasts longer than any test and the
+test moves the simulator's clock on itself: no verdict rests on how fast the machine is. What
+is refused before any request is in test_assign_input.py; the service's limits, a terminal
+and signals in test_assign_run.py.
 """
 
 from __future__ import annotations
 
-import collections
 import json
-import os
-import pty
-import signal
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from poller.cli._stdin import quote
-from poller.simulator import Fault, RequestRecord, Simulator
+from poller.simulator import Fault, Simulator
 
 from .conftest import (
-    FAST,
     SUBPROCESS_TIMEOUT,
     Center,
     command_env,
     json_lines,
     poller_command,
-    run_poller,
 )
-from .test_stdin import HUGE, LONG_RUN, run_with_open_stdin
-from .test_streams import run_redirected
-from .test_terminal import COLUMNS, STATUS_LINE, run_on_terminal
 
 ACCOUNTS = ("111122223333", "444455556666", "777788889999")
 GROUP = "906723b8-1234-5678-9abc-def012345678"
@@ -303,241 +293,6 @@ def test_a_denied_write_exits_4_naming_the_assignment(center: Center) -> None:
     assert None is line["Request"]
 
 
-def test_a_closed_stdout_is_74_before_any_request(center: Center, tmp_path: Path) -> None:
-    """Results nobody can read: exit 74, and nothing is asked of AWS."""
-    arn, ps = rollout(center.simulator)
-    path = tmp_path / "plan.json"
-    path.write_text(as_lines(plan_of(ps)))
-
-    done = run_redirected(">&-", "assign", arn, "--plan", str(path), *center.options())
-
-    assert 74 == done.returncode, done.stderr
-    assert 0 == center.simulator.calls()
-
-
-@pytest.mark.parametrize("center", [{"assignment_seconds": HELD}], indirect=True)
-def test_a_signal_cancels_the_rollout_each_line_cancelled(center: Center, tmp_path: Path) -> None:
-    """SIGTERM while requests run: a cancelled line per assignment, exit 143."""
-    arn, ps = rollout(center.simulator)
-    path = tmp_path / "plan.json"
-    path.write_text(as_lines(plan_of(ps)))
-    with subprocess.Popen(
-        poller_command("assign", arn, "--plan", str(path), "--max-outstanding", "2",
-                       *center.options()),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(),
-    ) as process:  # fmt: skip
-        assert process.stderr is not None
-        seen = []
-        for line in process.stderr:  # both slots' requests have had an answer: they run
-            seen.append(line)
-            if sum("account_assignment.status_changed" in s for s in seen) == 2:
-                break
-        process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
-    stderr = "".join(seen) + stderr
-
-    assert 143 == process.returncode, stderr
-    results = json_lines(stdout)
-    assert sorted(ACCOUNTS) == sorted(r["TargetId"] for r in results)
-    assert {("cancelled", "SIGTERM")} == {(r["Outcome"], r["Signal"]) for r in results}
-    started = {e["request_id"] for e in events(stderr, "rollout.request_started")}
-    assert started == {r["RequestId"] for r in results if "RequestId" in r}
-    assert 2 == len(started) == center.simulator.calls("CreateAccountAssignment")
-
-
-# -- refused before any request -------------------------------------------------------------
-
-
-def test_bad_items_are_all_listed_in_one_error_and_nothing_is_sent(
-    center: Center, tmp_path: Path
-) -> None:
-    """Every item the service model refuses is listed where it was read; exit 2, no request."""
-    arn, ps = rollout(center.simulator)
-    other, _ = rollout(center.simulator)
-    plan = plan_of(ps, (*ACCOUNTS, "1234", "555566667777", "888899990000", "999900001111"))
-    plan[3]["TargetId"] = "1234"
-    plan[4]["PrincipalType"] = "ROBOT"
-    plan[5]["PermissionSetArn"] = ps.replace(arn.rpartition("/")[2], other.rpartition("/")[2])
-    plan[6]["PrincipalId"] = "not-an-id"
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan))
-
-    done = run_poller("assign", arn, "--plan", str(path), *center.options())
-
-    assert 2 == done.returncode, done.stderr
-    [error] = events(done.stderr, "cli.usage_error")
-    message = error["message"]
-    assert "4 of the 7 assignments of the plan cannot be sent, and nothing was" in message
-    for number, words in [
-        (4, "account ID '1234': expected 12 digits"),
-        (5, "principal type 'ROBOT': expected USER or GROUP"),
-        (6, "permission set ARN 'arn:aws:sso:::permissionSet/"),
-        (7, "principal ID 'not-an-id'"),
-    ]:
-        assert f"item {number} of document 1 in {quote(str(path))}: {words}" in message
-    assert f"belongs to instance {other.rpartition('/')[2]}" in message
-    assert "item 1 of" not in message
-    assert 0 == center.simulator.calls()
-
-
-def test_another_instance_s_arn_in_the_plan_is_refused(center: Center) -> None:
-    """An item's InstanceArn must be the ARN given: refused at that item, nothing sent."""
-    arn, ps = rollout(center.simulator)
-    other, _ = rollout(center.simulator)
-    plan = plan_of(ps)
-    plan[1]["InstanceArn"] = other
-
-    done = assign(center, arn, "--plan", "-", stdin=as_lines(plan))
-
-    assert 2 == done.returncode, done.stderr
-    [error] = events(done.stderr, "cli.usage_error")
-    assert f"document 2 on stdin is for instance '{other}', not {arn}" in error["message"]
-    assert 0 == center.simulator.calls()
-
-
-@pytest.mark.parametrize(
-    ("value", "words"),
-    [
-        ("16", "16 is not from 1 to 15: IAM Identity Center allows at most 15"),
-        ("0", "0 is not from 1 to 15"),
-        ("many", "'many' is not a whole number"),
-    ],
-)
-def test_max_outstanding_is_from_1_to_15(value: str, words: str) -> None:
-    """Above the service's limit (or below one) is a usage error saying why, before anything."""
-    done = run_poller(
-        "assign", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "--plan", "-",
-        "--max-outstanding", value,
-    )  # fmt: skip
-
-    assert 2 == done.returncode, done.stderr
-    assert "Invalid value for '--max-outstanding'" in done.stderr
-    assert words in " ".join(done.stderr.split())
-
-
-def test_max_outstanding_is_the_library_s_limit() -> None:
-    """The command's most is the library's, which refuses one more."""
-    from poller._rollout._plan import MAX_OUTSTANDING, check_max_outstanding  # noqa: PLC0415
-    from poller.cli._assign import MAX_OUTSTANDING as COMMAND_MOST  # noqa: PLC0415
-
-    assert MAX_OUTSTANDING == COMMAND_MOST
-    with pytest.raises(ValueError, match="from 1 to 15"):
-        check_max_outstanding(COMMAND_MOST + 1)
-
-
-@pytest.mark.parametrize(
-    ("stdin", "words"),
-    [
-        ("not-json\n" * 1000, "line 1 of stdin is not JSON ('not-json')"),
-        ('[{"TargetId": "111122223333", "Foo": 1},\n' * 1000, "holds 'Foo', which"),
-        ("[1,\n" * 1000, "item 1 of document 1 on stdin is a number ('1'), not an object"),
-        ('{"TargetId": "1"}\n' * 1000, "has no PermissionSetArn, PrincipalType, PrincipalId"),
-        ("x" * HUGE, "goes on for over 1024 characters"),
-        ('["' + "y" * HUGE, "goes on for over 1 MiB"),
-        ("{not json " + "z" * HUGE, "is not JSON at line 1, column 2"),
-    ],
-    ids=["text", "unknown-key", "not-an-object", "missing-keys", "long-word", "long-json",
-         "garbage"],
-)  # fmt: skip
-def test_the_first_item_that_is_no_input_is_refused_unread_rest(stdin: str, words: str) -> None:
-    """Exit 2 at the first item that is not an assignment's input, stdin still open; short."""
-    done = run_with_open_stdin(
-        stdin, "assign", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "--plan", "-"
-    )
-
-    assert 2 == done.returncode, done.stderr[:2000]
-    assert words in " ".join(done.stderr.split())
-    assert len(done.stderr) < 1200, done.stderr[:2000]
-    assert not LONG_RUN.search(done.stderr), done.stderr[:2000]
-    assert "" == done.stdout
-
-
-def test_a_plan_of_another_target_type_is_refused(center: Center) -> None:
-    """TargetType is AWS_ACCOUNT, or left out."""
-    arn, ps = rollout(center.simulator)
-    plan = plan_of(ps)
-    plan[0]["TargetType"] = "ORGANIZATIONAL_UNIT"
-
-    done = assign(center, arn, "--plan", "-", stdin=as_lines(plan))
-
-    assert 2 == done.returncode, done.stderr
-    assert "TargetType 'ORGANIZATIONAL_UNIT': an assignment's is AWS_ACCOUNT" in done.stderr
-    assert 0 == center.simulator.calls()
-
-
-@pytest.mark.parametrize("source", ["-", "file"])
-def test_an_empty_plan_is_refused_unless_allow_empty(
-    center: Center, tmp_path: Path, source: str
-) -> None:
-    """Nothing to do is exit 2, as an empty stdin is elsewhere; --allow-empty accepts it."""
-    arn, _ = rollout(center.simulator)
-    path = tmp_path / "empty.json"
-    path.write_text("[]\n")
-    where = "-" if source == "-" else str(path)
-    stdin = "\n" if source == "-" else None
-
-    refused = assign(center, arn, "--plan", where, stdin=stdin)
-    allowed = assign(center, arn, "--plan", where, "--allow-empty", stdin=stdin)
-
-    assert 2 == refused.returncode, refused.stderr
-    assert "holds no assignment" in refused.stderr
-    assert "--allow-empty" in refused.stderr
-    assert 0 == allowed.returncode, allowed.stderr
-    assert "" == allowed.stdout
-    assert 1 == len(events(allowed.stderr, "cli.empty_plan"))
-    assert 0 == center.simulator.calls()
-
-
-def test_a_plan_file_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
-    """A missing file is a usage error naming it (quoted short), before anything else."""
-    missing = tmp_path / ("m" * 200) / "plan.json"
-
-    done = run_poller(
-        "assign", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "--plan", str(missing)
-    )
-
-    assert 2 == done.returncode, done.stderr
-    assert "cannot be read (No such file or directory)" in done.stderr
-    assert not LONG_RUN.search(done.stderr), done.stderr
-
-
-def test_a_terminal_is_told_what_to_type_and_how_to_end_it(center: Center) -> None:
-    """`--plan -` on a terminal says on stderr what it reads and that Ctrl-D ends it."""
-    arn, ps = rollout(center.simulator)
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        poller_command("assign", arn, "--plan", "-", *center.options()),
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(),
-    ) as process:
-        os.close(follower)
-        assert process.stderr is not None
-        watchdog = threading.Timer(SUBPROCESS_TIMEOUT, process.kill)
-        watchdog.start()
-        seen = []
-        for line in process.stderr:  # nothing is typed until the command says what it wants
-            seen.append(line)
-            if "cli.reading_stdin" in line:
-                break
-        os.write(leader, as_lines(plan_of(ps, ACCOUNTS[:1])).encode())
-        os.write(leader, b"\x04")  # Ctrl-D: the end of the input
-        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
-        watchdog.cancel()
-    os.close(leader)
-
-    assert 0 == process.returncode, "".join(seen) + stderr
-    [prompt] = events("".join(seen), "cli.reading_stdin")
-    assert "Ctrl-D" in prompt["message"]
-    assert "CreateAccountAssignment" in prompt["message"]
-    assert [ACCOUNTS[0]] == [r["TargetId"] for r in json_lines(stdout)]
-
-
 # -- --timeout 0: look once -----------------------------------------------------------------
 
 
@@ -591,112 +346,6 @@ def test_timeout_0_counts_a_request_in_progress_as_not_yet(center: Center) -> No
 
     assert 3 == looked.returncode, looked.stderr
     assert 0 == sim.calls("DescribeAccountAssignmentCreationStatus")
-
-
-# -- the service's limits -------------------------------------------------------------------
-
-
-def plan_of_40(ps: str) -> list[dict[str, str]]:
-    """40 assignments: the group and a user in each of 20 accounts."""
-    items = []
-    for n in range(20):
-        for kind, principal in (("GROUP", GROUP), ("USER", USER)):
-            items.append({
-                "TargetId": f"{210_000_000_000 + n}",
-                "PermissionSetArn": ps,
-                "PrincipalType": kind,
-                "PrincipalId": principal,
-            })  # fmt: skip
-    return items
-
-
-@pytest.mark.parametrize(
-    "center", [{"aws_limits": True, "assignment_seconds": HELD}], indirect=True
-)
-def test_40_items_never_pass_max_outstanding(center: Center) -> None:
-    """With the service's limits on, --max-outstanding 5: 5 in progress at most, and filled.
-
-    The requests last until the test moves the clock on: once five are in progress and the
-    rollout polls (it has nothing left to write until one ends), and once the last is written.
-    A rollout that wrote past five would have more IN_PROGRESS before any ends.
-    """
-    sim = center.simulator
-    arn, ps = rollout(sim)
-    plan = plan_of_40(ps)
-    accepted: collections.Counter[str] = collections.Counter()
-
-    def drive(record: RequestRecord) -> None:
-        if record.operation == "CreateAccountAssignment" and record.status == 200:
-            accepted[f"{record.target_id} {record.principal_id}"] += 1
-        polling = record.operation.endswith("AccountAssignmentCreationStatus")
-        running = sim.outstanding_by_instance().get(arn, 0)
-        if running and (sum(accepted.values()) == len(plan) or (polling and running >= 5)):
-            sim.advance(HELD)
-
-    sim.on_request = drive
-    done = assign(center, arn, "--plan", "-", "--max-outstanding", "5",
-                  stdin=as_lines(plan))  # fmt: skip
-
-    assert 0 == done.returncode, done.stderr
-    assert 40 == len(json_lines(done.stdout))
-    counters = sim.limit_counters()
-    assert (5, 0, 0) == (
-        counters.peak_outstanding,
-        counters.throttled_outstanding,
-        counters.conflicts,
-    )
-    assert {1} == set(accepted.values())
-    assert 40 == len(accepted)
-    [started] = events(done.stderr, "rollout.started")
-    [finished] = events(done.stderr, "rollout.finished")
-    assert (40, 5) == (started["items"], started["max_outstanding"])
-    assert (40, 5) == (finished["reached"], finished["peak_outstanding"])
-    assert planned(plan) == held(sim, arn)
-
-
-# -- on a terminal ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("center", [{"assignment_seconds": HELD}], indirect=True)
-def test_a_terminal_shows_done_in_progress_waiting_and_throttled(
-    center: Center, tmp_path: Path
-) -> None:
-    """The live line counts the items; the end is one line for a person.
-
-    Two slots, four assignments, the first write throttled once. The requests run until the
-    test moves the clock on, once the line shows both slots taken and two waiting.
-    """
-    sim = center.simulator
-    arn, ps = rollout(sim)
-    sim.add_fault(Fault.throttling(count=1), operation="CreateAccountAssignment")
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan_of(ps, (*ACCOUNTS, "999988887777"))))
-    full = "4 assignments: 0 done · 2 in progress · 2 waiting for a slot · 1 throttled"
-    second = "4 assignments: 2 done · 2 in progress · 1 throttled"
-    waiting_for = [full, second]
-
-    def react(screen: str, process: object) -> None:
-        """Once the line it waits for is drawn, and two requests run, end both."""
-        drawn = STATUS_LINE.findall(screen)
-        if not waiting_for or not any(line.startswith(waiting_for[0]) for line in drawn):
-            return
-        # A write being retried holds its slot (in progress) before its request exists.
-        if sim.outstanding_by_instance().get(arn, 0) == 2:
-            waiting_for.pop(0)
-            sim.advance(HELD)
-
-    code, screen = run_on_terminal(
-        "assign", arn, "--plan", str(path), "--max-outstanding", "2",
-        "--endpoint-url", center.endpoint_url, "--region", sim.region, *FAST, react=react,
-    )  # fmt: skip
-
-    assert 0 == code, screen
-    lines = STATUS_LINE.findall(screen)
-    assert any(line.startswith(full) for line in lines), lines
-    assert any(line.startswith(second) for line in lines), lines
-    assert all(len(line) < COLUMNS for line in lines), lines
-    assert "✓ 4 assignments as planned: 4 created." in screen
-    assert f"{arn}\t{ACCOUNTS[0]}\t{ps}\tGROUP\t{GROUP}\tSUCCEEDED\t" in screen
 
 
 def test_no_region_is_said_for_each_assignment_before_any_request(center: Center) -> None:
