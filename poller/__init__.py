@@ -6,7 +6,8 @@ deleted), raising a typed error from :mod:`poller.exceptions` when it cannot get
 emitting an event from :mod:`poller.events` on every transition. Every kind of resource poller
 waits on is described once, in :data:`resources`; :func:`wait`, :func:`watch`, :func:`look`
 and :func:`wait_many` wait on any of them. :func:`apply_account_assignments` and
-:func:`provision_permission_sets` roll many changes out inside the service's limits.
+:func:`provision_permission_sets` roll many changes out inside the service's limits;
+:func:`look_account_assignments` looks once at whether a plan of assignments is in place.
 
 Each public name is written once below: the light ones imported here, the ones that pull in
 aiobotocore (slow to import) in the ``TYPE_CHECKING`` block, from which they are imported on
@@ -83,6 +84,7 @@ if _typing.TYPE_CHECKING:
     from poller._client import open_client as open_client
     from poller._client import open_clients as open_clients
     from poller._rollout._assignments import apply_account_assignments as apply_account_assignments
+    from poller._rollout._look import look_account_assignments as look_account_assignments
     from poller._rollout._provisioning import provision_permission_sets as provision_permission_sets
     from poller._waiters._any import WaitOutcome as WaitOutcome
     from poller._waiters._any import look as look

@@ -196,6 +196,7 @@ def test_public_names_are_pinned() -> None:
         "client_config",
         "list_instance_arns",
         "look",
+        "look_account_assignments",
         "open_client",
         "open_clients",
         "provision_permission_sets",

@@ -5,12 +5,10 @@ In order, under one deadline:
 1. **Adopt.** The requests of the kind IN_PROGRESS on the instance (one List…Status sweep,
    a Describe each) that are about an assignment of the plan are an earlier run's: each is
    waited on, holding an outstanding slot, and never sent again.
-2. **Check.** The other assignments are looked up: a principal with several of them with
-   ListAccountAssignmentsForPrincipal (paged: a hundred assignments a page, where one per
-   account and permission set would cost a call each), the others, or all when that is
-   denied, with ListAccountAssignments per account and permission set: one already in place
-   (absent, for a deletion) is ``unchanged``, with no write. The sweep comes first so that a
-   request an earlier run started is either seen IN_PROGRESS, or done and seen in the listing.
+2. **Check.** The other assignments are looked up (:mod:`poller._rollout._in_place`): one
+   already in place (absent, for a deletion) is ``unchanged``, with no write. The sweep comes
+   first so that a request an earlier run started is either seen IN_PROGRESS, or done and
+   seen in the listing.
 3. **Write and wait.** Each remaining assignment takes a slot, is written (retried after
    throttling and conflicts), and its request is waited on; the slot is given back when the
    wait sees it end. A write whose answer was lost (a 5xx, a dropped line) is looked for
@@ -19,10 +17,9 @@ In order, under one deadline:
 
 from __future__ import annotations
 
-import collections
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Unpack
+from typing import Any, Unpack
 
 import anyio
 from anyio.abc import TaskGroup
@@ -30,28 +27,14 @@ from anyio.abc import TaskGroup
 from poller._engine._acceptors import Observation
 from poller._outcome import Outcome
 from poller._resources._request_description import RequestDescription
-from poller._resources._requests import (
-    ACCOUNT_ASSIGNMENT_CREATION_KIND,
-    ACCOUNT_ASSIGNMENT_DELETION_KIND,
-)
 from poller._rollout._calls import Subject, call_error
-from poller._rollout._core import Rollout
+from poller._rollout._in_place import AssignmentRollout
 from poller._rollout._outcomes import AssignmentOutcome
 from poller._rollout._plan import MAX_OUTSTANDING, Assignment, check_assignments, check_instance_arn
 from poller._settings import Settings
 from poller.events import RolloutUnchanged
-from poller.exceptions import PollerError
 
 __all__ = ["apply_account_assignments"]
-
-#: Account and permission set pairs listed at once (their pages go through the limiter too).
-_LISTING_AT_ONCE: Final = 4
-#: A principal with at least this many items of the plan is checked with one listing of its
-#: own assignments (ListAccountAssignmentsForPrincipal) instead of one per pair.
-_BY_PRINCIPAL_FROM: Final = 3
-
-Pair = tuple[str, str]
-"""An account and a permission set: what ListAccountAssignments lists the principals of."""
 
 
 def _key(description: RequestDescription) -> Assignment:
@@ -64,61 +47,8 @@ def _key(description: RequestDescription) -> Assignment:
     )
 
 
-class _Assignments(Rollout[AssignmentOutcome]):
+class _Assignments(AssignmentRollout):
     """One run of :func:`apply_account_assignments`."""
-
-    def __init__(
-        self,
-        client: Any,
-        instance_arn: str,
-        items: list[Assignment],
-        *,
-        delete: bool,
-        max_outstanding: int,
-        settings: Settings,
-        on_outcome: Callable[[AssignmentOutcome], object] | None,
-    ) -> None:
-        kind = ACCOUNT_ASSIGNMENT_DELETION_KIND if delete else ACCOUNT_ASSIGNMENT_CREATION_KIND
-        super().__init__(
-            client,
-            instance_arn,
-            len(items),
-            kind=kind,
-            operation="DeleteAccountAssignment" if delete else "CreateAccountAssignment",
-            max_outstanding=max_outstanding,
-            settings=settings,
-            on_outcome=on_outcome,
-        )
-        self.items = items
-        self.delete = delete
-        self.index = {item: index for index, item in enumerate(items)}
-
-    def subject(self, index: int) -> Subject:
-        item = self.items[index]
-        return Subject(
-            index,
-            item.permission_set_arn,
-            item.account_id,
-            item.principal_type,
-            item.principal_id,
-            label=f"the assignment of {item}",
-        )
-
-    def outcome(
-        self,
-        index: int,
-        outcome: Outcome,
-        *,
-        request_id: str | None = None,
-        description: RequestDescription | None = None,
-        error: PollerError | None = None,
-        adopted: bool = False,
-    ) -> AssignmentOutcome:
-        return AssignmentOutcome(
-            self.items[index], outcome, request_id, description, error, adopted
-        )
-
-    # -- the run ---------------------------------------------------------------------------
 
     async def run(self) -> list[AssignmentOutcome]:
         """Adopt, check, write and wait; every outcome, in input order."""
@@ -149,22 +79,8 @@ class _Assignments(Rollout[AssignmentOutcome]):
                     await self.take_slot()
                     self.adopt(index, request_id)
                     group.start_soon(self._follow_adopted, index, request_id)
-            principals: dict[Pair, list[int]] = collections.defaultdict(list)
-            for index, item in enumerate(self.items):
-                if index not in adopted:
-                    principals[(item.principal_type, item.principal_id)].append(index)
-            checked = {index: anyio.Event() for indexes in principals.values() for index in indexes}
-            to_write: set[int] = set()
-            listing = anyio.CapacityLimiter(_LISTING_AT_ONCE)
-            for principal, indexes in principals.items():
-                for index in indexes:
-                    self.stages[index] = "not checked yet (listing what is in place)"
-                if len(indexes) >= _BY_PRINCIPAL_FROM:
-                    group.start_soon(
-                        self._check_principal, principal, indexes, listing, checked, to_write
-                    )
-                else:
-                    self._check_pairs(group, indexes, listing, checked, to_write)
+            rest = [index for index in range(self.count) if index not in adopted]
+            checked, to_write = self.check(group, rest)
             with anyio.CancelScope(deadline=self.end):
                 await self._dispatch(sorted(checked), checked, to_write, group)
         return self.results()
@@ -180,127 +96,6 @@ class _Assignments(Rollout[AssignmentOutcome]):
 
     async def _follow_adopted(self, index: int, request_id: str) -> None:
         await self.holding_slot(index, lambda: self.follow(index, request_id, adopted=True))
-
-    def _as_planned(self, index: int, listed: set[tuple[str, str]]) -> bool:
-        """Whether item *index* is as planned, by its pair's listing: in place, or absent."""
-        item = self.items[index]
-        present = (item.principal_type, item.principal_id) in listed
-        return present != self.delete
-
-    async def _listed(self, pair: Pair, index: int) -> set[tuple[str, str]] | Observation:
-        """The principals that hold the permission set in the account now, or the failure."""
-        entries = await self.calls.pages(
-            "ListAccountAssignments",
-            {"InstanceArn": self.instance_arn, "AccountId": pair[0], "PermissionSetArn": pair[1]},
-            "AccountAssignments",
-            self.subject(index),
-        )
-        if isinstance(entries, Observation):
-            return entries
-        return {(str(e.get("PrincipalType")), str(e.get("PrincipalId"))) for e in entries}
-
-    def _check_pairs(
-        self,
-        group: TaskGroup,
-        indexes: list[int],
-        listing: anyio.CapacityLimiter,
-        checked: Mapping[int, anyio.Event],
-        to_write: set[int],
-    ) -> None:
-        """Check *indexes* with one ListAccountAssignments per account and permission set."""
-        pairs: dict[Pair, list[int]] = collections.defaultdict(list)
-        for index in indexes:
-            item = self.items[index]
-            pairs[(item.account_id, item.permission_set_arn)].append(index)
-        for pair, members in pairs.items():
-            group.start_soon(self._check, pair, members, listing, checked, to_write)
-
-    async def _check_principal(
-        self,
-        principal: Pair,
-        indexes: list[int],
-        listing: anyio.CapacityLimiter,
-        checked: Mapping[int, anyio.Event],
-        to_write: set[int],
-    ) -> None:
-        """Check one principal's items with one listing of its assignments (paged).
-
-        Denied (a permission of its own), the items are checked pair by pair instead.
-        """
-        with anyio.CancelScope(deadline=self.end):
-            async with listing:
-                for index in indexes:
-                    self.stages[index] = "being checked (ListAccountAssignmentsForPrincipal)"
-                entries = await self.calls.pages(
-                    "ListAccountAssignmentsForPrincipal",
-                    {
-                        "InstanceArn": self.instance_arn,
-                        "PrincipalType": principal[0],
-                        "PrincipalId": principal[1],
-                    },
-                    "AccountAssignments",
-                    self.subject(indexes[0]),
-                )
-            if isinstance(entries, Observation) and entries.access_denied:
-                async with anyio.create_task_group() as group:
-                    self._check_pairs(group, indexes, listing, checked, to_write)
-                return
-            held = (
-                entries
-                if isinstance(entries, Observation)
-                else {(str(e.get("AccountId")), str(e.get("PermissionSetArn"))) for e in entries}
-            )
-            for index in indexes:
-                item = self.items[index]
-                present = (
-                    held
-                    if isinstance(held, Observation)
-                    else (item.account_id, item.permission_set_arn) in held
-                )
-                self._checked(index, present, checked, to_write)
-
-    async def _check(
-        self,
-        pair: Pair,
-        indexes: list[int],
-        listing: anyio.CapacityLimiter,
-        checked: Mapping[int, anyio.Event],
-        to_write: set[int],
-    ) -> None:
-        """List one pair's assignments: those as planned are unchanged, the others to write."""
-        with anyio.CancelScope(deadline=self.end):
-            async with listing:
-                for index in indexes:
-                    self.stages[index] = "being checked (ListAccountAssignments)"
-                listed = await self._listed(pair, indexes[0])
-            for index in indexes:
-                item = self.items[index]
-                present = (
-                    listed
-                    if isinstance(listed, Observation)
-                    else (item.principal_type, item.principal_id) in listed
-                )
-                self._checked(index, present, checked, to_write)
-
-    def _checked(
-        self,
-        index: int,
-        present: bool | Observation,
-        checked: Mapping[int, anyio.Event],
-        to_write: set[int],
-    ) -> None:
-        """Item *index* is checked: in place or not (or the listing failed); what follows."""
-        if isinstance(present, Observation):
-            self.finish(index, self.call_failed(index, present))
-        elif present != self.delete:  # as planned: in place, or absent for a deletion
-            self.event(RolloutUnchanged, index)
-            self.finish(index, self.outcome(index, Outcome.UNCHANGED))
-        else:
-            to_write.add(index)
-            self.stages[index] = (
-                f"not written: waiting for one of the {self.max_outstanding} outstanding slots"
-            )
-        checked[index].set()
 
     async def _dispatch(
         self,
@@ -373,10 +168,10 @@ class _Assignments(Rollout[AssignmentOutcome]):
                 self.adopt(index, request_id)
                 return await self.follow(index, request_id, adopted=True)
         item = self.items[index]
-        listed = await self._listed((item.account_id, item.permission_set_arn), index)
+        listed = await self.listed((item.account_id, item.permission_set_arn), index)
         if isinstance(listed, Observation):
             return self.call_failed(index, listed)
-        if self._as_planned(index, listed):
+        if self.as_planned(index, listed):
             # Done already: the lost write's request has run its course.
             return self.outcome(index, Outcome.REACHED)
         return None

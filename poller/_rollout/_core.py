@@ -130,8 +130,11 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
 
     # -- the run ---------------------------------------------------------------------------
 
-    def begin(self) -> None:
-        """Start the clock: one end for every item, and the shared machinery (in the loop)."""
+    def begin(self, *, announce: bool = True) -> None:
+        """Start the clock: one end for every item, and the shared machinery (in the loop).
+
+        Emits ``rollout.started``, if *announce* (a look writes nothing: it starts no rollout).
+        """
         clock = self.clock = loop_clock()
         self.started = clock()
         self.budget = self.settings.budget()
@@ -166,6 +169,8 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
                 clock=clock,
             )
         )
+        if not announce:
+            return
         emit(
             RolloutStarted(
                 instance_arn=self.instance_arn,
@@ -184,15 +189,17 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         if self.on_outcome is not None:
             self.on_outcome(outcome)
 
-    def results(self) -> list[OutcomeT]:
+    def results(self, *, tally: bool = True) -> list[OutcomeT]:
         """Every item's outcome, in input order (those never ended: timed out), and the tally.
 
-        Emits ``rollout.finished``.
+        Emits ``rollout.finished``, if *tally*.
         """
         for index, outcome in enumerate(self.outcomes):
             if outcome is None:
                 self.finish(index, self.never_ended(index))
         outcomes = [outcome for outcome in self.outcomes if outcome is not None]
+        if not tally:
+            return outcomes
         words = [getattr(outcome, "outcome", None) for outcome in outcomes]
         calls = dict(self.calls.counts)
         if self.describes:

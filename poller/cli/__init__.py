@@ -1,7 +1,9 @@
 """The ``poller`` command: wait on Identity Center from a shell script or CI.
 
 ``poller wait`` waits on instances; ``wait-region``, ``wait-abac``, ``wait-provisioning`` and
-``wait-assignment`` on the rollout after them. Each waiting command is made from a kind of
+``wait-assignment`` on the rollout after them; ``poller assign`` applies a plan of account
+assignments (:func:`poller.apply_account_assignments`) and waits on it, or looks at it once
+(:func:`poller.look_account_assignments`). Each waiting command is made from a kind of
 ``poller.resources`` (its name, words, arguments and default delays are the kind's), so a kind
 added there is a command. A thin layer over the library's public API: each command checks its
 arguments (before any request, by each kind's own check), hands them to
@@ -11,7 +13,7 @@ and the events on stderr, what failed last, and exits with a code a script can b
 (:class:`poller.ExitCode`):
 
 ====  ===============================================================
-0     everything waited on reached its target
+0     everything waited on reached its target (for ``assign``: or was as planned already)
 1     a resource is in a terminal failure state
 2     usage or bad input (refused before any request)
 3     timed out (looking once: not yet)
@@ -27,7 +29,9 @@ on first use of :data:`cli` or :func:`main`, so that the console script can take
 before it imports them (:mod:`poller.cli._process`).
 
 Modules: ``_main`` (the group, ``check``, ``describe``, ``demo``, :func:`main`), ``_commands``
-(the waiting commands, made from the kinds), ``_kinds`` (the kinds grouped by command, what a
+(the waiting commands, made from the kinds), ``_assign`` (``poller assign``), ``_plan`` (its
+plan, read and checked), ``_apply`` (its rollout, or its look), ``_rollout_words`` (the
+rollout's events in words), ``_kinds`` (the kinds grouped by command, what a
 run waits on), ``_help`` (the words of ``--help`` that the kinds decide), ``_options`` (options
 defined once, settings checked by the library), ``_stdin`` (stdin read as a stream, an item
 at a time), ``_arns`` (ARN arguments, or stdin), ``_targets`` (what a command waits on,

@@ -3,15 +3,17 @@
 In three steps, so that every usage error comes before anything is read or sent:
 :func:`begin` checks the shared options (``-q`` beside ``-v``, both TLS options, where to
 connect) and opens stderr; the command then reads its targets (stdin, if ``-``, with stderr
-ready to say what it reads from a terminal); :func:`launch`, :func:`look` and :func:`describe`
-open stdout (a closed stdout ends the run before any request), warn about repeats, and import
-the run's module, and only then: ``--help`` and refused input never load aiobotocore. The
-settings are checked before, by the library (:func:`poller.cli._options.wait_settings`).
+ready to say what it reads from a terminal); :func:`launch`, :func:`look`, :func:`describe`
+and :func:`assign` open stdout (a closed stdout ends the run before any request), warn about
+repeats, and import the run's module, and only then: ``--help`` and refused input never load
+aiobotocore. The settings are checked before, by the library
+(:func:`poller.cli._options.wait_settings`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Iterable
 
 import structlog
 
@@ -21,10 +23,11 @@ from poller.cli import _options as options
 from poller.cli._kinds import Listing
 from poller.cli._options import ClientOptions
 from poller.cli._output import Query, Reporter
+from poller.cli._plan import Plan
 from poller.cli._render import Console, open_console
 from poller.cli._targets import Targets
 
-__all__ = ["Run", "begin", "describe", "launch", "look"]
+__all__ = ["Run", "assign", "begin", "describe", "launch", "look", "open_reporter"]
 
 _logger = structlog.get_logger("poller")
 
@@ -89,25 +92,31 @@ def begin(
     return Run(client_options, console, output, query, ordered, backend, no_verify_ssl)
 
 
-def _reporter(run: Run, targets: Targets) -> Reporter | None:
-    """The run's reporter, repeats and ``--no-verify-ssl`` said; None if stdout is closed.
+def open_reporter(run: Run, expected: Iterable[Hashable]) -> Reporter | None:
+    """The run's reporter, expecting *expected* (each what a report is about, in input order).
 
-    None means that the results could not be written anyway (said on stderr): exit code 74.
+    ``--no-verify-ssl`` is said here. None means that stdout is closed and the results could
+    not be written anyway (said on stderr): exit code 74.
     """
     reporter = Reporter(run.output, run.console, query=run.query, ordered=run.ordered)
-    reporter.expect(target.identity for target in targets.unique)
-    for given, (target, count) in targets.repeated.items():
-        _logger.warning(
-            f"cli.duplicate_{targets.what}",
-            **target.identity.keys(),
-            message=f"{given} is given {count} times: it counts once.",
-        )
+    reporter.expect(expected)
     if run.insecure:
         _logger.warning(
             "cli.insecure",
             message="TLS certificates are not checked (--no-verify-ssl).",
         )
     return reporter if reporter.stdout_usable() else None
+
+
+def _reporter(run: Run, targets: Targets) -> Reporter | None:
+    """The run's reporter, repeats said (:func:`open_reporter`)."""
+    for given, (target, count) in targets.repeated.items():
+        _logger.warning(
+            f"cli.duplicate_{targets.what}",
+            **target.identity.keys(),
+            message=f"{given} is given {count} times: it counts once.",
+        )
+    return open_reporter(run, (target.identity for target in targets.unique))
 
 
 def launch(
@@ -171,6 +180,45 @@ def describe(run: Run, targets: Targets) -> int:
 
     return run_describe(
         targets.unique,
+        client_options=run.client_options,
+        reporter=reporter,
+        backend=run.backend,
+    )
+
+
+def assign(
+    run: Run,
+    instance_arn: str,
+    plan: Plan,
+    *,
+    delete: bool,
+    max_outstanding: int,
+    settings: poller.Settings,
+    look_once: bool = False,
+) -> int:
+    """Apply *plan* to the instance (``poller assign``), or look at it once; the exit code.
+
+    Args:
+        run: The command's options and stderr (:func:`begin`).
+        instance_arn: The instance.
+        plan: The assignments, checked.
+        delete: Delete them rather than create them.
+        max_outstanding: The rollout's requests in progress at once, at most.
+        settings: The rollout's settings, checked.
+        look_once: Look at the plan once, writing nothing (``--timeout 0``).
+    """
+    reporter = open_reporter(run, plan.items)
+    if reporter is None:
+        return ExitCode.OUTPUT_FAILED
+    from poller.cli._apply import run_assign  # noqa: PLC0415 - imports botocore
+
+    return run_assign(
+        instance_arn,
+        plan,
+        delete=delete,
+        max_outstanding=max_outstanding,
+        settings=settings,
+        look_once=look_once,
         client_options=run.client_options,
         reporter=reporter,
         backend=run.backend,

@@ -1,7 +1,8 @@
 """The ``poller`` group, its commands, and :func:`main`.
 
-The waiting commands are made from ``poller.resources`` (:mod:`poller.cli._commands`); the
-instance's other commands (``check``, ``describe``) and ``demo`` are here. Each command checks
+The waiting commands are made from ``poller.resources`` (:mod:`poller.cli._commands`),
+``assign`` applies a plan of account assignments (:mod:`poller.cli._assign`); the instance's
+other commands (``check``, ``describe``) and ``demo`` are here. Each command checks
 its input before any request (the settings by the library's own check), then hands over to the
 module that runs it, imported only then: ``poller --help`` and refused input never load
 aiobotocore. A usage error is said as click says it, or, with ``--log-format json``, as one
@@ -24,6 +25,7 @@ import poller
 from poller import ExitCode
 from poller.cli import _options as options
 from poller.cli._arns import ArnArguments, arns_of, read_arns
+from poller.cli._assign import assign
 from poller.cli._commands import argument, check_listing, wait_commands
 from poller.cli._group import LazyCommand, LazyGroup
 from poller.cli._help import DESCRIBE_EXIT_CODES, EXIT_CODES, INSTANCES_FROM_STDIN, ORDER, epilog
@@ -77,6 +79,7 @@ def cli() -> None:
 # `poller wait`, `wait-region` ...: one for each command the kinds of resource name.
 for _command in wait_commands(poller.resources):
     cli.add_command(_command)
+cli.add_command(assign)
 
 
 @cli.command(epilog=_CHECK_EPILOG)

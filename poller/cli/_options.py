@@ -307,11 +307,13 @@ def _output(noun: str) -> Callable[[F], F]:
 output = _output("instance")
 
 
-def waiting(kind: ResourceKind) -> Callable[[F], F]:
+def waiting(kind: ResourceKind, noun: str | None = None) -> Callable[[F], F]:
     """The options every waiting command takes: time, delays (*kind*'s), where, what to show.
 
     Args:
         kind: What the command waits on, for the default delays and the words of the help.
+        noun: What stdout has a line for, if not one of *kind* (``poller assign``: an
+            assignment of its plan).
     """
     delays = kind.delays
     decorators = (
@@ -322,7 +324,7 @@ def waiting(kind: ResourceKind) -> Callable[[F], F]:
         profile,
         endpoint_url,
         tls,
-        _output(kind.noun),
+        _output(noun or kind.noun),
         query,
         ordered,
         log_format,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import collections
 import sys
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Final, Protocol, TextIO
 
 import structlog
@@ -80,12 +80,13 @@ class Reporter:
         self.output = resolve_output(output, self.out)
         self.query = query
         self.ordered = ordered
-        self.reports: dict[Identity, Report] = {}
+        #: Each report, by what it is about (:attr:`Report.key`: an identity, or a plan's item).
+        self.reports: dict[Hashable, Report] = {}
         #: The input order (:meth:`expect`): where each resource was given.
-        self._order: dict[Identity, int] = {}
-        self._sequence: list[Identity] = []
+        self._order: dict[Hashable, int] = {}
+        self._sequence: list[Hashable] = []
         #: Results held until those given before them have printed (``--ordered``).
-        self._held: dict[Identity, Report] = {}
+        self._held: dict[Hashable, Report] = {}
         self._printed = 0
         #: Each wait's ``wait.cancelled`` event: its attempts and time, for the cancelled line.
         self.cancellations: dict[Identity, WaitCancelled] = {}
@@ -108,21 +109,24 @@ class Reporter:
         self._output_failed(_CLOSED_STDOUT)
         return False
 
-    def expect(self, identities: Iterable[Identity]) -> None:
-        """The resources of the run, in input order: ``--ordered``'s, and the summary's."""
-        for identity in identities:
-            if identity not in self._order:
-                self._order[identity] = len(self._sequence)
-                self._sequence.append(identity)
+    def expect(self, keys: Iterable[Hashable]) -> None:
+        """The resources of the run, in input order: ``--ordered``'s, and the summary's.
+
+        Each is what its report will be about (:attr:`Report.key`): an identity, or an item.
+        """
+        for key in keys:
+            if key not in self._order:
+                self._order[key] = len(self._sequence)
+                self._sequence.append(key)
         self._release()
 
     def report(self, report: Report) -> None:
         """Record *report* and print it (with ``--ordered``, once those before it have)."""
-        self.reports[report.identity] = report
+        self.reports[report.key] = report
         if self.output == "none":
             return
-        if self.ordered and report.identity in self._order:
-            self._held[report.identity] = report
+        if self.ordered and report.key in self._order:
+            self._held[report.key] = report
             self._release()
         else:
             self.write(self._line(report))
@@ -152,6 +156,7 @@ class Reporter:
             _logger.error(
                 "cli.error",
                 **report.identity.keys(),
+                **report.keys,
                 message=report.message,
                 hint=report.hint,
                 exit_code=int(report.exit_code),
@@ -160,7 +165,7 @@ class Reporter:
     def _in_order(self, reports: Iterable[Report]) -> list[Report]:
         """*reports* in input order (those not given come last, as they came)."""
         unknown = len(self._order)
-        return sorted(reports, key=lambda r: self._order.get(r.identity, unknown))
+        return sorted(reports, key=lambda r: self._order.get(r.key, unknown))
 
     def _release(self) -> None:
         """Print the held results whose turn has come (``--ordered``)."""

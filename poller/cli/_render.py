@@ -21,7 +21,16 @@ import structlog
 
 from poller.cli._durations import format_duration, format_elapsed, polls
 from poller.cli._hints import say_once
-from poller.cli._status import WaitProgress, label_of, progress_key, short_arn, status_line
+from poller.cli._rollout_words import rollout_words
+from poller.cli._status import (
+    RolloutProgress,
+    WaitProgress,
+    label_of,
+    progress_key,
+    rollout_line,
+    short_arn,
+    status_line,
+)
 from poller.cli._streams import STREAM_ERRORS, silence
 from poller.events import Event, PollCompleted, PollRetrying, PollScheduled, WaitStarted
 
@@ -71,7 +80,14 @@ class Console:
         self.broken = False
         self._width = width or functools.partial(_terminal_width, stream)
         self._progress: dict[str, WaitProgress] = {}
+        #: A rollout's items, when the line counts them rather than the waits.
+        self.rollout: RolloutProgress | None = None
         self._drawn = False
+
+    def follow_rollout(self, items: int, noun: str = "assignments") -> RolloutProgress:
+        """Count a rollout's *items* on the status line (``poller assign``), not its waits."""
+        self.rollout = RolloutProgress(items, time.monotonic(), noun)
+        return self.rollout
 
     def write_line(self, text: str) -> None:
         """Write one line, keeping the status line below it."""
@@ -81,6 +97,10 @@ class Console:
 
     def on_event(self, event: Event) -> None:
         """Follow a wait's events (the ``on_event`` hook) to keep the status line current."""
+        if self.rollout is not None:
+            self.rollout.on_event(event)
+            self.redraw()
+            return
         now = time.monotonic()
         key = progress_key(event.instance_arn, event.region_name, event.request_id)
         progress = self._progress.get(key)
@@ -108,7 +128,12 @@ class Console:
         """Draw the status line again (the elapsed times move on)."""
         if not self.live:
             return
-        line = status_line(self._progress, time.monotonic(), self._width())
+        now, width = time.monotonic(), self._width()
+        line = (
+            status_line(self._progress, now, width)
+            if self.rollout is None
+            else rollout_line(self.rollout, now, width)
+        )
         self._clear()
         if line:
             self._put(line)
@@ -225,6 +250,8 @@ def _describe(name: str, f: dict[str, Any]) -> str:  # noqa: PLR0911 - one case 
         return f"timed out in {f.get('status') or 'no state'} after {elapsed}"
     if name == "wait.cancelled":
         return f"cancelled in {f.get('status') or 'no state'} after {elapsed}"
+    if name.startswith("rollout."):
+        return rollout_words(name, f)
     if name.startswith(("cli.", "demo.")) and "message" in f:  # the command's own words
         return f"{f.get('message')} {f.get('hint') or ''}".strip()
     return " ".join(f"{key}={value}" for key, value in f.items())

@@ -22,7 +22,8 @@ botocore could not even make a client (no region, an unknown profile); ApiError 
 and ``RequestId`` (AWS's ID of the failed call). ``Attempts`` counts the requests the service
 saw (0 when none was sent) and ``Elapsed`` is in seconds, to the tenth the messages use. A
 failure before any instance was known (``--all`` whose ListInstances failed, or listed none)
-reports ``"InstanceArn": "*"``.
+reports ``"InstanceArn": "*"``. ``poller assign`` prints the same shapes with each assignment's
+keys added, and ``"Outcome": "unchanged"`` for one as planned already (:mod:`._apply`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import signal
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
 from poller import Identity, Outcome, WaitResult
@@ -101,7 +102,19 @@ def api_keys(identity: Identity) -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Report:
-    """One resource's ending: what to print, and which exit code it asks for."""
+    """One resource's ending: what to print, and which exit code it asks for.
+
+    Attributes:
+        identity: What was waited on (its instance, Region or request).
+        exit_code: The exit code it asks for.
+        document: Its JSON on stdout.
+        text: Its line of ``--output text``.
+        message: What went wrong, for stderr's last lines; None for a success.
+        hint: What to do about it.
+        item: What the report is about where its identity does not tell (an assignment of
+            ``poller assign``'s plan, before or without a request); None otherwise.
+        keys: More keys for its line on stderr (an assignment's ``account_id`` ...).
+    """
 
     identity: Identity
     exit_code: int
@@ -109,11 +122,18 @@ class Report:
     text: str
     message: str | None = None
     hint: str | None = None
+    item: Hashable | None = None
+    keys: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def instance_arn(self) -> str:
         """The instance waited on, or that owns the resource waited on."""
         return self.identity.instance_arn
+
+    @property
+    def key(self) -> Hashable:
+        """What the report is about, one report each: its item, else its identity."""
+        return self.identity if self.item is None else self.item
 
 
 def _text(identity: Identity, *fields: object) -> str:

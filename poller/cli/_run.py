@@ -26,7 +26,7 @@ from poller.cli._output import Reporter
 from poller.cli._render import Console
 from poller.cli._report import ALL, cancelled, listing_failed, no_instances
 
-__all__ = ["HANDLED_SIGNALS", "end_run", "listed_arns", "run_until_signal"]
+__all__ = ["HANDLED_SIGNALS", "close_run", "end_run", "listed_arns", "run_until_signal"]
 
 #: The signals that cancel the waits: Ctrl-C, `kill`, and a terminal that went away.
 HANDLED_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -104,14 +104,23 @@ def end_run(reporter: Reporter, targets: list[Awaited], signum: int | None) -> i
 
     Interrupted before ``--all`` had listed anything, one cancelled line stands for all.
     """
-    console = reporter.console
     if signum is not None:
         for identity in [t.identity for t in targets] or [ALL]:
             if identity not in reporter.reports:
                 reporter.report(cancelled(identity, signum, reporter.cancellations.get(identity)))
+    return close_run(reporter, success_line(targets) if targets else None)
+
+
+def close_run(reporter: Reporter, success: str | None) -> int:
+    """The results still held, the failures last, and on a terminal *success* if all went well.
+
+    Returns:
+        The run's exit code.
+    """
+    console = reporter.console
     reporter.close()
     code = reporter.exit_code()
-    if code == ExitCode.OK and targets and reporter.reports and console.live:
-        console.write_line(success_line(targets))
+    if code == ExitCode.OK and success is not None and reporter.reports and console.live:
+        console.write_line(success)
     console.finish()
     return code

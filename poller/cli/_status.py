@@ -5,6 +5,10 @@ wait still going reads ``ssoins-… CREATE_IN_PROGRESS 12s · next poll in 3.0s`
 request reads as its name or ID); several read
 as counts, ``3 waiting: 2 CREATE_IN_PROGRESS, 1 ACTIVE · 1 done · next poll in 3.0s``. A wait
 that has ended is only counted as done: nothing says "next poll" once every wait has ended.
+
+A rollout (``poller assign``) reads as counts of its items, followed from its events
+(:class:`RolloutProgress`): ``40 assignments: 12 done · 15 in progress · 13 waiting for a slot
+· 3 throttled · 1m05s``.
 """
 
 from __future__ import annotations
@@ -12,14 +16,44 @@ from __future__ import annotations
 import collections
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 from poller.cli._durations import format_duration
 
-__all__ = ["WaitProgress", "label_of", "progress_key", "short_arn", "status_line"]
+__all__ = [
+    "THROTTLING_CODES",
+    "RolloutProgress",
+    "WaitProgress",
+    "label_of",
+    "progress_key",
+    "rollout_line",
+    "short_arn",
+    "status_line",
+]
 
 _SEPARATOR: Final = " · "
 _ELLIPSIS: Final = "…"
+#: The error codes of a throttle (the engine's own list, private to it: the tests hold the two
+#: together).
+THROTTLING_CODES: Final = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+    }
+)
+#: The events that end a wait.
+_WAIT_ENDINGS: Final = frozenset(
+    {"wait.succeeded", "wait.failed", "wait.timed_out", "wait.cancelled"}
+)
+#: The writes of a rollout: an item retrying one holds a slot.
+_WRITES: Final = frozenset(
+    {"CreateAccountAssignment", "DeleteAccountAssignment", "ProvisionPermissionSet"}
+)
 
 
 def short_arn(arn: str) -> str:
@@ -125,3 +159,83 @@ def _fit(parts: list[_Part], width: int) -> str:
     if len(line) <= width:
         return line
     return line[: width - 1] + _ELLIPSIS
+
+
+@dataclasses.dataclass(slots=True)
+class RolloutProgress:
+    """Where a rollout's items stand, followed from its events (and each item's end).
+
+    An item is done once it has ended (unchanged, or its outcome known), in progress while it
+    holds one of the outstanding slots (its request started or adopted, or its write being
+    retried), and otherwise waiting: being checked until the rollout has decided about any
+    item, then waiting for a slot.
+
+    Attributes:
+        items: How many items the rollout has.
+        started: When it started (the clock of the ``now`` given to :func:`rollout_line`).
+        noun: What an item is called, in the plural (``assignments``).
+        done: The items that have ended, by index.
+        in_progress: The items holding a slot, by index.
+        requests: The item of each request started or adopted, by request ID.
+        throttled: The throttled answers seen, writes, listings and polls alike.
+        checked: Whether the rollout has decided about any item yet.
+    """
+
+    items: int
+    started: float
+    noun: str = "assignments"
+    done: set[int] = dataclasses.field(default_factory=set)
+    in_progress: set[int] = dataclasses.field(default_factory=set)
+    requests: dict[str, int] = dataclasses.field(default_factory=dict)
+    throttled: int = 0
+    checked: bool = False
+
+    def on_event(self, event: Any) -> None:
+        """Follow one event: ``rollout.*``, and its waits' ``poll.retrying`` and ends."""
+        name = event.name
+        index = getattr(event, "index", None)
+        if name in {"rollout.request_started", "rollout.adopted"} and index is not None:
+            self.checked = True
+            self.in_progress.add(index)
+            self.requests[event.request_id] = index
+        elif name == "rollout.unchanged" and index is not None:
+            self.ended(index)
+        elif name in {"rollout.retrying", "poll.retrying"}:
+            if event.error_code in THROTTLING_CODES:
+                self.throttled += 1
+            if name == "rollout.retrying" and event.operation in _WRITES and index is not None:
+                self.checked = True
+                self.in_progress.add(index)
+        elif name in _WAIT_ENDINGS and getattr(event, "request_id", None) in self.requests:
+            self.ended(self.requests[event.request_id])
+
+    def ended(self, index: int) -> None:
+        """Item *index* has ended."""
+        self.checked = True
+        self.in_progress.discard(index)
+        self.done.add(index)
+
+
+def rollout_line(progress: RolloutProgress, now: float, width: int) -> str:
+    """The status line of a rollout at *now*, at most *width* characters ("" once all are done).
+
+    Args:
+        progress: Where its items stand.
+        now: The current time, on the clock of ``RolloutProgress.started``.
+        width: The most characters the line may take.
+    """
+    done = len(progress.done)
+    if done >= progress.items or width <= 0:
+        return ""
+    running = len(progress.in_progress - progress.done)
+    waiting = progress.items - done - running
+    parts = [_Part(f"{progress.items} {progress.noun}: {done} done", 9)]
+    if running:
+        parts.append(_Part(f"{_SEPARATOR}{running} in progress", 9))
+    if waiting:
+        what = "waiting for a slot" if progress.checked else "being checked"
+        parts.append(_Part(f"{_SEPARATOR}{waiting} {what}", 7))
+    if progress.throttled:
+        parts.append(_Part(f"{_SEPARATOR}{progress.throttled} throttled", 5))
+    parts.append(_Part(_SEPARATOR + format_duration(now - progress.started), 2))
+    return _fit(parts, width)

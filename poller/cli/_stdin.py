@@ -1,4 +1,4 @@
-"""stdin as a stream of items, read as they come: each refused before the next is read.
+"""stdin (or a file) as a stream of items, read as they come: each refused before the next is read.
 
 ``-`` reads what another command printed: words separated by whitespace (``--output text``),
 or JSON (one document, several one after the other, JSON lines, or an array of them). Nothing
@@ -112,14 +112,17 @@ def announce(stream: TextIO, what: str) -> None:
         )
 
 
-def items(stream: TextIO) -> Iterator[Item]:
+def items(stream: TextIO, name: str = "stdin") -> Iterator[Item]:
     """Each item on *stream*, read as it is asked for.
+
+    *name* is what messages call the stream: ``stdin``, or a file's name, quoted
+    (``'plan.json'``).
 
     Raises:
         StdinError: Text that is not UTF-8, a word or JSON value longer than any identifier or
             answer, or JSON that is not JSON (where, and what is there, quoted short).
     """
-    buffer = _Buffer(stream)
+    buffer = _Buffer(stream, name)
     first = buffer.next_char()
     if first is None:
         return
@@ -132,8 +135,9 @@ def items(stream: TextIO) -> Iterator[Item]:
 class _Buffer:
     """What has been read of stdin and not yet taken, and where it is (line, column)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, name: str = "stdin") -> None:
         self.stream = stream
+        self.name = name
         self.text = ""
         self.pos = 0
         self.eof = False
@@ -150,7 +154,7 @@ class _Buffer:
             try:
                 piece = self.stream.readline(_CHUNK)
             except UnicodeDecodeError as error:
-                raise StdinError(f"stdin is not UTF-8 text ({error.reason})") from None
+                raise StdinError(f"{self.name} is not UTF-8 text ({error.reason})") from None
             if not self.started:
                 self.started = True
                 piece = piece.removeprefix(BYTE_ORDER_MARK)
@@ -224,7 +228,7 @@ class _Buffer:
         found = self.next_char()
         if found is None or found not in allowed:
             rest = self.text[self.pos : self.pos + QUOTE + 1]
-            shown = "the end of stdin" if found is None else quote(rest)
+            shown = f"the end of {self.name}" if found is None else quote(rest)
             expected = " or ".join(repr(c) for c in allowed)
             raise StdinError(
                 f"{where} is not JSON at {self.where(self.pos)}: expected {expected}, not {shown}"
@@ -254,12 +258,13 @@ def _cut_short(error: json.JSONDecodeError, text: str) -> bool:
 
 
 def _documents(buffer: _Buffer) -> Iterator[Item]:
-    """Each JSON document on stdin (an array's items one by one), in order."""
+    """Each JSON document on the stream (an array's items one by one), in order."""
     decoder = json.JSONDecoder()
     number = 0
+    on = "on stdin" if buffer.name == "stdin" else f"in {buffer.name}"
     while buffer.next_char() is not None:
         number += 1
-        yield from _values(buffer, decoder, f"document {number} on stdin")
+        yield from _values(buffer, decoder, f"document {number} {on}")
 
 
 def _values(buffer: _Buffer, decoder: json.JSONDecoder, where: str) -> Iterator[Item]:
@@ -280,7 +285,7 @@ def _values(buffer: _Buffer, decoder: json.JSONDecoder, where: str) -> Iterator[
 
 
 def _words(buffer: _Buffer) -> Iterator[Item]:
-    """Each word on stdin with its line, a line (or a piece of a long one) at a time."""
+    """Each word on the stream with its line, a line (or a piece of a long one) at a time."""
     line = buffer.line + buffer.text.count("\n", 0, buffer.pos)
     partial = ""
     while True:
@@ -294,19 +299,21 @@ def _words(buffer: _Buffer) -> Iterator[Item]:
             elif match.end() == len(text) and not buffer.eof:
                 partial = token  # it may go on in what comes next
             else:
-                yield Item(_word(token, line), f"line {line} of stdin", json=False)
-        _word(partial, line)
+                yield Item(
+                    _word(token, line, buffer.name), f"line {line} of {buffer.name}", json=False
+                )
+        _word(partial, line, buffer.name)
         if not buffer.fill():
             if partial:
-                yield Item(partial, f"line {line} of stdin", json=False)
+                yield Item(partial, f"line {line} of {buffer.name}", json=False)
             return
 
 
-def _word(word: str, line: int) -> str:
+def _word(word: str, line: int, name: str) -> str:
     """*word*, unless it is longer than any identifier."""
     if len(word) > MAX_WORD:
         raise StdinError(
-            f"{quote(word)} (line {line} of stdin) goes on for over {MAX_WORD} characters: no "
+            f"{quote(word)} (line {line} of {name}) goes on for over {MAX_WORD} characters: no "
             "identifier is that long"
         )
     return word

@@ -132,6 +132,9 @@ def test_poll_completed_is_hidden_by_default(center: Center) -> None:
         ["wait-abac", "not-an-arn"],
         ["wait-provisioning", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "nope"],
         ["wait-assignment", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "-"],
+        ["assign", "--help"],
+        ["assign", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "--plan", "-"],
+        ["assign", "arn:aws:sso:::instance/ssoins-0123456789abcdef", "--plan", "/nonexistent"],
     ],
 )
 def test_help_and_refusals_do_not_import_botocore(args: list[str]) -> None:

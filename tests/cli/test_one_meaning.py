@@ -222,6 +222,8 @@ USAGE_ERRORS = [
     ["wait", "--all", MISSING],
     ["wait-region", MISSING],
     ["wait-assignment", MISSING, "-"],
+    ["assign", MISSING, "--plan", "-"],
+    ["assign", MISSING, "--plan", "-", "--max-outstanding", "16"],
     ["check", "-q", "--debug", MISSING],
     ["describe"],
     ["frobnicate"],
@@ -272,6 +274,7 @@ ARGUMENTS: dict[str, list[str]] = {
     "wait-region": [MISSING, "eu-west-1"],
     "wait-provisioning": [MISSING, REQUEST_ID],
     "wait-assignment": [MISSING, REQUEST_ID],
+    "assign": [MISSING, "--plan", "-"],
 }
 
 
