@@ -322,6 +322,6 @@ async def test_quieted_with_stdlib_logging(caplog: pytest.LogCaptureFixture) -> 
 
 def test_quieted_refuses_an_unknown_level() -> None:
     """A level that is not one of the four is a ValueError naming them, not a silent no-op."""
-    with pytest.raises(ValueError, match="below must be one of debug, info, warning, error"):
-        with poller.events.quieted("verbose"):  # type: ignore[arg-type]
-            pass
+    refused = pytest.raises(ValueError, match="below must be one of debug, info, warning, error")
+    with refused, poller.events.quieted("verbose"):  # type: ignore[arg-type]
+        pass
