@@ -16,6 +16,8 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import ClassVar, Final, Literal
 
+from poller._retryable import THROTTLING_CODES as _THROTTLING_CODES
+
 __all__ = [
     "AccessControlAttributesStatusChanged",
     "AccessControlAttributesUnknownStatus",
@@ -241,6 +243,11 @@ class PollRetrying(Event):
     delay: float
     elapsed: float
 
+    @property
+    def throttled(self) -> bool:
+        """Whether the error is a throttle (ThrottlingException and the like), not a fault."""
+        return self.error_code in _THROTTLING_CODES
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class _WaitEnded(Event):
@@ -460,6 +467,11 @@ class RolloutRetrying(RolloutEvent):
     error_message: str
     attempt: int
     delay: float
+
+    @property
+    def throttled(self) -> bool:
+        """Whether the error is a throttle (ThrottlingException and the like), not a fault."""
+        return self.error_code in _THROTTLING_CODES
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -325,3 +325,25 @@ def test_quieted_refuses_an_unknown_level() -> None:
     refused = pytest.raises(ValueError, match="below must be one of debug, info, warning, error")
     with refused, poller.events.quieted("verbose"):  # type: ignore[arg-type]
         pass
+
+
+@pytest.mark.parametrize(
+    ("code", "throttled"),
+    [
+        ("ThrottlingException", True),
+        ("TooManyRequestsException", True),
+        ("RequestLimitExceeded", True),
+        ("InternalServerException", False),
+        ("ConflictException", False),
+        ("ReadTimeoutError", False),
+    ],
+)
+def test_a_retry_says_whether_it_was_throttled(code: str, throttled: bool) -> None:
+    """poll.retrying and rollout.retrying tell a throttle from a fault, by the engine's codes."""
+    retry = {"error_code": code, "error_message": "m", "attempt": 1, "delay": 1.0}
+    poll = poller.events.PollRetrying(**COMMON, **retry, elapsed=1.0)
+    rollout = poller.events.RolloutRetrying(
+        instance_arn=ARN, until="applied", operation="CreateAccountAssignment", **retry
+    )
+
+    assert throttled is poll.throttled is rollout.throttled

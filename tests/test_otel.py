@@ -31,7 +31,6 @@ from trio.testing import MockClock
 import poller
 import poller.otel
 from poller import tracing
-from poller._retryable import THROTTLING_CODES
 from poller.events import Event, PollRetrying, WaitFailed
 from poller.otel import _tracer
 from tests.fakes import ARN, OTHER_ARN, ScriptedClient, client_error, described
@@ -286,11 +285,6 @@ async def test_retries_and_unknown_statuses_are_span_events(otel: Telemetry) -> 
     }
     # Throttles are counted; a 500 is retried but is no throttle.
     assert {_key(**{"poller.resource": "instance"}): 1} == otel.points("poller.throttles")
-
-
-def test_throttles_are_the_codes_the_engine_retries_as_throttling() -> None:
-    """poller.otel's list of throttling codes is the engine's (private to it)."""
-    assert THROTTLING_CODES == _tracer.THROTTLING_CODES
 
 
 def test_a_throttles_reason_is_kept_once_the_event_carries_it() -> None:

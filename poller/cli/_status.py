@@ -21,7 +21,6 @@ from typing import Any, Final
 from poller.cli._durations import format_duration
 
 __all__ = [
-    "THROTTLING_CODES",
     "RolloutProgress",
     "WaitProgress",
     "label_of",
@@ -33,19 +32,6 @@ __all__ = [
 
 _SEPARATOR: Final = " · "
 _ELLIPSIS: Final = "…"
-#: The error codes of a throttle (the engine's own list, private to it: the tests hold the two
-#: together).
-THROTTLING_CODES: Final = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
 #: The events that end a wait.
 _WAIT_ENDINGS: Final = frozenset(
     {"wait.succeeded", "wait.failed", "wait.timed_out", "wait.cancelled"}
@@ -201,7 +187,7 @@ class RolloutProgress:
         elif name == "rollout.unchanged" and index is not None:
             self.ended(index)
         elif name in {"rollout.retrying", "poll.retrying"}:
-            if event.error_code in THROTTLING_CODES:
+            if event.throttled:
                 self.throttled += 1
             if name == "rollout.retrying" and event.operation in _WRITES and index is not None:
                 self.checked = True

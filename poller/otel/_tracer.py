@@ -34,23 +34,10 @@ from poller.events import (
     WaitTimedOut,
 )
 
-__all__ = ["BUCKETS", "THROTTLING_CODES", "OtelTracer"]
+__all__ = ["BUCKETS", "OtelTracer"]
 
 #: The instrumentation scope of every span and metric.
 SCOPE: Final = "poller"
-#: The error codes a ``poll.retrying`` counts in ``poller.throttles`` (the engine's own list,
-#: which is private to it: tests/test_otel.py holds the two together).
-THROTTLING_CODES: Final = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
 #: ``poller.wait.duration``'s buckets, in seconds: a wait takes from a second to an hour.
 BUCKETS: Final = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)
 #: Keys of every event that the wait's span carries already.
@@ -197,7 +184,7 @@ class WaitTrace:
             return
         if isinstance(event, WaitStarted):
             return  # the span's start
-        if isinstance(event, PollRetrying) and event.error_code in THROTTLING_CODES:
+        if isinstance(event, PollRetrying) and event.throttled:
             with contextlib.suppress(Exception):
                 self.instruments.throttles.add(1, self._throttle_keys(event))
         if self.span is not None:

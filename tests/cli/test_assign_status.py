@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from poller import events
-from poller._retryable import THROTTLING_CODES as ENGINE_THROTTLING_CODES
 from poller.cli._render import Console, _render_console
-from poller.cli._status import THROTTLING_CODES, RolloutProgress, rollout_line
+from poller.cli._status import RolloutProgress, rollout_line
 from tests.fakes import ARN
 
 PS = "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-0123456789abcdef"
@@ -133,11 +132,6 @@ def test_the_console_draws_the_rollout_s_line_not_the_waits() -> None:
 
     assert drawn.startswith("2 assignments: 0 done · 1 in progress · 1 waiting for a slot")
     assert stream.getvalue().endswith("\r\x1b[K")
-
-
-def test_the_throttling_codes_are_the_engine_s() -> None:
-    """The line counts as throttles what the engine retries as throttles."""
-    assert ENGINE_THROTTLING_CODES == THROTTLING_CODES
 
 
 FINISHED = {
