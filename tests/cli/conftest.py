@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,8 @@ FAST = ("--min-delay", "10ms", "--max-delay", "50ms")
 #: Events on stderr as JSON lines, which the tests read (off a terminal `auto` writes
 #: console lines, for people).
 JSON_EVENTS = ("--log-format", "json")
+#: An instance ARN of the right shape that no simulator holds.
+MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 #: No subprocess may hang a test run.
 SUBPROCESS_TIMEOUT = 30
 
@@ -54,6 +58,48 @@ def run_poller(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=SUBPROCESS_TIMEOUT,
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A command run with stdin on a terminal: what it said before reading, and its end."""
+
+    returncode: int
+    prompt: str
+    stdout: str
+    stderr: str
+
+
+def typed_on_a_terminal(*args: str, text: str) -> Typed:
+    """Run ``poller ARGS`` with a terminal for stdin; type *text* and Ctrl-D once it asks.
+
+    Nothing is typed until the command says on stderr that it reads (``cli.reading_stdin``);
+    a command that never says so would hang the test: it is killed after the timeout.
+    """
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        poller_command(*args),
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    ) as process:
+        os.close(follower)
+        assert process.stderr is not None
+        watchdog = threading.Timer(SUBPROCESS_TIMEOUT, process.kill)
+        watchdog.start()
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if "cli.reading_stdin" in line:
+                break
+        os.write(leader, text.encode())
+        os.write(leader, b"\x04")  # Ctrl-D: the end of the input
+        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+        watchdog.cancel()
+    os.close(leader)
+    return Typed(process.returncode, "".join(seen), stdout, stderr)
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:

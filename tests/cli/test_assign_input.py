@@ -9,10 +9,6 @@ stays empty.
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,12 +16,10 @@ import pytest
 from poller.cli._stdin import quote
 
 from .conftest import (
-    SUBPROCESS_TIMEOUT,
     Center,
-    command_env,
     json_lines,
-    poller_command,
     run_poller,
+    typed_on_a_terminal,
 )
 from .test_assign import ACCOUNTS, as_lines, assign, events, plan_of, rollout
 from .test_stdin import HUGE, LONG_RUN, run_with_open_stdin
@@ -189,32 +183,13 @@ def test_a_plan_file_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
 def test_a_terminal_is_told_what_to_type_and_how_to_end_it(center: Center) -> None:
     """`--plan -` on a terminal says on stderr what it reads and that Ctrl-D ends it."""
     arn, ps = rollout(center.simulator)
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        poller_command("assign", arn, "--plan", "-", *center.options()),
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(),
-    ) as process:
-        os.close(follower)
-        assert process.stderr is not None
-        watchdog = threading.Timer(SUBPROCESS_TIMEOUT, process.kill)
-        watchdog.start()
-        seen = []
-        for line in process.stderr:  # nothing is typed until the command says what it wants
-            seen.append(line)
-            if "cli.reading_stdin" in line:
-                break
-        os.write(leader, as_lines(plan_of(ps, ACCOUNTS[:1])).encode())
-        os.write(leader, b"\x04")  # Ctrl-D: the end of the input
-        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
-        watchdog.cancel()
-    os.close(leader)
 
-    assert 0 == process.returncode, "".join(seen) + stderr
-    [prompt] = events("".join(seen), "cli.reading_stdin")
+    done = typed_on_a_terminal(
+        "assign", arn, "--plan", "-", *center.options(), text=as_lines(plan_of(ps, ACCOUNTS[:1]))
+    )
+
+    assert 0 == done.returncode, done.prompt + done.stderr
+    [prompt] = events(done.prompt, "cli.reading_stdin")
     assert "Ctrl-D" in prompt["message"]
     assert "CreateAccountAssignment" in prompt["message"]
-    assert [ACCOUNTS[0]] == [r["TargetId"] for r in json_lines(stdout)]
+    assert [ACCOUNTS[0]] == [r["TargetId"] for r in json_lines(done.stdout)]

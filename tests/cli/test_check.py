@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import JSON_EVENTS, Center, json_lines, run_poller
+from .conftest import JSON_EVENTS, MISSING, Center, json_lines, run_poller
 
-MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 LOOK_ONCE = [("check",), ("wait", "--timeout", "0")]
 
 

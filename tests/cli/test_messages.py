@@ -11,6 +11,7 @@ import pytest
 from poller.simulator import Fault
 
 from .conftest import (
+    MISSING,
     SUBPROCESS_TIMEOUT,
     Center,
     command_env,
@@ -19,7 +20,6 @@ from .conftest import (
     run_poller,
 )
 
-MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 #: Two full stops in a row, but not an ellipsis written as three.
 DOUBLE_PERIOD = re.compile(r"(?<!\.)\.\.(?!\.)")
 

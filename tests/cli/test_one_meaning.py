@@ -23,6 +23,7 @@ from tests.simulator.conftest import aws_executable  # noqa: F401
 
 from .conftest import (
     JSON_EVENTS,
+    MISSING,
     SUBPROCESS_TIMEOUT,
     Center,
     command_env,
@@ -31,7 +32,6 @@ from .conftest import (
     run_poller,
 )
 
-MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 REQUEST_ID = "1c3a8e52-63f1-4ba0-a4bc-1e3c52b0f0a1"
 ACCOUNT = "111122223333"
 #: Far longer than any test: what is "not yet" stays so.

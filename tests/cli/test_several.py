@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from .conftest import (
+    MISSING,
     SUBPROCESS_TIMEOUT,
     Center,
     command_env,
@@ -21,7 +22,6 @@ from .conftest import (
     run_poller,
 )
 
-MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 #: Longer than any test: the slow instance is ready only when the test advances the clock.
 SLOW = 10**9
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import pty
 import re
 import subprocess
 import tempfile
@@ -23,7 +21,14 @@ import pytest
 
 from poller.cli._stdin import MAX_ITEM, MAX_WORD, QUOTE
 
-from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
+from .conftest import (
+    SUBPROCESS_TIMEOUT,
+    Center,
+    command_env,
+    json_lines,
+    poller_command,
+    typed_on_a_terminal,
+)
 from .test_rollout_input import boto_client, printed
 
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
@@ -186,36 +191,14 @@ def test_the_aws_cli_json_for_instances_is_read_by_every_command(
 def test_a_terminal_is_told_what_to_type_and_how_to_end_it(center: Center) -> None:
     """`-` on a terminal says on stderr what it reads and that Ctrl-D ends it; then reads it."""
     arn = center.simulator.create_instance("typed", create_seconds=0)
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        poller_command("wait", "-", *center.options()),
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(),
-    ) as process:
-        os.close(follower)
-        assert process.stderr is not None
-        # A command that never says so would hang the test: it is ended after the timeout.
-        watchdog = threading.Timer(SUBPROCESS_TIMEOUT, process.kill)
-        watchdog.start()
-        seen = []
-        for line in process.stderr:  # nothing is typed until the command says what it wants
-            seen.append(line)
-            if "cli.reading_stdin" in line:
-                break
-        os.write(leader, f"{arn}\n".encode())
-        os.write(leader, b"\x04")  # Ctrl-D: the end of the input
-        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
-        watchdog.cancel()
-    os.close(leader)
 
-    assert 0 == process.returncode, "".join(seen) + stderr
-    [prompt] = [e for e in json_lines("".join(seen)) if e["event"] == "cli.reading_stdin"]
+    done = typed_on_a_terminal("wait", "-", *center.options(), text=f"{arn}\n")
+
+    assert 0 == done.returncode, done.prompt + done.stderr
+    [prompt] = [e for e in json_lines(done.prompt) if e["event"] == "cli.reading_stdin"]
     assert "Ctrl-D" in prompt["message"]
     assert "list-instances" in prompt["message"]
-    assert [arn] == [r["InstanceArn"] for r in json_lines(stdout)]
+    assert [arn] == [r["InstanceArn"] for r in json_lines(done.stdout)]
 
 
 def test_a_pipe_is_not_told_anything(center: Center) -> None:

@@ -25,10 +25,9 @@ from poller.simulator import Fault, Simulator, serve_in_thread
 # aws_executable is a fixture: imported, it is a parameter of the tests here.
 from tests.simulator.conftest import aws_executable  # noqa: F401
 
-from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
+from .conftest import MISSING, SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-MISSING = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 UNKNOWN_REQUEST = "00000000-0000-4000-8000-000000000000"
 ACCOUNT = "111122223333"
 EXPIRED = Fault.error("ExpiredTokenException", message="The token expired.", status=403)
