@@ -3,8 +3,9 @@
 Over the wire, through one client with dummy credentials: CreateInstance, then ``poller
 wait``'s wait (through a burst of throttling, to show a retry); then AddRegion, attribute-based
 access control and a permission set's provisioning, waited on together; then a few account
-assignments, waited on at once. Every wait is the commands' own
-(:func:`poller.cli._wait.wait_on`), under one deadline, printing a line per resource on stdout.
+assignments, applied as ``poller assign`` applies a plan (:func:`poller.apply_account_assignments`).
+Every wait is the commands' own (:func:`poller.cli._wait.wait_on`), under one deadline, printing
+a line per resource on stdout.
 Needs aiohttp (through :mod:`poller.simulator`), so this module is imported only when the demo
 runs.
 """
@@ -20,11 +21,12 @@ import anyio
 import structlog
 
 import poller
-from poller import ExitCode, Identity, ResourceKind
-from poller.cli._kinds import INSTANCE, Awaited
+from poller import Assignment, AssignmentOutcome, ExitCode, Identity, ResourceKind
+from poller.cli._apply import assignment_report
+from poller.cli._kinds import INSTANCE, Awaited, success_line
 from poller.cli._options import wait_settings
 from poller.cli._output import Reporter
-from poller.cli._run import end_run, run_until_signal
+from poller.cli._run import close_run, end_run, run_until_signal
 from poller.cli._startup import open_client
 from poller.cli._wait import budget, ending_by, wait_on
 
@@ -82,6 +84,8 @@ class _Rollout:
         self.settings = ending_by(settings, time.time() + budget(settings))
         #: Everything waited on so far, for the end of the run.
         self.targets: list[Awaited] = []
+        #: The assignments applied, once they all are.
+        self.assigned = 0
 
     async def wait(self, targets: list[Awaited]) -> bool:
         """Wait on *targets*; whether all got there (else the demo stops)."""
@@ -133,26 +137,30 @@ class _Rollout:
         return permission_set_arn if ok else None
 
     async def assign(self, arn: str, permission_set_arn: str) -> None:
-        """CreateAccountAssignment for each demo account, then wait on them all at once."""
-        targets = []
-        for account in DEMO_ACCOUNTS:
-            answer = await self.client.create_account_assignment(
-                InstanceArn=arn,
-                PermissionSetArn=permission_set_arn,
-                TargetId=account,
-                TargetType="AWS_ACCOUNT",
-                PrincipalType="GROUP",
-                PrincipalId=DEMO_GROUP,
-            )
-            request_id = answer["AccountAssignmentCreationStatus"]["RequestId"]
-            identity = Identity(arn, request_id=request_id)
-            targets.append(_awaited("account-assignment-creation", identity))
+        """The demo accounts' assignments, applied as ``poller assign`` applies a plan.
+
+        :func:`poller.apply_account_assignments` sends the writes inside the service's limits
+        and waits on them (the demo's endpoint has no limits on); each prints as it ends.
+        """
+        plan = [
+            Assignment(account, permission_set_arn, "GROUP", DEMO_GROUP)
+            for account in DEMO_ACCOUNTS
+        ]
+        kind: ResourceKind = poller.resources["account-assignment-creation"]
+
+        def on_outcome(ending: AssignmentOutcome) -> None:
+            self.reporter.report(assignment_report(ending, arn, kind))
+
         _logger.info(
             "demo.started",
             instance_arn=arn,
-            message=f"CreateAccountAssignment answered for {len(targets)} accounts.",
+            message=f"Applying {len(plan)} account assignments: at most 15 in progress.",
         )
-        await self.wait(targets)
+        await poller.apply_account_assignments(
+            self.client, arn, plan, on_outcome=on_outcome,
+            **self.settings | {"on_event": self.reporter.on_event},
+        )  # fmt: skip
+        self.assigned = len(plan)
 
 
 async def _demo(reporter: Reporter) -> int:
@@ -170,6 +178,7 @@ async def _demo(reporter: Reporter) -> int:
     # One burst of throttling, so that the demo shows a transient error being retried.
     simulator.add_fault(Fault.throttling(count=2), operation="DescribeInstance")
     targets: list[Awaited] = []
+    assigned = 0
 
     async def body() -> None:
         """The demo's steps, each waited on before the next."""
@@ -184,9 +193,14 @@ async def _demo(reporter: Reporter) -> int:
                     if arn and permission_set_arn:
                         await rollout.assign(arn, permission_set_arn)
                 finally:
+                    nonlocal assigned
                     targets.extend(rollout.targets)
+                    assigned = rollout.assigned
 
     signum = await run_until_signal(body, reporter.console)
+    if signum is None and assigned:
+        done = f"{success_line(targets)} {assigned} account assignments are in place."
+        return close_run(reporter, done)
     return end_run(reporter, targets, signum)
 
 

@@ -220,7 +220,9 @@ def test_demo_creates_waits_and_shows_a_retry() -> None:
     assert "ACTIVE" == results[0]["Status"]
     events = [e["event"] for e in json_lines(done.stderr)]
     assert {"poll.retrying", "wait.succeeded"} <= set(events)
-    # Then the rollout, each step waited on: a Region, ABAC, a provisioning, 5 assignments.
+    # Then the rollout, each step waited on: a Region, ABAC, a provisioning, 5 assignments
+    # (applied by poller.apply_account_assignments, as `poller assign` applies a plan).
+    assert {"rollout.started", "rollout.finished"} <= set(events)
     arn = results[0]["InstanceArn"]
     assert {arn} == {r["InstanceArn"] for r in results}
     [region] = [r for r in results if "RegionName" in r]
