@@ -7,6 +7,15 @@ closed after the wait's last event. A wait run to its end (not watched) runs ins
 spans) has the wait for parent. A fan-out is one :class:`ManyTrace`, told each wait's outcome;
 its waits ask for traces of their own with ``member=True``, and run inside the fan-out's
 context. A tracer that raises never ends or alters a wait: its errors are dropped.
+
+A paced rollout (``apply_account_assignments``, ``provision_permission_sets``) is one
+:class:`RolloutTrace`, from a tracer's optional :meth:`~RolloutTracer.rollout` (a tracer
+without that method, written before it, is left out of rollouts and traces their waits as
+before). The rollout runs inside the trace's :meth:`~RolloutTrace.activate` context; the trace
+hears every ``rollout.*`` event (not the debug ones) and each throttled ``poll.retrying`` of
+the rollout's waits, is told each item's outcome, and is closed when the rollout ends, however
+it ends. The rollout's waits ask for traces of their own with ``member=True``, as a fan-out's
+do.
 """
 
 from __future__ import annotations
@@ -20,7 +29,16 @@ if TYPE_CHECKING:
     from poller._identity import Identity
     from poller.events import Event
 
-__all__ = ["ManyTrace", "Tracer", "WaitTrace", "add_tracer", "remove_tracer", "tracers"]
+__all__ = [
+    "ManyTrace",
+    "RolloutTrace",
+    "RolloutTracer",
+    "Tracer",
+    "WaitTrace",
+    "add_tracer",
+    "remove_tracer",
+    "tracers",
+]
 
 
 class WaitTrace(Protocol):
@@ -49,8 +67,28 @@ class ManyTrace(Protocol):
         """The fan-out is over."""
 
 
+class RolloutTrace(Protocol):
+    """One paced rollout, as a tracer follows it."""
+
+    def activate(self) -> AbstractContextManager[object]:
+        """A context in which the whole rollout runs: its calls, and its waits."""
+
+    def event(self, event: Event) -> None:
+        """A ``rollout.*`` event, or a throttled ``poll.retrying`` of one of its waits."""
+
+    def outcome(self, outcome: str) -> None:
+        """One item ended so (``reached``, ``unchanged``, ``failed`` ...)."""
+
+    def close(self) -> None:
+        """The rollout is over (after ``rollout.finished``, or cut short)."""
+
+
 class Tracer(Protocol):
-    """Makes a trace for each wait and each fan-out, or None to leave one alone."""
+    """Makes a trace for each wait and each fan-out, or None to leave one alone.
+
+    A tracer may also make one for each paced rollout: see :class:`RolloutTracer`, whose
+    method is optional (looked up on each tracer as a rollout begins).
+    """
 
     def wait(
         self,
@@ -69,6 +107,20 @@ class Tracer(Protocol):
 
     def many(self, resource: str, until: str, count: int) -> ManyTrace | None:
         """A trace for a fan-out of *count* waits on *resource*."""
+
+
+class RolloutTracer(Tracer, Protocol):
+    """A :class:`Tracer` that follows paced rollouts too."""
+
+    def rollout(
+        self, resource: str, count: int, *, instance_arn: str, region: str | None = None
+    ) -> RolloutTrace | None:
+        """A trace for a rollout of *count* items whose requests are of kind *resource*.
+
+        *resource* is the kind's name in ``poller.resources``
+        (``account-assignment-creation`` ...); *region* the AWS Region its client calls,
+        where the client says.
+        """
 
 
 _tracers: list[Tracer] = []
@@ -99,7 +151,7 @@ class Traces:
 
     __slots__ = ("_traces",)
 
-    def __init__(self, traces: list[WaitTrace] | list[ManyTrace]) -> None:
+    def __init__(self, traces: list[WaitTrace] | list[ManyTrace] | list[RolloutTrace]) -> None:
         self._traces = traces
 
     @classmethod
@@ -132,6 +184,22 @@ class Traces:
                     traces.append(trace)
         return cls(traces)
 
+    @classmethod
+    def of_rollout(
+        cls, resource: str, count: int, *, instance_arn: str, region: str | None = None
+    ) -> Traces:
+        """Every tracer's trace of a rollout (from those that follow rollouts)."""
+        traces: list[RolloutTrace] = []
+        for tracer in _tracers:
+            with contextlib.suppress(Exception):
+                make = getattr(tracer, "rollout", None)
+                if make is None:  # a tracer written before rollouts had traces
+                    continue
+                trace = make(resource, count, instance_arn=instance_arn, region=region)
+                if trace is not None:
+                    traces.append(trace)
+        return cls(traces)
+
     def __bool__(self) -> bool:
         return bool(self._traces)
 
@@ -145,13 +213,13 @@ class Traces:
             yield
 
     def event(self, event: Event) -> None:
-        """Hand *event* to every wait trace."""
+        """Hand *event* to every wait (or rollout) trace."""
         for trace in self._traces:
             with contextlib.suppress(Exception):
                 trace.event(event)  # type: ignore[union-attr]
 
     def outcome(self, outcome: str) -> None:
-        """Hand a fan-out member's outcome to every fan-out trace."""
+        """Hand a fan-out member's (a rollout item's) outcome to every fan-out (rollout) trace."""
         for trace in self._traces:
             with contextlib.suppress(Exception):
                 trace.outcome(outcome)  # type: ignore[union-attr]

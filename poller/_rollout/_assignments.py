@@ -31,6 +31,7 @@ from poller._rollout._calls import Subject, call_error
 from poller._rollout._in_place import AssignmentRollout
 from poller._rollout._outcomes import AssignmentOutcome
 from poller._rollout._plan import MAX_OUTSTANDING, Assignment, check_assignments, check_instance_arn
+from poller._rollout._trace import traced
 from poller._settings import Settings
 from poller.events import RolloutUnchanged
 
@@ -227,4 +228,4 @@ async def apply_account_assignments(
         settings=settings,
         on_outcome=on_outcome,
     )
-    return await rollout.run()
+    return await traced(rollout, rollout.run)

@@ -41,6 +41,7 @@ from poller.events import (
     RolloutStarted,
 )
 from poller.exceptions import PollerError, WaitTimeoutError
+from poller.tracing import NO_TRACES
 
 __all__ = ["DEFAULT_ROLLOUT_RATE", "Rollout"]
 
@@ -108,6 +109,8 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
         #: Gives back the slot of each item holding one, once (see holding_slot).
         self.releases: dict[int, Callable[[], None]] = {}
         self._described: dict[str, RequestDescription] = {}
+        #: The tracers' traces of the rollout (:mod:`poller._rollout._trace`), told outcomes.
+        self.traces = NO_TRACES
 
     # -- what each rollout says of its items -------------------------------------------------
 
@@ -186,6 +189,8 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
     def finish(self, index: int, outcome: OutcomeT) -> None:
         """Item *index* has ended: keep its outcome and hand it on."""
         self.outcomes[index] = outcome
+        if self.traces:
+            self.traces.outcome(str(getattr(outcome, "outcome", Outcome.ERROR)))
         if self.on_outcome is not None:
             self.on_outcome(outcome)
 
@@ -379,6 +384,8 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
                 phase=self.settings.min_delay if phase is None else phase,
                 slots=self.slots,
                 batch=self.batch,
+                name=self.kind.name,
+                member=True,  # followed by the rollout's trace, as a fan-out's waits are
                 on_settled=on_settled,
             )
             result = await wait.finish()

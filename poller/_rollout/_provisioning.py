@@ -24,6 +24,7 @@ from poller._rollout._calls import CONFLICT, Subject
 from poller._rollout._core import Rollout
 from poller._rollout._outcomes import ProvisionOutcome
 from poller._rollout._plan import MAX_OUTSTANDING, check_instance_arn, check_permission_sets
+from poller._rollout._trace import traced
 from poller._settings import Settings
 from poller.events import RolloutBlocked
 from poller.exceptions import PollerError, WaitTimeoutError
@@ -195,4 +196,4 @@ async def provision_permission_sets(
         settings=settings,
         on_outcome=on_outcome,
     )
-    return await rollout.run()
+    return await traced(rollout, rollout.run)

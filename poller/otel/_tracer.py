@@ -2,7 +2,8 @@
 
 poller asks a :class:`poller.tracing.Tracer` for a trace as each wait and each fan-out begins
 and tells it the wait's events (none per poll). Here a wait's trace is a span and its share
-of the metrics; a fan-out's is one span counting its waits' outcomes. Every call into
+of the metrics; a fan-out's is one span counting its waits' outcomes, and so is a paced
+rollout's, whose span events are its slots, retries and throttles. Every call into
 OpenTelemetry is guarded on its own, so that a failing span still leaves the metrics, and
 the reverse (poller drops what a trace raises, too).
 """
@@ -15,7 +16,7 @@ import contextvars
 import importlib.metadata
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import Final
+from typing import ClassVar, Final
 
 from opentelemetry import metrics, trace
 from opentelemetry.metrics import MeterProvider
@@ -34,7 +35,7 @@ from poller.events import (
     WaitTimedOut,
 )
 
-__all__ = ["BUCKETS", "OtelTracer"]
+__all__ = ["BUCKETS", "OtelTracer", "RolloutTrace"]
 
 #: The instrumentation scope of every span and metric.
 SCOPE: Final = "poller"
@@ -42,6 +43,8 @@ SCOPE: Final = "poller"
 BUCKETS: Final = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)
 #: Keys of every event that the wait's span carries already.
 _SPAN_KEYS: Final = frozenset({"instance_arn", "until", "region_name", "request_id"})
+#: Keys of every event that a rollout's span carries already.
+_ROLLOUT_SPAN_KEYS: Final = frozenset({"instance_arn"})
 #: The outcomes a fan-out counts, each an attribute ``poller.outcomes.<outcome>``.
 _OUTCOMES: Final = tuple(str(outcome) for outcome in poller.Outcome)
 #: Outcomes that are no success: a span ending on one has status ERROR.
@@ -153,6 +156,25 @@ class OtelTracer:
                 )
         return many
 
+    def rollout(
+        self, resource: str, count: int, *, instance_arn: str, region: str | None = None
+    ) -> RolloutTrace:
+        """A paced rollout begins: its span, whose events are its slots and throttles."""
+        rollout = RolloutTrace()
+        attributes: dict[str, AttributeValue] = {
+            "poller.resource": resource,
+            "poller.instance_arn": instance_arn,
+            "poller.count": count,
+            "cloud.provider": "aws",
+        }
+        if region is not None:
+            attributes["cloud.region"] = region
+        with contextlib.suppress(Exception):
+            rollout.span = self.tracer.start_span(
+                f"rollout {resource}", kind=SpanKind.INTERNAL, attributes=attributes
+            )
+        return rollout
+
 
 class WaitTrace:
     """One wait: its span (None for a fan-out's wait without one) and its metrics."""
@@ -256,6 +278,9 @@ class ManyTrace:
 
     __slots__ = ("outcomes", "span")
 
+    #: What the fan-out's status message counts.
+    NOUN: ClassVar[str] = "waits"
+
     def __init__(self) -> None:
         self.span: Span | None = None
         self.outcomes: collections.Counter[str] = collections.Counter()
@@ -285,10 +310,33 @@ class ManyTrace:
             if unsuccessful:
                 ended = self.outcomes.total()
                 span.set_status(
-                    Status(StatusCode.ERROR, f"{unsuccessful} of {ended} waits did not succeed")
+                    Status(
+                        StatusCode.ERROR,
+                        f"{unsuccessful} of {ended} {self.NOUN} did not succeed",
+                    )
                 )
         with contextlib.suppress(Exception):
             span.end()
+
+
+class RolloutTrace(ManyTrace):
+    """One paced rollout: a fan-out's span, whose events are its own and its throttles."""
+
+    __slots__ = ()
+
+    NOUN: ClassVar[str] = "items"
+
+    def activate(self) -> AbstractContextManager[object]:
+        """The rollout's span, current while it runs (its calls' and waits' spans nest under it)."""
+        if self.span is None:
+            return _NO_CONTEXT
+        return super().activate()
+
+    def event(self, event: Event) -> None:
+        """A span event: a slot taken (``rollout.request_started``), a retry, a throttle ..."""
+        if self.span is not None:
+            with contextlib.suppress(Exception):
+                self.span.add_event(event.name, _attributes(event, _ROLLOUT_SPAN_KEYS))
 
 
 @contextlib.contextmanager
@@ -301,10 +349,17 @@ def _solo() -> Iterator[None]:
         _SOLO.reset(token)
 
 
-def _attributes(event: Event) -> dict[str, AttributeValue]:
-    """An event's keys as a span event's attributes, less those its span has (and Nones)."""
-    return {
-        key: value  # type: ignore[misc]
-        for key, value in event.fields().items()
-        if key not in _SPAN_KEYS and value is not None
-    }
+def _attributes(event: Event, span_keys: frozenset[str] = _SPAN_KEYS) -> dict[str, AttributeValue]:
+    """An event's keys as a span event's attributes, less those its span has (and Nones).
+
+    A mapping (``rollout.finished``'s ``calls``) is one attribute per key: ``calls.<key>``.
+    """
+    attributes: dict[str, AttributeValue] = {}
+    for key, value in event.fields().items():
+        if key in span_keys or value is None:
+            continue
+        if isinstance(value, dict):
+            attributes.update({f"{key}.{inner}": count for inner, count in value.items()})
+        else:
+            attributes[key] = value  # type: ignore[assignment]  # str, int, float, bool
+    return attributes
