@@ -15,7 +15,7 @@ before). The rollout runs inside the trace's :meth:`~RolloutTrace.activate` cont
 hears every ``rollout.*`` event (not the debug ones) and each throttled ``poll.retrying`` of
 the rollout's waits, is told each item's outcome, and is closed when the rollout ends, however
 it ends. The rollout's waits ask for traces of their own with ``member=True``, as a fan-out's
-do.
+do (``member=False`` of a tracer without ``rollout``, which sees them as before).
 """
 
 from __future__ import annotations
@@ -163,12 +163,18 @@ class Traces:
         *,
         member: bool,
         region: str | None = None,
+        rollout: bool = False,
     ) -> Traces:
-        """Every tracer's trace of a wait."""
+        """Every tracer's trace of a wait.
+
+        A wait of a rollout (*rollout*) is a member for the tracers that follow rollouts, and
+        a wait of its own for the others, which have no trace of the rollout.
+        """
         traces: list[WaitTrace] = []
         for tracer in _tracers:
             with contextlib.suppress(Exception):  # a tracer must not end a wait
-                trace = tracer.wait(resource, identity, until, member=member, region=region)
+                one = member and (not rollout or getattr(tracer, "rollout", None) is not None)
+                trace = tracer.wait(resource, identity, until, member=one, region=region)
                 if trace is not None:
                     traces.append(trace)
         return cls(traces)

@@ -76,6 +76,8 @@ class Wait:
             request it lists is not described (:mod:`poller._engine._batch`).
         name: The resource's name in ``poller.resources``, for tracers (:mod:`poller.tracing`).
         member: Whether the wait is one of a fan-out's, which tracers follow as a whole.
+        rollout: Whether it is one of a paced rollout's (a member for the tracers that
+            follow rollouts: :meth:`poller.tracing.Traces.of_wait`).
         on_settled: Called when *batch* no longer lists the request in progress, before the
             Describe that reads its end (a rollout gives its slot back then).
 
@@ -119,6 +121,7 @@ class Wait:
         batch: Batch | None = None,
         name: str = "",
         member: bool = False,
+        rollout: bool = False,
         on_settled: Callable[[], object] | None = None,
     ) -> None:
         resource.check(identity)
@@ -135,6 +138,7 @@ class Wait:
         self.queued_until = queued_until
         self.name = name or resource.name
         self.member = member
+        self.rollout = rollout
         #: The tracers' traces, made when the wait begins (none when nobody traces).
         self.traces = NO_TRACES
         #: Sends its requests and observes their answers.
@@ -228,6 +232,7 @@ class Wait:
                 self.until,
                 member=self.member,
                 region=region if isinstance(region, str) else None,
+                rollout=self.rollout,
             )
         return self.traces
 

@@ -386,6 +386,7 @@ class Rollout(abc.ABC, Generic[OutcomeT]):
                 batch=self.batch,
                 name=self.kind.name,
                 member=True,  # followed by the rollout's trace, as a fan-out's waits are
+                rollout=True,
                 on_settled=on_settled,
             )
             result = await wait.finish()
