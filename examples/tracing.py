@@ -3,8 +3,10 @@
 When to use this: to see what ``poller.otel`` records before pointing it at a collector. A
 small rollout (an instance, a Region, a permission set provisioned, five account
 assignments) runs inside one span of its own; poller makes a span of each wait and one of the
-fan-out over the assignments, and OpenTelemetry's botocore instrumentation
-(``AiobotocoreInstrumentor``) a span of each request, nested under the wait that sent it. The
+paced rollout of the assignments (``poller.apply_account_assignments``), whose events are its
+slots taken and its throttles, and OpenTelemetry's botocore instrumentation
+(``AiobotocoreInstrumentor``) a span of each request, nested under the wait or rollout that
+sent it. The
 spans are kept in memory and printed as a tree; the metrics are printed after them.
 
     pip install 'poller[otel]' opentelemetry-sdk opentelemetry-instrumentation-botocore
@@ -44,7 +46,7 @@ LOCAL_DURATIONS = {"create_seconds": 1000, "provisioning_seconds": 100, "assignm
 
 
 async def rollout(client: Any) -> None:
-    """Each step's request, then its wait: instance, Region, permission set, assignments."""
+    """Instance, Region, permission set (a request, then its wait); assignments as a rollout."""
     arn = (await client.create_instance(Name="traced"))["InstanceArn"]
     await poller.wait_for_instance(client, arn, **PACE)
     await client.add_region(InstanceArn=arn, RegionName=REGION)
@@ -56,19 +58,11 @@ async def rollout(client: Any) -> None:
     )
     request_id = answer["PermissionSetProvisioningStatus"]["RequestId"]
     await poller.wait_for_permission_set_provisioning(client, arn, request_id, **PACE)
-    request_ids = []
-    for account_id in ACCOUNTS:
-        answer = await client.create_account_assignment(
-            InstanceArn=arn,
-            PermissionSetArn=ps_arn,
-            TargetType="AWS_ACCOUNT",
-            TargetId=account_id,
-            PrincipalType="GROUP",
-            PrincipalId=GROUP,
-        )
-        request_ids.append(answer["AccountAssignmentCreationStatus"]["RequestId"])
-    kind = poller.RequestKind.ACCOUNT_ASSIGNMENT_CREATION
-    await poller.wait_for_requests(client, arn, request_ids, kind=kind, **PACE)
+    assignments = [poller.Assignment(account_id, ps_arn, "GROUP", GROUP) for account_id in ACCOUNTS]
+    outcomes = await poller.apply_account_assignments(client, arn, assignments, **PACE)
+    failed = [outcome.error for outcome in outcomes if outcome.error is not None]
+    if failed:
+        raise failed[0]
 
 
 # -- the tree ----------------------------------------------------------------------------------
@@ -99,7 +93,7 @@ def tree(spans: Sequence[ReadableSpan]) -> Iterator[str]:
             yield f"{indent}{branch}{_line(siblings[index : index + run])}"
             below = "" if parent is None else indent + ("   " if last else "│  ")
             for event in span.events if run == 1 else ():
-                if event.name.endswith((".status_changed", ".unknown_status", "poll.retrying")):
+                if event.name.endswith(_SHOWN):
                     yield f"{below}· {_event(event.name, dict(event.attributes or {}))}"
             yield from lines(span.context.span_id, below)
             index += run
@@ -138,9 +132,27 @@ def _line(run: Sequence[ReadableSpan]) -> str:
     return f"{name}  {took}" + (f"  ({'; '.join(notes)})" if notes else "")
 
 
+#: The span events shown: a wait's changes and retries; a rollout's slots, retries and tally.
+_SHOWN = (
+    ".status_changed",
+    ".unknown_status",
+    "poll.retrying",
+    "rollout.request_started",
+    "rollout.retrying",
+    "rollout.blocked",
+    "rollout.finished",
+)
+
+
 def _event(name: str, attributes: dict[str, Any]) -> str:
     if "error_code" in attributes:
         return f"{name} {attributes['error_code']}"
+    if name == "rollout.finished":
+        tally = ("reached", "unchanged", "failed", "throttled")
+        return f"{name} " + ", ".join(f"{attributes[key]} {key}" for key in tally)
+    if name.startswith("rollout."):  # a slot taken: the item, and its request
+        item = attributes.get("account_id") or attributes.get("permission_set_arn")
+        return f"{name} {item}"
     return f"{name} {attributes.get('status')} at poll {attributes['attempt']}"
 
 

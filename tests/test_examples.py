@@ -437,7 +437,7 @@ def _tree(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_tracing_prints_the_rollouts_trace(run_in_process: Any) -> None:
-    """A span per wait with aiobotocore's requests under it; the fan-out's under its span."""
+    """A span per wait with aiobotocore's requests under it; the rollout's under its span."""
     done = run_in_process("tracing.py")
 
     assert 0 == done.returncode, done.stderr
@@ -448,19 +448,27 @@ def test_tracing_prints_the_rollouts_trace(run_in_process: Any) -> None:
     assert tree[3].startswith("│  · instance.status_changed ")  # how many: the machine's speed
     assert any(line.startswith("│  └─ SSO Admin.DescribeInstance") for line in tree)
     assert any(line.startswith("│  └─ SSO Admin.DescribeRegion") for line in tree)
-    assert "└─ wait account-assignment-creation many  (5 reached)" in tree
+    rollout = tree.index("└─ rollout account-assignment-creation  (5 reached)")
+    slots = [line for line in tree[rollout:] if line.startswith("   · rollout.request_started ")]
+    accounts = [str(210_000_000_000 + i) for i in range(5)]
+    assert sorted(f"   · rollout.request_started {a}" for a in accounts) == sorted(slots)
+    assert "   · rollout.finished 5 reached, 0 unchanged, 0 failed, 0 throttled" in tree[rollout:]
+    assert any(line.startswith("   ├─ SSO Admin.CreateAccountAssignment") for line in tree)
     assert any("─ SSO Admin.DescribeAccountAssignmentCreationStatus" in line for line in tree)
+    assert not any(line.strip(" │├└─").startswith("wait account-assign") for line in tree)
     metrics = done.stdout.split("\n\n")[1].split()
     assert {"poller.wait.duration", "poller.polls", "poller.waits.active"} <= set(metrics)
 
 
 def test_tracing_with_member_spans_over_the_wire(run: Any, sim: Simulator) -> None:
-    """--member-spans: the fan-out's five waits are spans of its own, each with its request."""
+    """--member-spans: the rollout's five waits are spans of its own, each with its request."""
     done = run("tracing.py", "--member-spans")
 
     assert 0 == done.returncode, done.stderr
     tree = _tree(done)
     members = [line for line in tree if line.strip(" │├└─").startswith("wait account-assign")]
-    assert 1 + 5 == len(members)
+    assert 5 == len(members)
+    assert all(line.startswith(("   ├─ wait ", "   └─ wait ")) for line in members)
+    assert "└─ rollout account-assignment-creation  (5 reached)" in tree
     assert 5 == sum("─ SSO Admin.DescribeAccountAssignmentCreationStatus" in line for line in tree)
     assert 5 == sim.calls("CreateAccountAssignment")
