@@ -18,7 +18,9 @@ botocore``'s ``AiobotocoreInstrumentor``) are its children; poller makes no span
 A fan-out (``wait_many``, ``wait_for_instances``, ``wait_for_requests``) is one span ``wait
 <resource> many``, with a count per outcome, and its waits have no span of their own unless
 ``member_spans`` asks for them; a fan-out of one wait (the command's ``poller wait ARN``) is
-that wait's span alone. The metrics are ``poller.wait.duration``, ``poller.polls``,
+that wait's span alone. A paced rollout (``apply_account_assignments``,
+``provision_permission_sets``) is one span ``rollout <resource>``, whose span events are its
+slots, retries and throttles, with its calls' and waits' spans under it. The metrics are ``poller.wait.duration``, ``poller.polls``,
 ``poller.throttles`` and ``poller.waits.active``. README.md's "OpenTelemetry" section lists
 every name and attribute.
 
