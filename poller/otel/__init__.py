@@ -20,9 +20,9 @@ A fan-out (``wait_many``, ``wait_for_instances``, ``wait_for_requests``) is one 
 ``member_spans`` asks for them; a fan-out of one wait (the command's ``poller wait ARN``) is
 that wait's span alone. A paced rollout (``apply_account_assignments``,
 ``provision_permission_sets``) is one span ``rollout <resource>``, whose span events are its
-slots, retries and throttles, with its calls' and waits' spans under it. The metrics are ``poller.wait.duration``, ``poller.polls``,
-``poller.throttles`` and ``poller.waits.active``. README.md's "OpenTelemetry" section lists
-every name and attribute.
+slots, retries and throttles, with its calls' and waits' spans under it. The metrics are
+``poller.wait.duration``, ``poller.polls``, ``poller.throttles`` and ``poller.waits.active``.
+README.md's "OpenTelemetry" section lists every name and attribute.
 
 Instrumenting never changes a wait: its outcome, attempts and events are the same, and a
 tracer provider, meter provider or exporter that fails never ends one. Importing this module
