@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from opentelemetry.instrumentation.botocore import AiobotocoreInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
@@ -25,6 +24,7 @@ from poller.events import Event, PollRetrying, RolloutEvent, RolloutRequestStart
 from poller.simulator import Simulator, serve_in_thread
 from tests.test_end_to_end import NEVER, aws_environment  # noqa: F401  (fixtures)
 from tests.test_otel import Telemetry, _telemetry
+from tests.test_otel_http import otel  # noqa: F401  (the fixture)
 from tests.test_tracing import Recorder
 
 GROUP = "9a672b3314-d1b2c3d4-1234-5678-9abc-def012345678"
@@ -33,18 +33,6 @@ ACCOUNTS = [str(210_000_000_000 + i) for i in range(5)]
 LONG = 600.0
 PACE: dict[str, Any] = {"min_delay": 0.005, "max_delay": 0.05, "timeout": 120}
 CREATION = "rollout account-assignment-creation"
-
-
-@pytest.fixture
-def otel() -> Iterator[Telemetry]:
-    """Poller and aiobotocore instrumented into the same in-memory telemetry."""
-    telemetry = _telemetry()
-    poller.otel.instrument(telemetry.tracer_provider, telemetry.meter_provider)
-    aiobotocore = AiobotocoreInstrumentor()
-    aiobotocore.instrument(tracer_provider=telemetry.tracer_provider)
-    yield telemetry
-    aiobotocore.uninstrument()
-    poller.otel.uninstrument()
 
 
 def simulator(**limits: Any) -> Simulator:
