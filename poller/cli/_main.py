@@ -146,9 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``poller`` command; return its exit code."""
     guard_standard_fds()
     # Until the event loop listens for them, SIGTERM and SIGHUP end the command as the shell
-    # expects (SIGINT is Python's KeyboardInterrupt).
+    # expects (SIGINT is Python's KeyboardInterrupt); one ignored from the start (`nohup`)
+    # stays ignored.
     for signum in _EARLY_SIGNALS:
-        signal.signal(signum, _terminated)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _terminated)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         code = cli.main(args=args, prog_name="poller", standalone_mode=False)

@@ -4,11 +4,11 @@ Importing this module makes the process the command's: only the console script
 (``_poller_command``, which does the same before it imports anything of poller) and ``python
 -m poller`` import it. From then on, SIGINT, SIGTERM and SIGHUP end the process with the
 shell's code for the signal (130, 143, 129) and no traceback, wherever they arrive, in the
-middle of an import too; :func:`script` hands SIGINT back to Python while the command runs (a
-KeyboardInterrupt, which :func:`poller.cli.main` and the waits turn into a cancellation with
-the same code) and takes it back at the end. The collector is off while the command starts
-(:mod:`._startup`). A program of one's own calls :func:`poller.cli.main`, which changes
-neither.
+middle of an import too; one the process was started with ignored stays ignored.
+:func:`script` hands SIGINT back to Python while the command runs (a KeyboardInterrupt,
+which :func:`poller.cli.main` and the waits turn into a cancellation with the same code) and
+takes it back at the end. The collector is off while the command starts (:mod:`._startup`).
+A program of one's own calls :func:`poller.cli.main`, which changes neither.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import gc
 import signal
 from typing import Final
 
-__all__ = ["EXIT_SIGNALS", "exit_on_signals", "script"]
+__all__ = ["EXIT_SIGNALS", "IGNORED", "exit_on_signals", "script"]
 
 #: The signals that end the command: Ctrl-C, `kill`, and a terminal that went away.
 EXIT_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -28,10 +28,19 @@ def _exit(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+#: The signals the process was started with ignored (``nohup``: SIGHUP; a background job of a
+#: script: SIGINT): they stay ignored, as Python itself leaves an ignored SIGINT.
+IGNORED: Final = frozenset(s for s in EXIT_SIGNALS if signal.getsignal(s) is signal.SIG_IGN)
+
+
 def exit_on_signals() -> None:
-    """From now on, SIGINT, SIGTERM and SIGHUP end the process with the shell's codes."""
+    """From now on, SIGINT, SIGTERM and SIGHUP end the process with the shell's codes.
+
+    Those it was started with ignored stay ignored.
+    """
     for signum in EXIT_SIGNALS:
-        signal.signal(signum, _exit)
+        if signum not in IGNORED:
+            signal.signal(signum, _exit)
 
 
 exit_on_signals()  # first: everything below and after takes time to import
@@ -52,7 +61,8 @@ def script() -> int:
     try:
         # The command handles SIGINT as Python raises it (KeyboardInterrupt): main() and the
         # event loop turn it into a cancellation; until main() is imported, it is caught here.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if signal.SIGINT not in IGNORED:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         if paused_here:
             _startup.pause()
         # The command's own modules, aiobotocore, botocore and the service model load after this.

@@ -37,8 +37,16 @@ _logger = structlog.get_logger("poller")
 async def _watch_signals(
     on_signal: Callable[[int], None], *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
 ) -> None:
-    """Call *on_signal* with the first handled signal, once listening."""
-    with anyio.open_signal_receiver(*HANDLED_SIGNALS) as signals:
+    """Call *on_signal* with the first handled signal, once listening.
+
+    A signal ignored when the run starts (``nohup``'s SIGHUP, a background job's SIGINT) is
+    left ignored: the process was meant to outlive it.
+    """
+    handled = [s for s in HANDLED_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    if not handled:
+        task_status.started()
+        await anyio.sleep_forever()
+    with anyio.open_signal_receiver(*handled) as signals:
         task_status.started()
         async for signum in signals:
             on_signal(int(signum))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -116,3 +118,58 @@ def test_outcomes_print_as_each_wait_ends(center: Center, signum: int, expected:
     assert [(stuck, "cancelled", signal.Signals(signum).name)] == [
         (r["InstanceArn"], r["Outcome"], r["Signal"]) for r in json_lines(stdout)
     ]
+
+
+def _ignoring(signum: int) -> Callable[[], object]:
+    """A child's start: *signum* ignored, as `nohup` (SIGHUP) or a script's `&` leave it."""
+    return lambda: signal.signal(signum, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP])
+@pytest.mark.parametrize("center", [{"create_seconds": 10_000_000}], indirect=True)
+def test_a_signal_ignored_at_start_stays_ignored(center: Center, signum: int) -> None:
+    """Started with the signal ignored, the command outlives it and ends on the instance's state.
+
+    The signal is sent while the wait polls; then the instance is made ACTIVE. A command that
+    took the signal back would have ended with 130 or 129 before it could see ACTIVE.
+    """
+    arn = center.simulator.create_instance("nohup")
+    with subprocess.Popen(
+        poller_command("wait", arn, *center.options()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+        preexec_fn=_ignoring(signum),  # noqa: PLW1509 - the child only sets a disposition
+    ) as process:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:  # the wait has started once the first poll answered
+            seen.append(line)
+            if "instance.status_changed" in line:
+                break
+        process.send_signal(signum)
+        center.simulator.set_status(arn, "ACTIVE")
+        stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+
+    assert 0 == process.returncode, "".join(seen) + stderr
+    assert [("ACTIVE", arn)] == [(r["Status"], r["InstanceArn"]) for r in json_lines(stdout)]
+
+
+def test_the_console_script_leaves_an_ignored_signal_ignored() -> None:
+    """_poller_command, first to run, keeps SIGHUP ignored and takes SIGTERM."""
+    code = (
+        "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN); import _poller_command; "
+        "print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN, "
+        "signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+    assert "True False" == done.stdout.strip(), done.stderr
