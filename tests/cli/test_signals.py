@@ -18,6 +18,17 @@ from poller.simulator import Fault
 from .conftest import SUBPROCESS_TIMEOUT, Center, command_env, json_lines, poller_command
 
 
+def _until_polled(process: subprocess.Popen[str]) -> list[str]:
+    """The stderr lines of ``poller wait`` until its first poll has answered (its waits run)."""
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if "instance.status_changed" in line:
+            break
+    return seen
+
+
 @pytest.mark.parametrize(
     ("signum", "expected"),
     [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
@@ -34,11 +45,7 @@ def test_signal_cancels_the_waits(center: Center, signum: int, expected: int) ->
         env=command_env(),
     ) as process:
         assert process.stderr is not None
-        seen = []
-        for line in process.stderr:  # the waits have started once the first poll answered
-            seen.append(line)
-            if "instance.status_changed" in line:
-                break
+        seen = _until_polled(process)
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
     stderr = "".join(seen) + stderr
@@ -143,11 +150,7 @@ def test_a_signal_ignored_at_start_stays_ignored(center: Center, signum: int) ->
         preexec_fn=_ignoring(signum),  # noqa: PLW1509 - the child only sets a disposition
     ) as process:
         assert process.stderr is not None
-        seen = []
-        for line in process.stderr:  # the wait has started once the first poll answered
-            seen.append(line)
-            if "instance.status_changed" in line:
-                break
+        seen = _until_polled(process)
         process.send_signal(signum)
         center.simulator.set_status(arn, "ACTIVE")
         stdout, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
