@@ -376,23 +376,19 @@ class FakeIdentityCenter:
                 for key in self.assignments
                 if key[0] == params["AccountId"] and key[1] == params["PermissionSetArn"]
             )
-            page, token = self._page(found, params)
-            answer: dict[str, Any] = {
-                "AccountAssignments": [
-                    {
-                        "AccountId": k[0],
-                        "PermissionSetArn": k[1],
-                        "PrincipalType": k[2],
-                        "PrincipalId": k[3],
-                    }
-                    for k in page
-                ]
-            }
-            if token is not None:
-                answer["NextToken"] = token
-            return answer
+            return self._assignments_page(found, params)
 
         return await self._call("ListAccountAssignments", work)
+
+    def _assignments_page(self, found: list[Any], params: dict[str, Any]) -> dict[str, Any]:
+        """A List call's page of *found* assignment keys, with the API's key names."""
+        page, token = self._page(found, params)
+        keys = ("AccountId", "PermissionSetArn", "PrincipalType", "PrincipalId")
+        listed = [dict(zip(keys, key, strict=True)) for key in page]
+        answer: dict[str, Any] = {"AccountAssignments": listed}
+        if token is not None:
+            answer["NextToken"] = token
+        return answer
 
     async def list_account_assignments_for_principal(self, **params: Any) -> Any:
         """ListAccountAssignmentsForPrincipal: the principal's assignments, paged."""
@@ -403,21 +399,7 @@ class FakeIdentityCenter:
                 for key in self.assignments
                 if (key[2], key[3]) == (params["PrincipalType"], params["PrincipalId"])
             )
-            page, token = self._page(found, params)
-            answer: dict[str, Any] = {
-                "AccountAssignments": [
-                    {
-                        "AccountId": k[0],
-                        "PermissionSetArn": k[1],
-                        "PrincipalType": k[2],
-                        "PrincipalId": k[3],
-                    }
-                    for k in page
-                ]
-            }
-            if token is not None:
-                answer["NextToken"] = token
-            return answer
+            return self._assignments_page(found, params)
 
         return await self._call("ListAccountAssignmentsForPrincipal", work)
 
