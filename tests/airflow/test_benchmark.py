@@ -28,7 +28,10 @@ def test_the_trigger_is_measured_under_both_log_levels(capsys: pytest.CaptureFix
         assert figures[f"{levels}: block_ms"] >= figures[f"{levels}: own_block_ms"] >= 0
         assert figures[f"{levels}: log_per_request"] > 0
         assert 0 < figures[f"{levels}: event_bytes"] < 2000
-    assert figures["poller=WARNING: log_bytes"] < figures["default levels: log_bytes"]
+    # Several requests: poller's per-wait events are at DEBUG under Airflow's default levels
+    # too, so both logs are the trigger's summary: the same lines, fewer than the requests.
+    lines = figures["default levels: log_lines"]
+    assert lines == figures["poller=WARNING: log_lines"] < 20  # the quick run's 20 requests
     assert "longest block" in capsys.readouterr().out
 
 
